@@ -1,0 +1,1 @@
+"""Performance benchmarks, run by ``make bench`` and never by the tests."""

@@ -1,0 +1,1 @@
+"""The Dash dashboard (not built yet: see the dashboard issue)."""

@@ -1,0 +1,13 @@
+"""Scheduling policies and the registry that finds them by name.
+
+Adding a policy is one module here and one line in ``REGISTRY``.
+"""
+
+from policies.base import Policy, PolicyError, make_policy, parse_policy_spec
+from policies.fifo import FifoPolicy
+
+REGISTRY: dict[str, type[Policy]] = {
+    FifoPolicy.name: FifoPolicy,
+}
+
+__all__ = ["REGISTRY", "Policy", "PolicyError", "make_policy", "parse_policy_spec"]

@@ -1,0 +1,62 @@
+"""The ``Policy`` interface, policy parameters, and building a policy from its name.
+
+A policy turns the requests of a replication into a ``Plan``. It sees only the
+requests (never the realised outcomes), the clinic, and its own random stream.
+Its parameters come from the scenario's ``policies:`` block, validated by the
+policy's ``Params`` model (unknown keys are errors), and a name such as
+``fifo:walk_in`` sets the policy's ``shorthand`` parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from sim.clinic import Clinic
+from sim.plan import Plan
+from sim.sampling import Requests
+from sim.scenario import Problem, Scenario, ScenarioError, _problems_from_pydantic
+
+
+class PolicyParams(BaseModel):
+    """Base of every policy's parameters: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Policy(Protocol):
+    name: ClassVar[str]
+    label: str
+
+    def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan: ...
+
+
+class PolicyError(ScenarioError):
+    """A policy name or parameter that cannot be used."""
+
+
+def parse_policy_spec(spec: str) -> tuple[str, str | None]:
+    """``"fifo:walk_in"`` → ``("fifo", "walk_in")``; ``"fifo"`` → ``("fifo", None)``."""
+    name, _, variant = spec.partition(":")
+    return name.strip(), (variant.strip() or None)
+
+
+def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any], source: str = "--policy"
+                ) -> Policy:
+    """Build the policy ``spec`` names with its parameters from ``scenario.policies``."""
+    name, variant = parse_policy_spec(spec)
+    if name not in registry:
+        raise PolicyError(source, [Problem(spec, f"unknown policy; available: {sorted(registry)}")])
+    cls = registry[name]
+    raw: dict[str, Any] = dict(scenario.policies.get(name, {}))
+    if variant is not None:
+        raw[cls.shorthand] = variant
+    try:
+        params = cls.Params.model_validate(raw)
+    except ValidationError as exc:
+        problems = _problems_from_pydantic(exc, raw)
+        prefixed = [Problem(f"policies.{name}.{p.path}".rstrip("."), p.message) for p in problems]
+        raise PolicyError(source if variant else "scenario", prefixed) from None
+    return cls(params, label=spec)

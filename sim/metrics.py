@@ -1,0 +1,127 @@
+"""Records to numbers: per replication, across replications, and paired against a baseline.
+
+Per replication, each metric has one value (``replication_values``) and a set
+of observations (``observations``): patient visits for ``los``, ``wait``,
+``wait_first`` and ``access_days``; resource-days for ``utilisation`` and
+``overtime``; member-days for ``idle``; the replication's count for
+``served``, ``unserved``, ``no_show``, ``cancelled``, ``unbooked`` and
+``booked``. Across replications a metric's ``mean`` and t-based ``ci95`` are
+those of the replication values; ``p50`` and ``p90`` are quantiles of all
+observations pooled. ``paired`` is the policy minus the baseline over the same
+replications (common random numbers): mean difference, t interval, p-value.
+
+Stays (``los``), waits and first waits count served patients only; access
+days count booked patients. Minutes unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.engine import SimRecords
+
+PATIENT_METRICS = ("los", "wait", "wait_first", "access_days")
+COUNT_METRICS = ("booked", "served", "unserved", "no_show", "cancelled", "unbooked")
+
+
+def metric_names(resources: Sequence[str]) -> list[str]:
+    """Every metric in the summary, in display order."""
+    per_resource = [f"{m}.{r}" for m in ("utilisation", "overtime") for r in resources]
+    return [*PATIENT_METRICS, "utilisation", "overtime", "idle", *per_resource, *COUNT_METRICS]
+
+
+def observations(records: SimRecords, resources: Sequence[str]) -> dict[str, np.ndarray]:
+    """Every observation of every metric in one replication."""
+    visits = records.visits
+    obs: dict[str, np.ndarray] = {m: visits[m].dropna().to_numpy() for m in PATIENT_METRICS}
+    members = records.members
+    by_resource_day = members.groupby(["resource", "day"], observed=True)[
+        ["busy", "available", "overtime"]].sum()
+    obs["utilisation"] = _ratio(by_resource_day["busy"], by_resource_day["available"])
+    obs["overtime"] = members.groupby("day")["overtime"].sum().to_numpy()
+    obs["idle"] = members["idle"].to_numpy()
+    for resource in resources:
+        if resource in by_resource_day.index.get_level_values(0):
+            part = by_resource_day.loc[resource]
+            obs[f"utilisation.{resource}"] = _ratio(part["busy"], part["available"])
+            obs[f"overtime.{resource}"] = part["overtime"].to_numpy()
+        else:
+            obs[f"utilisation.{resource}"] = np.array([])
+            obs[f"overtime.{resource}"] = np.array([])
+    status_counts = visits["status"].value_counts()
+    for status in ("served", "unserved", "no_show", "cancelled", "unbooked"):
+        obs[status] = np.array([float(status_counts.get(status, 0))])
+    obs["booked"] = np.array([float(len(visits) - status_counts.get("unbooked", 0))])
+    return obs
+
+
+def replication_values(records: SimRecords, obs: Mapping[str, np.ndarray]) -> dict[str, float]:
+    """One number per metric for a replication (utilisation pooled: busy / available)."""
+    values = {name: _mean(sample) for name, sample in obs.items()}
+    members = records.members
+    available = members["available"].sum()
+    values["utilisation"] = float(members["busy"].sum() / available) if available else math.nan
+    for resource, part in members.groupby("resource", observed=True):
+        total = part["available"].sum()
+        values[f"utilisation.{resource}"] = float(part["busy"].sum() / total) if total else math.nan
+    return values
+
+
+def summarise(values: Sequence[float], pooled: np.ndarray) -> dict[str, object]:
+    """Mean and 95 % t interval across replications; p50 and p90 of pooled observations."""
+    reps = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    mean = float(reps.mean()) if len(reps) else math.nan
+    pooled = pooled[~np.isnan(pooled)] if len(pooled) else pooled
+    p50, p90 = (np.quantile(pooled, [0.5, 0.9]) if len(pooled) else (math.nan, math.nan))
+    return {"mean": _clean(mean), "ci95": [_clean(x) for x in _t_interval(reps)],
+            "p50": _clean(float(p50)), "p90": _clean(float(p90))}
+
+
+def paired(policy: Sequence[float], baseline: Sequence[float]) -> dict[str, object]:
+    """Policy minus baseline over the same replications: mean, t interval, two-sided p."""
+    diffs = np.asarray(policy, dtype=float) - np.asarray(baseline, dtype=float)
+    diffs = diffs[~np.isnan(diffs)]
+    if len(diffs) == 0:
+        return {"diff": None, "ci95": [None, None], "p_value": None}
+    mean = float(diffs.mean())
+    return {"diff": _clean(mean), "ci95": [_clean(x) for x in _t_interval(diffs)],
+            "p_value": _clean(_p_value(diffs))}
+
+
+def _t_interval(sample: np.ndarray) -> tuple[float, float]:
+    if len(sample) < 2:
+        return (math.nan, math.nan)
+    mean = float(sample.mean())
+    half = float(stats.t.ppf(0.975, len(sample) - 1) * sample.std(ddof=1) / math.sqrt(len(sample)))
+    return (mean - half, mean + half)
+
+
+def _p_value(diffs: np.ndarray) -> float:
+    if len(diffs) < 2:
+        return math.nan
+    sd = float(diffs.std(ddof=1))
+    if sd == 0:
+        return 1.0 if float(diffs.mean()) == 0 else 0.0
+    t = float(diffs.mean()) / (sd / math.sqrt(len(diffs)))
+    return float(2 * stats.t.sf(abs(t), len(diffs) - 1))
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> np.ndarray:
+    den_values = den.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den_values > 0, num.to_numpy(dtype=float) / den_values, np.nan)
+
+
+def _mean(sample: np.ndarray) -> float:
+    sample = sample[~np.isnan(sample)] if len(sample) else sample
+    return float(sample.mean()) if len(sample) else math.nan
+
+
+def _clean(value: float) -> float | None:
+    """JSON has no NaN: an undefined number is ``null``."""
+    return None if value is None or math.isnan(value) else value

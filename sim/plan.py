@@ -1,0 +1,53 @@
+"""The ``Plan`` a policy returns: booking (day, member) and sequencing (time, order).
+
+Arrays are indexed by patient id, aligned with ``Requests``. A patient with
+``day == UNBOOKED`` got no appointment within the booking window and horizon.
+``member`` is the index (in ``Clinic.member_names``) of the member of the
+protocol's booking resource, or ``NO_MEMBER``. ``appointment`` is minutes after
+midnight on the booked day. ``queue_rank`` optionally gives, per resource, the
+rank in which those present are served (lower first); resources without one
+serve in order of arrival at the queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+UNBOOKED = -1
+NO_MEMBER = -1
+
+
+@dataclass
+class Plan:
+    policy: str
+    day: np.ndarray
+    member: np.ndarray
+    appointment: np.ndarray
+    apply_punctuality: bool = True
+    queue_rank: dict[str, np.ndarray] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.day)
+        if len(self.member) != n or len(self.appointment) != n:
+            raise ValueError("plan arrays must all have one entry per patient")
+
+    @property
+    def booked(self) -> np.ndarray:
+        return self.day != UNBOOKED
+
+    def to_frame(self, member_names: dict[int, str] | None = None) -> pd.DataFrame:
+        """One row per patient: booked day, member, appointment time."""
+        frame = pd.DataFrame({
+            "patient": np.arange(len(self.day)),
+            "day": self.day,
+            "member": self.member,
+            "appointment": self.appointment,
+        })
+        for resource, rank in sorted(self.queue_rank.items()):
+            frame[f"rank_{resource}"] = rank
+        return frame

@@ -1,0 +1,505 @@
+"""The scenario file: pydantic models, loading, ``--set`` overrides and error reports.
+
+``load(source, overrides)`` reads a YAML file (or a bundled scenario by name),
+applies dotted ``key=value`` overrides to the raw mapping, validates the
+result and checks cross-references. Every problem found is collected into a
+``ScenarioError`` whose lines name the file, the dotted path and what was
+expected, e.g. ``resources.technician.count: must be ≥ 0, got -1``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+)
+
+from sim.distributions import Distribution, Fixed
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SHARE_TOLERANCE = 1e-6
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _parse_clock(value: Any) -> int:
+    """``"07:30"`` → 450 minutes after midnight."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return value  # already minutes; YAML 1.1 may also read 07:30 as sexagesimal 450
+    if isinstance(value, str):
+        match = _CLOCK.match(value.strip())
+        if match:
+            return int(match.group(1)) * 60 + int(match.group(2))
+    raise ValueError(f'expected a time of day "HH:MM", got {value!r}')
+
+
+def format_clock(minutes: float) -> str:
+    """450 → ``"07:30"`` (minutes past midnight, rounded down to the minute)."""
+    whole = math.floor(minutes)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+ClockTime = Annotated[
+    int, BeforeValidator(_parse_clock), PlainSerializer(format_clock, return_type=str)
+]
+Count = Annotated[int, Field(ge=0)]
+PerWeekday = int | dict[Weekday, Count]
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Horizon(Strict):
+    days: int = Field(ge=1, description="working days simulated")
+    weekdays: list[Weekday] = Field(default=["mon", "tue", "wed", "thu", "fri"], min_length=1)
+    open: ClockTime = _parse_clock("07:30")
+    close: ClockTime = _parse_clock("15:30")
+    slot_minutes: int = Field(default=5, ge=1, le=240)
+    max_overtime: float = Field(
+        default=120, ge=0, description="minutes past the end of a shift in which staff still "
+        "start new work; patients not started by then are unserved"
+    )
+
+
+class Hours(Strict):
+    start: ClockTime
+    end: ClockTime
+
+
+class Member(Strict):
+    name: str = Field(min_length=1)
+    experience_years: float | None = Field(default=None, ge=0)
+    specialty: str | list[str] | None = None
+    daily_slots: Count | dict[Weekday, Count] | None = None
+
+    @property
+    def specialties(self) -> frozenset[str]:
+        if self.specialty is None:
+            return frozenset()
+        if isinstance(self.specialty, str):
+            return frozenset([self.specialty])
+        return frozenset(self.specialty)
+
+
+class Resource(Strict):
+    name: str | None = None
+    count: Count | None = None
+    roster: dict[Weekday, Count] = Field(default_factory=dict)
+    hours: Hours | None = None
+    daily_slots: Count | dict[Weekday, Count] | None = None
+    members: list[Member] = Field(default_factory=list)
+
+    @property
+    def base_count(self) -> int:
+        """Members on a day the roster does not name."""
+        if self.count is not None:
+            return self.count
+        return len(self.members) if self.members else 1
+
+
+class PatientClass(Strict):
+    share: float = Field(ge=0, le=1)
+    protocol: str
+    specialty: str | None = None
+    priority: int = Field(default=2, ge=1, le=3)
+    attributes: dict[str, Distribution] = Field(default_factory=dict)
+
+
+class Demand(Strict):
+    requests_per_day: float = Field(ge=0)
+    booking_window_days: int = Field(default=20, ge=0)
+    min_lead_days: int = Field(
+        default=0, ge=0, description="earliest booking is this many days after the request"
+    )
+    classes: dict[str, PatientClass] = Field(min_length=1)
+
+
+class Cancellation(Strict):
+    probability: float = Field(default=0, ge=0, le=1)
+    notice_days: Distribution = Fixed(value=0)
+
+
+class Behaviour(Strict):
+    no_show: float = Field(default=0, ge=0, le=1)
+    punctuality: Distribution = Fixed(value=0)
+    cancellation: Cancellation = Field(default_factory=Cancellation)
+
+
+class Step(Strict):
+    id: str = Field(min_length=1)
+    name: str | None = None
+    resource: str | None = None
+    duration: Distribution
+    probability: float = Field(default=1, gt=0, le=1)
+    after: list[str] | None = None
+    assigned: bool = False
+
+
+class ProtocolModel(Strict):
+    name: str | None = None
+    steps: list[Step] = Field(min_length=1)
+
+    def predecessors(self) -> list[list[int]]:
+        """Indices of the steps each step waits for: ``after`` or the previous step."""
+        index = {s.id: i for i, s in enumerate(self.steps)}
+        preds: list[list[int]] = []
+        for i, step in enumerate(self.steps):
+            if step.after is not None:
+                preds.append([index[a] for a in step.after])
+            else:
+                preds.append([i - 1] if i > 0 else [])
+        return preds
+
+    def booking_resource(self) -> str | None:
+        """The resource behind the protocol's assigned steps (the member a plan assigns)."""
+        for step in self.steps:
+            if step.assigned:
+                return step.resource
+        return None
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    seed: int = Field(default=0, ge=0)
+    horizon: Horizon
+    resources: dict[str, Resource] = Field(default_factory=dict)
+    demand: Demand
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    protocols: dict[str, ProtocolModel] = Field(min_length=1)
+    policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    def to_yaml(self) -> str:
+        """The resolved scenario as YAML (overrides applied, defaults filled in)."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+# ---------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where (dotted path) and what was expected."""
+
+    path: str
+    message: str
+
+    def render(self, source: str) -> str:
+        where = f"{source}: {self.path}" if self.path else source
+        return f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file, override or policy parameter that cannot be used."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]):
+        self.source = source
+        self.problems = list(problems)
+        super().__init__("\n".join(p.render(source) for p in self.problems))
+
+
+# ---------------------------------------------------------------- loading
+
+
+def resolve_source(source: str | Path) -> Path:
+    """A path, or the name of a bundled scenario (``ophthalmology``)."""
+    from scenarios import bundled_names, bundled_path
+
+    path = Path(source)
+    if path.is_file():
+        return path
+    bundled = bundled_path(str(source))
+    if bundled is not None and path.suffix == "":
+        return bundled
+    names = ", ".join(bundled_names())
+    raise ScenarioError(
+        str(source), [Problem("", f"no such file, nor a bundled scenario (bundled: {names})")]
+    )
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """The top-level mapping of a YAML file, or a ``ScenarioError`` naming the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(path), [Problem("", f"cannot read the file: {exc}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(str(path), [Problem("", f"{where}invalid YAML: {problem}")]) from None
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise ScenarioError(str(path), [Problem("", f"expected a mapping of keys, got {kind}")])
+    return data
+
+
+def load(source: str | Path, overrides: Iterable[str] = ()) -> Scenario:
+    """Read, override, validate and cross-check a scenario."""
+    path = resolve_source(source)
+    raw = read_yaml(path)
+    return from_mapping(raw, overrides, source=str(path))
+
+
+def from_mapping(raw: dict[str, Any], overrides: Iterable[str] = (), source: str = "<scenario>"
+                 ) -> Scenario:
+    """Validate a raw mapping (e.g. a parsed file) after applying overrides."""
+    raw = _deep_copy(raw)
+    problems = [p for text in overrides for p in _apply_override(raw, text)]
+    if problems:
+        raise ScenarioError(source, problems)
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(source, _problems_from_pydantic(exc, raw)) from None
+    problems = check_references(scenario)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------- overrides
+
+
+def _apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
+    """Apply one ``dotted.path=value`` to the raw mapping; the value is read as YAML."""
+    key, sep, value_text = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        return [Problem(f"--set {text}", "expected key=value, e.g. resources.technician.count=5")]
+    try:
+        value = yaml.safe_load(value_text) if value_text.strip() else ""
+    except yaml.YAMLError:
+        return [Problem(f"--set {key}", f"cannot read the value {value_text!r}")]
+    parts = key.split(".")
+    node: Any = raw
+    for depth, part in enumerate(parts[:-1]):
+        here = ".".join(parts[: depth + 1])
+        child = _child(node, part)
+        if child is _MISSING:
+            if not isinstance(node, dict):
+                return [Problem(here, f"no such item in {'.'.join(parts[:depth]) or 'the list'}")]
+            node[part] = child = {}
+        if not isinstance(child, dict | list):
+            return [Problem(here, f"is a single value ({child!r}), cannot set {key}")]
+        node = child
+    last = parts[-1]
+    if isinstance(node, list):
+        index = _list_index(node, last)
+        if index is None:
+            return [Problem(key, "no such item in the list (use its index or id)")]
+        node[index] = value
+    else:
+        node[last] = value
+    return []
+
+
+_MISSING = object()
+
+
+def _child(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part, _MISSING)
+    if isinstance(node, list):
+        index = _list_index(node, part)
+        return _MISSING if index is None else node[index]
+    return _MISSING
+
+
+def _list_index(items: list[Any], part: str) -> int | None:
+    """A list item by position (``0``) or by its ``id``/``name`` (``consult``)."""
+    if part.lstrip("-").isdigit():
+        index = int(part)
+        return index if -len(items) <= index < len(items) else None
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and part in (item.get("id"), item.get("name")):
+            return i
+    return None
+
+
+# ---------------------------------------------------------------- messages
+
+_TAGGED = {"fixed", "exponential", "normal", "lognormal", "gamma", "triangular", "uniform",
+           "empirical", "int", "str", "float", "list[float]", "function-after[_ordered()]"}
+
+
+def _render_loc(loc: tuple[Any, ...], raw: Any) -> str:
+    """A pydantic location as a dotted path, naming list items by their id."""
+    parts: list[str] = []
+    node = raw
+    for item in loc:
+        if isinstance(item, str) and (item in _TAGGED or item.startswith(("function-", "dict["))):
+            continue  # union tags and validator wrappers, not keys of the file
+        if isinstance(item, int) and isinstance(node, list):
+            element = node[item] if 0 <= item < len(node) else None
+            label = element.get("id") or element.get("name") if isinstance(element, dict) else None
+            parts.append(str(label) if label else str(item))
+            node = element
+            continue
+        parts.append(str(item))
+        node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind, ctx, given = error["type"], error.get("ctx", {}), error.get("input")
+    shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
+    bound = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"),
+             "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
+    if kind in bound:
+        symbol, key = bound[kind]
+        return f"must be {symbol} {ctx.get(key)}, got {shown}"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling against the scenario format in the README)"
+    if kind == "union_tag_invalid":
+        tag, expected = ctx.get("tag"), ctx.get("expected_tags")
+        return f"unknown distribution {tag!r}; expected one of {expected}"
+    if kind == "union_tag_not_found":
+        return "a distribution needs `dist:` (one of fixed, exponential, normal, lognormal, " \
+               "gamma, triangular, uniform, empirical) or a bare number"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected')}, got {shown}"
+    if kind in ("too_short", "too_long"):
+        return f"{error['msg'].lower()}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return f"{error['msg']}, got {shown}"
+
+
+def _problems_from_pydantic(exc: ValidationError, raw: Any) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        problem = Problem(_render_loc(error["loc"], raw), _describe(error))
+        if (problem.path, problem.message) not in seen:
+            seen.add((problem.path, problem.message))
+            problems.append(problem)
+    return problems
+
+
+# ---------------------------------------------------------------- cross-references
+
+
+def check_references(s: Scenario) -> list[Problem]:
+    """Problems no single field can see: names that must exist, sums, ordering."""
+    problems: list[Problem] = []
+    problems += _check_horizon(s)
+    problems += _check_resources(s)
+    problems += _check_protocols(s)
+    problems += _check_classes(s)
+    return problems
+
+
+def _check_horizon(s: Scenario) -> list[Problem]:
+    h = s.horizon
+    problems = []
+    if h.close <= h.open:
+        problems.append(Problem("horizon.close", f"must be after open ({format_clock(h.open)}), "
+                                                 f"got {format_clock(h.close)}"))
+    if len(set(h.weekdays)) != len(h.weekdays):
+        problems.append(Problem("horizon.weekdays", "a weekday is listed twice"))
+    return problems
+
+
+def _check_resources(s: Scenario) -> list[Problem]:
+    problems = []
+    for key, res in s.resources.items():
+        where = f"resources.{key}"
+        if res.members and res.count is not None and res.count > len(res.members):
+            problems.append(Problem(f"{where}.count", f"must be ≤ the {len(res.members)} members "
+                                                      f"listed, got {res.count}"))
+        if res.members:
+            for day, n in res.roster.items():
+                if n > len(res.members):
+                    problems.append(Problem(f"{where}.roster.{day}", f"must be ≤ the "
+                                            f"{len(res.members)} members listed, got {n}"))
+            names = [m.name for m in res.members]
+            if len(set(names)) != len(names):
+                problems.append(Problem(f"{where}.members", "member names must be unique"))
+        if res.hours is not None and res.hours.end <= res.hours.start:
+            problems.append(Problem(f"{where}.hours.end", "must be after hours.start"))
+    return problems
+
+
+def _check_protocols(s: Scenario) -> list[Problem]:
+    problems = []
+    for key, protocol in s.protocols.items():
+        seen: set[str] = set()
+        assigned_resources = set()
+        for step in protocol.steps:
+            where = f"protocols.{key}.steps.{step.id}"
+            if step.id in seen:
+                problems.append(Problem(where, "step ids must be unique within a protocol"))
+            if step.resource is not None and step.resource not in s.resources:
+                problems.append(Problem(f"{where}.resource", f"no resource {step.resource!r}; "
+                                        f"defined: {sorted(s.resources)}"))
+            for ref in step.after or []:
+                if ref not in seen:
+                    problems.append(Problem(f"{where}.after", f"{ref!r} is not a step listed "
+                                            "before this one in the same protocol"))
+            if step.assigned:
+                if step.resource is None:
+                    problems.append(Problem(f"{where}.assigned", "a step without a resource "
+                                            "cannot be assigned to a member"))
+                assigned_resources.add(step.resource)
+            if step.duration.minimum < 0:
+                problems.append(Problem(f"{where}.duration", "durations cannot be negative"))
+            seen.add(step.id)
+        if len(assigned_resources) > 1:
+            problems.append(Problem(f"protocols.{key}", "assigned steps must all use one "
+                                    f"resource, got {sorted(map(str, assigned_resources))}"))
+    return problems
+
+
+def _check_classes(s: Scenario) -> list[Problem]:
+    problems = []
+    total = sum(c.share for c in s.demand.classes.values())
+    if abs(total - 1) > SHARE_TOLERANCE:
+        problems.append(Problem("demand.classes", f"shares must sum to 1, got {total:.6g}"))
+    for key, cls in s.demand.classes.items():
+        where = f"demand.classes.{key}"
+        if cls.protocol not in s.protocols:
+            problems.append(Problem(f"{where}.protocol", f"no protocol {cls.protocol!r}; "
+                                    f"defined: {sorted(s.protocols)}"))
+            continue
+        if cls.specialty is None:
+            continue
+        booking = s.protocols[cls.protocol].booking_resource()
+        if booking is None:
+            problems.append(Problem(f"{where}.specialty", "needs a protocol with an assigned "
+                                    "step (the specialty chooses its member)"))
+            continue
+        members = s.resources[booking].members if booking in s.resources else []
+        if not any(cls.specialty in m.specialties for m in members):
+            problems.append(Problem(f"{where}.specialty", f"no member of {booking!r} has "
+                                    f"specialty {cls.specialty!r}"))
+    return problems
