@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from policies import REGISTRY, make_policy
+from policies import REGISTRY, PolicyError, make_policy
 from sim import metrics
 from sim.clinic import Clinic, resource_keys
 from sim.engine import SimRecords, simulate
 from sim.sampling import realise, stream
-from sim.scenario import Scenario
+from sim.scenario import Problem, Scenario
 
 Progress = Callable[[int, int], None]
 
@@ -59,8 +59,15 @@ class RunResult:
 
 def check_policies(scenario: Scenario, specs: Sequence[str]) -> None:
     """Build every policy once so that a bad name or parameter fails before any work."""
+    problems: list[Problem] = []
     for spec in specs:
-        make_policy(spec, scenario, REGISTRY)
+        try:
+            make_policy(spec, scenario, REGISTRY)
+        except PolicyError as exc:
+            problems += exc.problems
+            source = exc.source
+    if problems:
+        raise PolicyError(source, problems)
 
 
 def run_replication(scenario: Scenario, specs: Sequence[str], rep: int,

@@ -265,13 +265,11 @@ def from_mapping(raw: dict[str, Any], overrides: Iterable[str] = (), source: str
     """Validate a raw mapping (e.g. a parsed file) after applying overrides."""
     raw = _deep_copy(raw)
     problems = [p for text in overrides for p in _apply_override(raw, text)]
-    if problems:
-        raise ScenarioError(source, problems)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(source, _problems_from_pydantic(exc, raw)) from None
-    problems = check_references(scenario)
+        raise ScenarioError(source, problems + _problems_from_pydantic(exc, raw)) from None
+    problems += check_references(scenario)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
