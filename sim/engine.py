@@ -56,7 +56,8 @@ class StaffPool:
             env.timeout(shift.start - env.now).callbacks.append(self._start_shift)
 
     def _on_duty(self) -> bool:
-        return self.shift.start <= self.env.now < self.shift.go_home
+        shift = self.shift
+        return shift.start <= self.env.now < shift.go_home
 
     def request(self, member: int, rank: float) -> simpy.Event:
         event = self.env.event()
@@ -127,6 +128,19 @@ class SimRecords:
     members: pd.DataFrame
 
 
+@dataclass
+class _DayInputs:
+    """The plan and outcomes as plain Python lists: indexing them is the engine's hot path."""
+
+    arrival: list[float]
+    member: list[int]
+    duration: list[list[float]]
+    occurs: list[list[bool]]
+    route_of: list[Route]
+    class_index: list[int]
+    ranks: dict[str, list[float]]
+
+
 def simulate(plan: Plan, realisation: Realisation, clinic: Clinic) -> SimRecords:
     """Play every day of the horizon for ``plan`` and return the records."""
     requests, outcomes = realisation.requests, realisation.outcomes
@@ -134,25 +148,32 @@ def simulate(plan: Plan, realisation: Realisation, clinic: Clinic) -> SimRecords
     arrival = plan.appointment + (outcomes.punctuality if plan.apply_punctuality else 0.0)
     arrival = np.maximum(arrival, 0.0)
     comes = plan.booked & ~outcomes.cancelled & ~outcomes.no_show
-    routes = [Route.of(clinic, p) for p in requests.class_protocol]
     departure = np.full(n, np.nan)
     step_rows: list[tuple[int, int, int, int, int, float, float, float]] = []
 
     order = np.lexsort((arrival, plan.day))
     attending = order[comes[order]]
+    inputs = _DayInputs(
+        arrival=arrival.tolist(),
+        member=plan.member.tolist(),
+        duration=outcomes.duration.tolist(),
+        occurs=outcomes.occurs.tolist(),
+        route_of=[Route.of(clinic, p) for p in requests.class_protocol],
+        class_index=requests.class_index.tolist(),
+        ranks={r: np.asarray(rank, dtype=float).tolist() for r, rank in plan.queue_rank.items()},
+    )
     day_bounds = np.searchsorted(plan.day[attending], np.arange(clinic.days + 1))
     for d in range(clinic.days):
-        today = attending[day_bounds[d]:day_bounds[d + 1]]
-        if len(today):
-            _play_day(d, today, arrival, plan, realisation, clinic, routes, departure, step_rows)
+        today = attending[day_bounds[d]:day_bounds[d + 1]].tolist()
+        if today:
+            _play_day(d, today, inputs, clinic, departure, step_rows)
 
     steps = _steps_frame(step_rows, requests.class_index, clinic)
     visits = _visits_frame(plan, realisation, arrival, comes, departure, steps)
     return SimRecords(visits=visits, steps=steps, members=member_days(steps, clinic))
 
 
-def _play_day(day: int, patients: np.ndarray, arrival: np.ndarray, plan: Plan,
-              realisation: Realisation, clinic: Clinic, routes: list[Route],
+def _play_day(day: int, patients: list[int], inputs: _DayInputs, clinic: Clinic,
               departure: np.ndarray, rows: list) -> None:
     env = simpy.Environment()
     names = resource_keys(clinic.scenario)
@@ -161,44 +182,46 @@ def _play_day(day: int, patients: np.ndarray, arrival: np.ndarray, plan: Plan,
         for r in names
     }
     code = {r: k for k, r in enumerate(names)}
-    ranks = plan.queue_rank
-    outcomes = realisation.outcomes
-    class_index = realisation.requests.class_index
+    ranks, routes, class_index = inputs.ranks, inputs.route_of, inputs.class_index
+    timeout, record = env.timeout, rows.append
 
     def visit(p: int) -> Generator[simpy.Event, int, None]:
         route = routes[class_index[p]]
-        duration, occurs = outcomes.duration[p], outcomes.occurs[p]
-        member = int(plan.member[p])
+        duration, occurs = inputs.duration[p], inputs.occurs[p]
+        member = inputs.member[p]
         now = env.now
         done = [now] * len(route.resource)
         for j, resource in enumerate(route.resource):
-            ready = max([done[q] for q in route.preds[j]], default=now)
+            preds = route.preds[j]
+            ready = max([done[q] for q in preds]) if preds else now
             if not occurs[j]:
                 done[j] = ready
                 continue
-            if ready > env.now:
-                yield env.timeout(ready - env.now)
+            now = env.now
+            if ready > now:
+                yield timeout(ready - now)
             ready = env.now
             if resource is None:
                 done[j] = ready + duration[j]  # runs in the background
-                rows.append((p, day, j, -1, NO_MEMBER, ready, ready, done[j]))
+                record((p, day, j, -1, NO_MEMBER, ready, ready, done[j]))
                 continue
-            rank = ranks[resource][p] if resource in ranks else 0.0
-            wanted = member if route.assigned[j] else _ANY_MEMBER
-            granted = yield pools[resource].request(wanted, rank)
+            pool = pools[resource]
+            rank = ranks[resource][p] if ranks and resource in ranks else 0.0
+            granted = yield pool.request(member if route.assigned[j] else _ANY_MEMBER, rank)
             start = env.now
-            yield env.timeout(duration[j])
-            pools[resource].release(granted)
-            done[j] = env.now
-            rows.append((p, day, j, code[resource], granted, ready, start, done[j]))
+            yield timeout(duration[j])
+            pool.release(granted)
+            done[j] = end = env.now
+            record((p, day, j, code[resource], granted, ready, start, end))
         departure[p] = max(max(done), env.now)
 
     def arrivals() -> Generator[simpy.Event, None, None]:
+        arrival = inputs.arrival
         for p in patients:
             wait = arrival[p] - env.now
             if wait > 0:
-                yield env.timeout(wait)
-            env.process(visit(int(p)))
+                yield timeout(wait)
+            env.process(visit(p))
 
     env.process(arrivals())
     env.run()
@@ -207,11 +230,9 @@ def _play_day(day: int, patients: np.ndarray, arrival: np.ndarray, plan: Plan,
 def _steps_frame(rows: list, class_index: np.ndarray, clinic: Clinic) -> pd.DataFrame:
     columns = ["patient", "day", "step_index", "resource_code", "member", "ready", "start", "end"]
     times = ("ready", "start", "end")
-    if rows:
-        frame = pd.DataFrame.from_records(rows, columns=columns)
-    else:
-        frame = pd.DataFrame({c: pd.Series(dtype=float if c in times else np.int64)
-                              for c in columns})
+    table = np.array(rows, dtype=float).reshape(len(rows), len(columns))
+    frame = pd.DataFrame({c: table[:, k] if c in times else table[:, k].astype(np.int64)
+                          for k, c in enumerate(columns)})
     names = resource_keys(clinic.scenario)
     codes = frame["resource_code"].to_numpy()
     frame["resource"] = pd.Categorical.from_codes(np.where(codes < 0, -1, codes),
@@ -276,46 +297,51 @@ def _visits_frame(plan: Plan, realisation: Realisation, arrival: np.ndarray, com
 
 def member_days(steps: pd.DataFrame, clinic: Clinic) -> pd.DataFrame:
     """Per member at work and day: available, busy (within the shift), overtime, idle minutes."""
+    names = resource_keys(clinic.scenario)
     rows = []
-    for resource in resource_keys(clinic.scenario):
+    for code, resource in enumerate(names):
         shift = clinic.shift(resource)
-        names = clinic.member_names(resource)
+        members = clinic.member_names(resource)
         for d in range(clinic.days):
             for m in range(clinic.staff(resource, d)):
-                rows.append((resource, d, m, names[m], shift.start, shift.end))
+                rows.append((code, d, m, members[m], shift.start, shift.end))
     frame = pd.DataFrame(rows, columns=["resource", "day", "member", "member_name",
                                         "shift_start", "shift_end"])
-    if frame.empty:
-        return frame.assign(available=[], busy=[], overtime=[], idle=[], utilisation=[])
+    frame["resource"] = pd.Categorical.from_codes(frame["resource"].to_numpy(dtype=np.int64),
+                                                  categories=names or ["-"])
     frame["available"] = (frame["shift_end"] - frame["shift_start"]).astype(float)
     busy, overtime = _busy_and_overtime(steps, frame, clinic)
     frame["busy"] = busy
     frame["overtime"] = overtime
     frame["idle"] = frame["available"] - frame["busy"]
-    frame["utilisation"] = frame["busy"] / frame["available"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame["utilisation"] = frame["busy"] / frame["available"]
     return frame
 
 
 def _busy_and_overtime(steps: pd.DataFrame, frame: pd.DataFrame, clinic: Clinic
                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes each member-day of ``frame`` worked inside its shift, and past its end."""
     staffed = steps[steps["member"] != NO_MEMBER]
-    if staffed.empty:
+    if staffed.empty or frame.empty:
         return np.zeros(len(frame)), np.zeros(len(frame))
-    work = pd.DataFrame({
-        "resource": staffed["resource"].astype(str).to_numpy(),
-        "day": staffed["day"].to_numpy(),
-        "member": staffed["member"].to_numpy(),
-        "start": staffed["start"].to_numpy(),
-        "end": staffed["end"].to_numpy(),
-    })
-    shifts = {r: clinic.shift(r) for r in resource_keys(clinic.scenario)}
-    shift_end = work["resource"].map(lambda r: shifts[r].end).to_numpy(dtype=float)
-    shift_start = work["resource"].map(lambda r: shifts[r].start).to_numpy(dtype=float)
-    inside = np.clip(np.minimum(work["end"], shift_end) - np.maximum(work["start"], shift_start),
+    names = resource_keys(clinic.scenario)
+    shift_start = np.array([clinic.shift(r).start for r in names], dtype=float)
+    shift_end = np.array([clinic.shift(r).end for r in names], dtype=float)
+    width = max(len(clinic.member_names(r)) for r in names)
+
+    def flat_key(codes: np.ndarray, day: np.ndarray, member: np.ndarray) -> np.ndarray:
+        return (codes * clinic.days + day) * width + member
+
+    codes = staffed["resource"].cat.codes.to_numpy()
+    start, end = staffed["start"].to_numpy(), staffed["end"].to_numpy()
+    inside = np.clip(np.minimum(end, shift_end[codes]) - np.maximum(start, shift_start[codes]),
                      0, None)
-    past = np.clip(work["end"] - np.maximum(work["start"], shift_end), 0, None)
-    sums = work.assign(inside=inside, past=past).groupby(
-        ["resource", "day", "member"], observed=True)[["inside", "past"]].sum()
-    keys = pd.MultiIndex.from_frame(frame[["resource", "day", "member"]])
-    aligned = sums.reindex(keys, fill_value=0.0)
-    return aligned["inside"].to_numpy(), aligned["past"].to_numpy()
+    past = np.clip(end - np.maximum(start, shift_end[codes]), 0, None)
+    work_key = flat_key(codes, staffed["day"].to_numpy(), staffed["member"].to_numpy())
+    size = len(names) * clinic.days * width
+    frame_key = flat_key(frame["resource"].cat.codes.to_numpy(), frame["day"].to_numpy(),
+                         frame["member"].to_numpy())
+    busy = np.bincount(work_key, inside, minlength=size)[frame_key]
+    overtime = np.bincount(work_key, past, minlength=size)[frame_key]
+    return busy, overtime
