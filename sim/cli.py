@@ -28,6 +28,7 @@ EXIT_BAD_INPUT = 2
 DEFAULT_SCENARIO = "ophthalmology"
 DEFAULT_REPS = 30
 COMPARE_POLICIES = ("fifo", "fifo:appointment")
+P90_METRICS = ("los", "wait")
 TABLE_METRICS = ("los", "wait", "wait_first", "access_days", "utilisation", "overtime",
                  "served", "unserved", "no_show", "cancelled", "unbooked")
 
@@ -198,6 +199,9 @@ def print_summary(result: RunResult, lang: str) -> None:
         row += [_format_summary(metric, summary["policies"][s][metric]) for s in result.policies]
         row += [_format_paired(metric, summary["paired"][s][metric]) for s in result.policies[1:]]
         table.add_row(*row)
+        if metric in P90_METRICS:
+            p90 = [_number(metric, summary["policies"][s][metric]["p90"]) for s in result.policies]
+            table.add_row("  p90", *p90, *[""] * (len(result.policies) - 1))
     console.print(table)
     los = summary["policies"][result.baseline]["los"]
     if los["mean"] is not None:
@@ -220,27 +224,29 @@ def _number(metric: str, value: float | None) -> str:
     if value is None:
         return "–"
     if metric.startswith("utilisation"):
-        return f"{100 * value:.0f} %"
-    return f"{value:.1f}" if abs(value) < 1000 else f"{value:.0f}"
+        return f"{100 * value:.0f}%"
+    return f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+
+
+def _interval(metric: str, bounds: list[float | None]) -> str:
+    lo, hi = bounds
+    if lo is None or hi is None:
+        return ""
+    return f" [{_number(metric, lo)}, {_number(metric, hi)}]"
 
 
 def _format_summary(metric: str, s: dict[str, Any]) -> str:
     if s["mean"] is None:
         return "–"
-    lo, hi = s["ci95"]
-    interval = f" [{_number(metric, lo)}, {_number(metric, hi)}]" if lo is not None else ""
-    p90 = f" ({_number(metric, s['p90'])})" if metric in ("los", "wait", "wait_first",
-                                                          "access_days") else ""
-    return f"{_number(metric, s['mean'])}{interval}{p90}"
+    return f"{_number(metric, s['mean'])}{_interval(metric, s['ci95'])}"
 
 
 def _format_paired(metric: str, p: dict[str, Any]) -> str:
     if p["diff"] is None:
         return "–"
-    lo, hi = p["ci95"]
-    interval = f" [{_number(metric, lo)}, {_number(metric, hi)}]" if lo is not None else ""
-    p_value = f" (p={p['p_value']:.2g})" if p["p_value"] is not None else ""
-    return f"{_number(metric, p['diff'])}{interval}{p_value}"
+    p_value = p["p_value"]
+    shown = "" if p_value is None else " p<0.001" if p_value < 0.001 else f" p={p_value:.3f}"
+    return f"{_number(metric, p['diff'])}{_interval(metric, p['ci95'])}{shown}"
 
 
 def hours(minutes: float | None) -> str:

@@ -28,8 +28,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "vs": {"es": "Δ vs {baseline}", "en": "Δ vs {baseline}"},
     "title": {"es": "{scenario} — {reps} réplicas, semilla {seed}",
               "en": "{scenario} — {reps} replications, seed {seed}"},
-    "footer": {"es": "media [IC 95 %] · p90 entre paréntesis · Δ: diferencia pareada (p)",
-               "en": "mean [95 % CI] · p90 in brackets · Δ: paired difference (p)"},
+    "footer": {"es": "media entre réplicas [IC 95 %] · p90 de todos los pacientes · "
+                     "Δ: diferencia pareada [IC 95 %] y valor p",
+               "en": "mean over replications [95 % CI] · p90 over all patients · "
+                     "Δ: paired difference [95 % CI] and p-value"},
     "headline": {"es": "Estancia media con {policy}: {value} [IC 95 %: {lo} – {hi}]",
                  "en": "Mean stay with {policy}: {value} [95 % CI: {lo} – {hi}]"},
     "progress": {"es": "Simulando réplicas", "en": "Simulating replications"},
