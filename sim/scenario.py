@@ -268,7 +268,9 @@ def from_mapping(raw: dict[str, Any], overrides: Iterable[str] = (), source: str
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(source, problems + _problems_from_pydantic(exc, raw)) from None
+        problems += _problems_from_pydantic(exc, raw)
+        problems += _check_parts(_Parts.lenient(raw))
+        raise ScenarioError(source, problems) from None
     problems += check_references(scenario)
     if problems:
         raise ScenarioError(source, problems)
@@ -407,19 +409,63 @@ def _problems_from_pydantic(exc: ValidationError, raw: Any) -> list[Problem]:
 # ---------------------------------------------------------------- cross-references
 
 
+@dataclass
+class _Parts:
+    """The sections reference checks read; ``None`` marks an entry that is itself invalid."""
+
+    horizon: Horizon | None
+    resources: dict[str, Resource | None]
+    protocols: dict[str, ProtocolModel | None]
+    classes: dict[str, PatientClass | None]
+
+    @classmethod
+    def of(cls, s: Scenario) -> _Parts:
+        return cls(s.horizon, dict(s.resources), dict(s.protocols), dict(s.demand.classes))
+
+    @classmethod
+    def lenient(cls, raw: dict[str, Any]) -> _Parts:
+        """Whatever validates on its own in a file that does not validate as a whole."""
+        demand = raw.get("demand")
+        return cls(
+            horizon=_try(Horizon, raw.get("horizon")),
+            resources=_try_each(Resource, raw.get("resources")),
+            protocols=_try_each(ProtocolModel, raw.get("protocols")),
+            classes=_try_each(PatientClass, demand.get("classes") if isinstance(demand, dict)
+                              else None),
+        )
+
+
+def _try(model: type[BaseModel], value: Any) -> Any:
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _try_each(model: type[BaseModel], value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): _try(model, v) for k, v in value.items()}
+
+
 def check_references(s: Scenario) -> list[Problem]:
     """Problems no single field can see: names that must exist, sums, ordering."""
+    return _check_parts(_Parts.of(s))
+
+
+def _check_parts(parts: _Parts) -> list[Problem]:
     problems: list[Problem] = []
-    problems += _check_horizon(s)
-    problems += _check_resources(s)
-    problems += _check_protocols(s)
-    problems += _check_classes(s)
+    problems += _check_horizon(parts.horizon)
+    problems += _check_resources(parts)
+    problems += _check_protocols(parts)
+    problems += _check_classes(parts)
     return problems
 
 
-def _check_horizon(s: Scenario) -> list[Problem]:
-    h = s.horizon
-    problems = []
+def _check_horizon(h: Horizon | None) -> list[Problem]:
+    problems: list[Problem] = []
+    if h is None:
+        return problems
     if h.close <= h.open:
         problems.append(Problem("horizon.close", f"must be after open ({format_clock(h.open)}), "
                                                  f"got {format_clock(h.close)}"))
@@ -428,9 +474,11 @@ def _check_horizon(s: Scenario) -> list[Problem]:
     return problems
 
 
-def _check_resources(s: Scenario) -> list[Problem]:
+def _check_resources(parts: _Parts) -> list[Problem]:
     problems = []
-    for key, res in s.resources.items():
+    for key, res in parts.resources.items():
+        if res is None:
+            continue
         where = f"resources.{key}"
         if res.members and res.count is not None and res.count > len(res.members):
             problems.append(Problem(f"{where}.count", f"must be ≤ the {len(res.members)} members "
@@ -448,18 +496,20 @@ def _check_resources(s: Scenario) -> list[Problem]:
     return problems
 
 
-def _check_protocols(s: Scenario) -> list[Problem]:
+def _check_protocols(parts: _Parts) -> list[Problem]:
     problems = []
-    for key, protocol in s.protocols.items():
+    for key, protocol in parts.protocols.items():
+        if protocol is None:
+            continue
         seen: set[str] = set()
         assigned_resources = set()
         for step in protocol.steps:
             where = f"protocols.{key}.steps.{step.id}"
             if step.id in seen:
                 problems.append(Problem(where, "step ids must be unique within a protocol"))
-            if step.resource is not None and step.resource not in s.resources:
+            if step.resource is not None and step.resource not in parts.resources:
                 problems.append(Problem(f"{where}.resource", f"no resource {step.resource!r}; "
-                                        f"defined: {sorted(s.resources)}"))
+                                        f"defined: {sorted(parts.resources)}"))
             for ref in step.after or []:
                 if ref not in seen:
                     problems.append(Problem(f"{where}.after", f"{ref!r} is not a step listed "
@@ -478,25 +528,33 @@ def _check_protocols(s: Scenario) -> list[Problem]:
     return problems
 
 
-def _check_classes(s: Scenario) -> list[Problem]:
+def _check_classes(parts: _Parts) -> list[Problem]:
     problems = []
-    total = sum(c.share for c in s.demand.classes.values())
-    if abs(total - 1) > SHARE_TOLERANCE:
-        problems.append(Problem("demand.classes", f"shares must sum to 1, got {total:.6g}"))
-    for key, cls in s.demand.classes.items():
+    classes = parts.classes
+    if classes and all(c is not None for c in classes.values()):
+        total = sum(c.share for c in classes.values() if c is not None)
+        if abs(total - 1) > SHARE_TOLERANCE:
+            problems.append(Problem("demand.classes", f"shares must sum to 1, got {total:.6g}"))
+    for key, cls in classes.items():
+        if cls is None:
+            continue
         where = f"demand.classes.{key}"
-        if cls.protocol not in s.protocols:
+        if cls.protocol not in parts.protocols:
             problems.append(Problem(f"{where}.protocol", f"no protocol {cls.protocol!r}; "
-                                    f"defined: {sorted(s.protocols)}"))
+                                    f"defined: {sorted(parts.protocols)}"))
             continue
-        if cls.specialty is None:
+        protocol = parts.protocols[cls.protocol]
+        if cls.specialty is None or protocol is None:
             continue
-        booking = s.protocols[cls.protocol].booking_resource()
+        booking = protocol.booking_resource()
         if booking is None:
             problems.append(Problem(f"{where}.specialty", "needs a protocol with an assigned "
                                     "step (the specialty chooses its member)"))
             continue
-        members = s.resources[booking].members if booking in s.resources else []
+        resource = parts.resources.get(booking)
+        if resource is None:
+            continue
+        members = resource.members
         if not any(cls.specialty in m.specialties for m in members):
             problems.append(Problem(f"{where}.specialty", f"no member of {booking!r} has "
                                     f"specialty {cls.specialty!r}"))
