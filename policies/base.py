@@ -23,7 +23,7 @@ from sim.scenario import Problem, Scenario, ScenarioError, _problems_from_pydant
 class PolicyParams(BaseModel):
     """Base of every policy's parameters: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Policy(Protocol):
@@ -43,12 +43,12 @@ def parse_policy_spec(spec: str) -> tuple[str, str | None]:
     return name.strip(), (variant.strip() or None)
 
 
-def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any], source: str = "--policy"
-                ) -> Policy:
+def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any]) -> Policy:
     """Build the policy ``spec`` names with its parameters from ``scenario.policies``."""
     name, variant = parse_policy_spec(spec)
     if name not in registry:
-        raise PolicyError(source, [Problem(spec, f"unknown policy; available: {sorted(registry)}")])
+        raise PolicyError("--policy", [Problem(spec, "unknown policy; available: "
+                                                     f"{sorted(registry)}")])
     cls = registry[name]
     raw: dict[str, Any] = dict(scenario.policies.get(name, {}))
     if variant is not None:
@@ -56,7 +56,8 @@ def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any], source:
     try:
         params = cls.Params.model_validate(raw)
     except ValidationError as exc:
-        problems = _problems_from_pydantic(exc, raw)
-        prefixed = [Problem(f"policies.{name}.{p.path}".rstrip("."), p.message) for p in problems]
-        raise PolicyError(source if variant else "scenario", prefixed) from None
+        source = f"--policy {spec}" if variant else scenario.source
+        problems = [Problem(f"policies.{name}.{p.path}".rstrip("."), p.message, source)
+                    for p in _problems_from_pydantic(exc, raw)]
+        raise PolicyError(source, problems) from None
     return cls(params, label=spec)

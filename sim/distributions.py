@@ -14,12 +14,19 @@ import math
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from scipy import stats
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    model_validator,
+)
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
     @property
     def mean(self) -> float:  # pragma: no cover - every family overrides
@@ -36,7 +43,7 @@ class _Dist(BaseModel):
 
 class Fixed(_Dist):
     dist: Literal["fixed"] = "fixed"
-    value: float
+    value: StrictFloat
 
     @property
     def mean(self) -> float:
@@ -52,8 +59,7 @@ class Fixed(_Dist):
 
 class Exponential(_Dist):
     dist: Literal["exponential"]
-    mean_: float = Field(alias="mean", gt=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    mean_: StrictFloat = Field(alias="mean", gt=0)
 
     @property
     def mean(self) -> float:
@@ -71,11 +77,10 @@ class Normal(_Dist):
     """Normal, optionally clipped to ``[min, max]`` (clipped, not resampled)."""
 
     dist: Literal["normal"]
-    mean_: float = Field(alias="mean")
-    sd: float = Field(ge=0)
-    min: float | None = None
-    max: float | None = None
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    mean_: StrictFloat = Field(alias="mean")
+    sd: StrictFloat = Field(ge=0)
+    min: StrictFloat | None = None
+    max: StrictFloat | None = None
 
     @model_validator(mode="after")
     def _bounds_ordered(self) -> Normal:
@@ -88,6 +93,7 @@ class Normal(_Dist):
         """Mean of the clipped variable (equal to ``mean`` when unclipped)."""
         if self.sd == 0:
             return float(np.clip(self.mean_, self.minimum, self.maximum))
+        from scipy import stats  # lazily: scipy costs half a second at start-up
         lo = -math.inf if self.min is None else self.min
         hi = math.inf if self.max is None else self.max
         z_lo, z_hi = (lo - self.mean_) / self.sd, (hi - self.mean_) / self.sd
@@ -114,9 +120,8 @@ class Normal(_Dist):
 
 class Lognormal(_Dist):
     dist: Literal["lognormal"]
-    mean_: float = Field(alias="mean", gt=0)
-    sd: float = Field(ge=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    mean_: StrictFloat = Field(alias="mean", gt=0)
+    sd: StrictFloat = Field(ge=0)
 
     @property
     def mean(self) -> float:
@@ -134,9 +139,8 @@ class Lognormal(_Dist):
 
 class Gamma(_Dist):
     dist: Literal["gamma"]
-    mean_: float = Field(alias="mean", gt=0)
-    sd: float = Field(gt=0)
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    mean_: StrictFloat = Field(alias="mean", gt=0)
+    sd: StrictFloat = Field(gt=0)
 
     @property
     def mean(self) -> float:
@@ -153,9 +157,9 @@ class Gamma(_Dist):
 
 class Triangular(_Dist):
     dist: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
+    low: StrictFloat
+    mode: StrictFloat
+    high: StrictFloat
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -180,8 +184,8 @@ class Triangular(_Dist):
 
 class Uniform(_Dist):
     dist: Literal["uniform"]
-    low: float
-    high: float
+    low: StrictFloat
+    high: StrictFloat
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -205,8 +209,8 @@ class Empirical(_Dist):
     """Draws from listed values, with optional weights (normalised)."""
 
     dist: Literal["empirical"]
-    values: list[float] = Field(min_length=1)
-    weights: list[float] | None = None
+    values: list[StrictFloat] = Field(min_length=1)
+    weights: list[StrictFloat] | None = None
 
     @model_validator(mode="after")
     def _weights_match(self) -> Empirical:

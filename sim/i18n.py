@@ -34,6 +34,8 @@ TEXTS: dict[str, dict[str, str]] = {
                      "Δ: paired difference [95 % CI] and p-value"},
     "headline": {"es": "Estancia media con {policy}: {value} [IC 95 %: {lo} – {hi}]",
                  "en": "Mean stay with {policy}: {value} [95 % CI: {lo} – {hi}]"},
+    "headline_no_ci": {"es": "Estancia media con {policy}: {value} (una réplica: sin intervalo)",
+                       "en": "Mean stay with {policy}: {value} (one replication: no interval)"},
     "progress": {"es": "Simulando réplicas", "en": "Simulating replications"},
     "valid": {"es": "{source}: escenario válido", "en": "{source}: valid scenario"},
     "written": {"es": "Resultados escritos en {path}", "en": "Results written to {path}"},

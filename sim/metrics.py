@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.engine import SimRecords
 
@@ -96,6 +95,8 @@ def paired(policy: Sequence[float], baseline: Sequence[float]) -> dict[str, obje
 def _t_interval(sample: np.ndarray) -> tuple[float, float]:
     if len(sample) < 2:
         return (math.nan, math.nan)
+    from scipy import stats  # lazily: scipy costs half a second at start-up
+
     mean = float(sample.mean())
     half = float(stats.t.ppf(0.975, len(sample) - 1) * sample.std(ddof=1) / math.sqrt(len(sample)))
     return (mean - half, mean + half)
@@ -107,6 +108,8 @@ def _p_value(diffs: np.ndarray) -> float:
     sd = float(diffs.std(ddof=1))
     if sd == 0:
         return 1.0 if float(diffs.mean()) == 0 else 0.0
+    from scipy import stats
+
     t = float(diffs.mean()) / (sd / math.sqrt(len(diffs)))
     return float(2 * stats.t.sf(abs(t), len(diffs) - 1))
 

@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -58,16 +58,22 @@ class RunResult:
 
 
 def check_policies(scenario: Scenario, specs: Sequence[str]) -> None:
-    """Build every policy once so that a bad name or parameter fails before any work."""
+    """Build every policy named on the command line or in the scenario's ``policies:``
+    block, so that a bad name or parameter fails, with all its problems, before any work."""
     problems: list[Problem] = []
-    for spec in specs:
+    for name in sorted(scenario.policies):
+        if name not in REGISTRY:
+            problems.append(Problem(f"policies.{name}", "unknown policy; available: "
+                                    f"{sorted(REGISTRY)}", scenario.source))
+    known = [name for name in sorted(scenario.policies) if name in REGISTRY]
+    for spec in dict.fromkeys([*specs, *known]):
         try:
             make_policy(spec, scenario, REGISTRY)
         except PolicyError as exc:
-            problems += exc.problems
-            source = exc.source
+            problems += [p if p.source else replace(p, source=exc.source) for p in exc.problems
+                         if p not in problems]
     if problems:
-        raise PolicyError(source, problems)
+        raise PolicyError(scenario.source, problems)
 
 
 def run_replication(scenario: Scenario, specs: Sequence[str], rep: int,

@@ -23,10 +23,14 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
     ValidationError,
 )
 
-from sim.distributions import Distribution, Fixed
+from sim.distributions import DISTRIBUTION_NAMES, Distribution, Fixed
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -37,8 +41,12 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 def _parse_clock(value: Any) -> int:
     """``"07:30"`` → 450 minutes after midnight."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return value  # already minutes; YAML 1.1 may also read 07:30 as sexagesimal 450
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value < 24 * 60:
+            return value  # already minutes: YAML 1.1 reads an unquoted 07:30 as 450
+        if value >= 0:  # an unquoted 25:00 arrives as 1500: show it as written
+            shown = f"{value // 60}:{value % 60:02d}"
+            raise ValueError(f'expected a time of day "HH:MM", got "{shown}"')
     if isinstance(value, str):
         match = _CLOCK.match(value.strip())
         if match:
@@ -55,23 +63,22 @@ def format_clock(minutes: float) -> str:
 ClockTime = Annotated[
     int, BeforeValidator(_parse_clock), PlainSerializer(format_clock, return_type=str)
 ]
-Count = Annotated[int, Field(ge=0)]
-PerWeekday = int | dict[Weekday, Count]
+Count = Annotated[StrictInt, Field(ge=0)]
 
 
 class Strict(BaseModel):
     """Base of every scenario model: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Horizon(Strict):
-    days: int = Field(ge=1, description="working days simulated")
+    days: StrictInt = Field(ge=1, description="working days simulated")
     weekdays: list[Weekday] = Field(default=["mon", "tue", "wed", "thu", "fri"], min_length=1)
     open: ClockTime = _parse_clock("07:30")
     close: ClockTime = _parse_clock("15:30")
-    slot_minutes: int = Field(default=5, ge=1, le=240)
-    max_overtime: float = Field(
+    slot_minutes: StrictInt = Field(default=5, ge=1, le=240)
+    max_overtime: StrictFloat = Field(
         default=120, ge=0, description="minutes past the end of a shift in which staff still "
         "start new work; patients not started by then are unserved"
     )
@@ -84,7 +91,7 @@ class Hours(Strict):
 
 class Member(Strict):
     name: str = Field(min_length=1)
-    experience_years: float | None = Field(default=None, ge=0)
+    experience_years: StrictFloat | None = Field(default=None, ge=0)
     specialty: str | list[str] | None = None
     daily_slots: Count | dict[Weekday, Count] | None = None
 
@@ -114,29 +121,29 @@ class Resource(Strict):
 
 
 class PatientClass(Strict):
-    share: float = Field(ge=0, le=1)
+    share: StrictFloat = Field(ge=0, le=1)
     protocol: str
     specialty: str | None = None
-    priority: int = Field(default=2, ge=1, le=3)
+    priority: StrictInt = Field(default=2, ge=1, le=3)
     attributes: dict[str, Distribution] = Field(default_factory=dict)
 
 
 class Demand(Strict):
-    requests_per_day: float = Field(ge=0)
-    booking_window_days: int = Field(default=20, ge=0)
-    min_lead_days: int = Field(
+    requests_per_day: StrictFloat = Field(ge=0, le=10_000_000)
+    booking_window_days: StrictInt = Field(default=20, ge=0)
+    min_lead_days: StrictInt = Field(
         default=0, ge=0, description="earliest booking is this many days after the request"
     )
     classes: dict[str, PatientClass] = Field(min_length=1)
 
 
 class Cancellation(Strict):
-    probability: float = Field(default=0, ge=0, le=1)
+    probability: StrictFloat = Field(default=0, ge=0, le=1)
     notice_days: Distribution = Fixed(value=0)
 
 
 class Behaviour(Strict):
-    no_show: float = Field(default=0, ge=0, le=1)
+    no_show: StrictFloat = Field(default=0, ge=0, le=1)
     punctuality: Distribution = Fixed(value=0)
     cancellation: Cancellation = Field(default_factory=Cancellation)
 
@@ -146,9 +153,9 @@ class Step(Strict):
     name: str | None = None
     resource: str | None = None
     duration: Distribution
-    probability: float = Field(default=1, gt=0, le=1)
+    probability: StrictFloat = Field(default=1, gt=0, le=1)
     after: list[str] | None = None
-    assigned: bool = False
+    assigned: StrictBool = False
 
 
 class ProtocolModel(Strict):
@@ -177,13 +184,19 @@ class ProtocolModel(Strict):
 class Scenario(Strict):
     name: str
     description: str = ""
-    seed: int = Field(default=0, ge=0)
+    seed: StrictInt = Field(default=0, ge=0)
     horizon: Horizon
     resources: dict[str, Resource] = Field(default_factory=dict)
     demand: Demand
     behaviour: Behaviour = Field(default_factory=Behaviour)
     protocols: dict[str, ProtocolModel] = Field(min_length=1)
     policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    _source: str = PrivateAttr(default="<scenario>")
+
+    @property
+    def source(self) -> str:
+        """The file (or name) the scenario was read from, for messages."""
+        return self._source
 
     def to_yaml(self) -> str:
         """The resolved scenario as YAML (overrides applied, defaults filled in)."""
@@ -200,8 +213,10 @@ class Problem:
 
     path: str
     message: str
+    source: str | None = None  # where it comes from, when not the error's file
 
     def render(self, source: str) -> str:
+        source = self.source or source
         where = f"{source}: {self.path}" if self.path else source
         return f"{where}: {self.message}"
 
@@ -245,7 +260,12 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):
+            where = f"character {exc.position + 1}: "
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            problem = f"unacceptable character #x{code:04x} (a control character)"
+        else:
+            problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
         raise ScenarioError(str(path), [Problem("", f"{where}invalid YAML: {problem}")]) from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
@@ -274,6 +294,7 @@ def from_mapping(raw: dict[str, Any], overrides: Iterable[str] = (), source: str
     problems += check_references(scenario)
     if problems:
         raise ScenarioError(source, problems)
+    scenario._source = source
     return scenario
 
 
@@ -346,17 +367,51 @@ def _list_index(items: list[Any], part: str) -> int | None:
 
 # ---------------------------------------------------------------- messages
 
-_TAGGED = {"fixed", "exponential", "normal", "lognormal", "gamma", "triangular", "uniform",
-           "empirical", "int", "str", "float", "list[float]", "function-after[_ordered()]"}
+_BRANCH_KINDS = {"int": "number", "float": "number", "constrained-int": "number",
+                 "constrained-float": "number", "str": "text", "bool": "boolean"}
+_KIND_WORDS = {"number": "a number", "mapping": "a mapping (e.g. by weekday: {mon: 3})",
+               "list": "a list", "text": "a text", "boolean": "true or false"}
 
 
-def _render_loc(loc: tuple[Any, ...], raw: Any) -> str:
-    """A pydantic location as a dotted path, naming list items by their id."""
+def _tag_kind(item: Any, node: Any) -> str | None:
+    """The kind of value a pydantic location element stands for, when it is not a key.
+
+    Union branches (``int``, ``dict[...]``, ...), validator wrappers, the
+    ``[key]`` marker and distribution tags appear in locations but not in files.
+    """
+    if not isinstance(item, str) or (isinstance(node, dict) and item in node):
+        return None
+    if item in _BRANCH_KINDS:
+        return _BRANCH_KINDS[item]
+    if item.startswith("dict["):
+        return "mapping"
+    if item.startswith("list["):
+        return "list"
+    if item.startswith(("function-", "[key]")) or item in DISTRIBUTION_NAMES:
+        return "wrapper"
+    return None
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {dict: "mapping", list: "list", str: "text"}.get(type(value), "other")
+
+
+def _walk(loc: tuple[Any, ...], raw: Any) -> tuple[str, list[tuple[int, str, Any]]]:
+    """The dotted path of a location (list items named by id), and the union branches
+    it passes: (position in ``loc``, branch kind, value found there in the file)."""
     parts: list[str] = []
+    branches: list[tuple[int, str, Any]] = []
     node = raw
-    for item in loc:
-        if isinstance(item, str) and (item in _TAGGED or item.startswith(("function-", "dict["))):
-            continue  # union tags and validator wrappers, not keys of the file
+    for position, item in enumerate(loc):
+        kind = _tag_kind(item, node)
+        if kind is not None:
+            if kind != "wrapper":
+                branches.append((position, kind, node))
+            continue
         if isinstance(item, int) and isinstance(node, list):
             element = node[item] if 0 <= item < len(node) else None
             label = element.get("id") or element.get("name") if isinstance(element, dict) else None
@@ -365,7 +420,12 @@ def _render_loc(loc: tuple[Any, ...], raw: Any) -> str:
             continue
         parts.append(str(item))
         node = node.get(item) if isinstance(node, dict) else None
-    return ".".join(parts)
+    return ".".join(parts), branches
+
+
+def _render_loc(loc: tuple[Any, ...], raw: Any) -> str:
+    """A pydantic location as a dotted path, naming list items by their id."""
+    return _walk(loc, raw)[0]
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -376,6 +436,13 @@ def _describe(error: dict[str, Any]) -> str:
     if kind in bound:
         symbol, key = bound[kind]
         return f"must be {symbol} {ctx.get(key)}, got {shown}"
+    plain = {"int_type": "expected a whole number", "int_parsing": "expected a whole number",
+             "int_from_float": "expected a whole number", "float_type": "expected a number",
+             "float_parsing": "expected a number", "bool_type": "expected true or false",
+             "finite_number": "must be a finite number", "string_type": "expected a text",
+             "list_type": "expected a list", "dict_type": "expected a mapping"}
+    if kind in plain:
+        return f"{plain[kind]}, got {shown}"
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden":
@@ -392,16 +459,35 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{error['msg'].lower()}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
-    return f"{error['msg']}, got {shown}"
+    message = error["msg"]
+    return message if "got" in message else f"{message}, got {shown}"
 
 
 def _problems_from_pydantic(exc: ValidationError, raw: Any) -> list[Problem]:
-    seen: set[tuple[str, str]] = set()
+    """One problem per error, keeping of a union (``3`` or ``{mon: 3}``) only the branch
+    that matches what the file holds, or one line listing the kinds expected."""
+    errors = exc.errors(include_url=False)
+    walked = [_walk(error["loc"], raw) for error in errors]
+    offered: dict[tuple[Any, ...], list[str]] = {}
+    for error, (_path, branches) in zip(errors, walked, strict=True):
+        for position, kind, _value in branches:
+            offered.setdefault(tuple(error["loc"][:position]), []).append(kind)
+
     problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
-        problem = Problem(_render_loc(error["loc"], raw), _describe(error))
-        if (problem.path, problem.message) not in seen:
-            seen.add((problem.path, problem.message))
+    for error, (path, branches) in zip(errors, walked, strict=True):
+        problem = Problem(path, _describe(error))
+        for position, kind, value in branches:
+            prefix = tuple(error["loc"][:position])
+            actual = _kind_of(value)
+            if kind == actual:
+                continue
+            if actual in offered[prefix]:
+                problem = None  # the branch that matches the file reports it
+                break
+            expected = " or ".join(_KIND_WORDS[k] for k in dict.fromkeys(offered[prefix]))
+            problem = Problem(_render_loc(prefix, raw), f"expected {expected}, got {value!r}")
+            break
+        if problem is not None and problem not in problems:
             problems.append(problem)
     return problems
 

@@ -1,0 +1,1 @@
+"""The clinicsim test suite: unit, property, queueing-theory and end-to-end tests."""
