@@ -11,7 +11,8 @@ DESIGN.md's reliability rules, recomputing what they expect from the scenario
 and the realised outcomes rather than trusting the engine's own columns:
 
 (a) no resource above its day's staff at any instant, no member serving two
-    patients at once, only members at work serving;
+    patients at once, only members at work serving, assigned steps served by
+    the booked member, and member-day records adding up to the work done;
 (b) every step starts at or after the completion of each of its predecessors
     (a skipped optional step passes its predecessors' completion on);
 (c) booked = served + no_show + cancelled + unserved, every request once;
@@ -22,7 +23,12 @@ and the realised outcomes rather than trusting the engine's own columns:
 (g) no member booked beyond its daily slots.
 
 Hypothesis runs derandomised with no example database, so every run of the
-suite draws the same scenarios.
+suite draws the same scenarios. Each property also ran with 400 random
+(non-derandomised) examples while this file was written, without a failure;
+deliberately broken copies of the engine and of fifo (roster ignored, a member
+taken twice, shift start or end ignored, precedence ignored, a skipped step
+completing early, departure before the drops end, no-show status lost,
+over-booking, assignment ignored, overtime miscounted) each fail here.
 """
 
 from __future__ import annotations
