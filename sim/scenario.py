@@ -579,6 +579,11 @@ def _check_resources(parts: _Parts) -> list[Problem]:
                 problems.append(Problem(f"{where}.members", "member names must be unique"))
         if res.hours is not None and res.hours.end <= res.hours.start:
             problems.append(Problem(f"{where}.hours.end", "must be after hours.start"))
+        if isinstance(res.daily_slots, dict) and parts.horizon is not None:
+            missing = [d for d in parts.horizon.weekdays if d not in res.daily_slots]
+            if missing:
+                problems.append(Problem(f"{where}.daily_slots", "needs a value for every working "
+                                        f"weekday (0 for none); missing: {missing}"))
     return problems
 
 

@@ -147,7 +147,8 @@ def scenario_mappings(draw: st.DrawFn, zero_staff: bool = False) -> dict[str, An
         if slots == "int":
             res["daily_slots"] = draw(st.sampled_from([3, 0, 1, 6]))
         elif slots == "per_weekday":
-            res["daily_slots"] = _per_weekday(draw, st.sampled_from([3, 0, 1, 6]))
+            # a per-weekday dict must name every working weekday (validation demands it)
+            res["daily_slots"] = {day: draw(st.sampled_from([3, 0, 1, 6])) for day in WEEKDAYS}
         resources[name] = res
     if zero_staff:  # one resource nobody staffs on any day
         resources[draw(st.sampled_from(names))] = {"count": 0}
