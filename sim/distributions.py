@@ -57,8 +57,9 @@ class Fixed(_Dist):
         return np.full(size, self.value, dtype=float)
 
 
-class Exponential(_Dist):
-    dist: Literal["exponential"]
+class _PositiveWithMean(_Dist):
+    """A positive variable given by its mean (the families below add their spread)."""
+
     mean_: StrictFloat = Field(alias="mean", gt=0)
 
     @property
@@ -68,6 +69,10 @@ class Exponential(_Dist):
     @property
     def minimum(self) -> float:
         return 0.0
+
+
+class Exponential(_PositiveWithMean):
+    dist: Literal["exponential"]
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_, size)
@@ -118,18 +123,9 @@ class Normal(_Dist):
         return values
 
 
-class Lognormal(_Dist):
+class Lognormal(_PositiveWithMean):
     dist: Literal["lognormal"]
-    mean_: StrictFloat = Field(alias="mean", gt=0)
     sd: StrictFloat = Field(ge=0)
-
-    @property
-    def mean(self) -> float:
-        return self.mean_
-
-    @property
-    def minimum(self) -> float:
-        return 0.0
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         sigma2 = math.log1p((self.sd / self.mean_) ** 2)
@@ -137,18 +133,9 @@ class Lognormal(_Dist):
         return rng.lognormal(mu, math.sqrt(sigma2), size)
 
 
-class Gamma(_Dist):
+class Gamma(_PositiveWithMean):
     dist: Literal["gamma"]
-    mean_: StrictFloat = Field(alias="mean", gt=0)
     sd: StrictFloat = Field(gt=0)
-
-    @property
-    def mean(self) -> float:
-        return self.mean_
-
-    @property
-    def minimum(self) -> float:
-        return 0.0
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = (self.mean_ / self.sd) ** 2
