@@ -45,11 +45,21 @@ def mmc_scenario(patients: int) -> tuple[Scenario, float, float]:
         "seed": 7,
         "horizon": {"days": 1, "open": "00:00", "close": "23:59", "max_overtime": 10_000},
         "resources": {"server": {"count": SERVERS}},
-        "demand": {"requests_per_day": patients,
-                   "classes": {"all": {"share": 1.0, "protocol": "visit"}}},
-        "protocols": {"visit": {"steps": [
-            {"id": "service", "resource": "server",
-             "duration": {"dist": "exponential", "mean": mean_service}}]}},
+        "demand": {
+            "requests_per_day": patients,
+            "classes": {"all": {"share": 1.0, "protocol": "visit"}},
+        },
+        "protocols": {
+            "visit": {
+                "steps": [
+                    {
+                        "id": "service",
+                        "resource": "server",
+                        "duration": {"dist": "exponential", "mean": mean_service},
+                    }
+                ]
+            }
+        },
         "policies": {"fifo": {"arrival": "walk_in"}},
     }
     return from_mapping(raw, source="benchmark"), arrival_rate, mean_service
@@ -106,14 +116,21 @@ def timed(label: str, work: Callable[[], tuple[int, float]]) -> float:
     served, mean_wait = work()
     seconds = time.perf_counter() - started
     rate = served / seconds
-    print(f"{label:<28} {served:>8} patients {seconds:7.2f} s {rate:>10,.0f} patients/s"
-          f"   mean wait {mean_wait:.4f} min")
+    print(
+        f"{label:<28} {served:>8} patients {seconds:7.2f} s {rate:>10,.0f} patients/s"
+        f"   mean wait {mean_wait:.4f} min"
+    )
     return rate
 
 
 def compare_wall_time(reps: int) -> float:
-    command = [str(Path(sys.executable).with_name("clinicsim")), "compare", "--reps", str(reps),
-               "--json"]
+    command = [
+        str(Path(sys.executable).with_name("clinicsim")),
+        "compare",
+        "--reps",
+        str(reps),
+        "--json",
+    ]
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
@@ -126,21 +143,28 @@ def main() -> None:
     args = parser.parse_args()
 
     scenario, arrival_rate, mean_service = mmc_scenario(args.patients)
-    print(f"M/M/{SERVERS}, utilisation {UTILISATION}, {args.patients} patients "
-          f"(mean service {mean_service:.5f} min)")
+    print(
+        f"M/M/{SERVERS}, utilisation {UTILISATION}, {args.patients} patients "
+        f"(mean service {mean_service:.5f} min)"
+    )
     ours = timed("clinicsim (whole pipeline)", lambda: run_clinicsim(scenario))
-    bare = timed("bare SimPy loop", lambda: run_bare_simpy(args.patients, arrival_rate,
-                                                            mean_service))
+    bare = timed(
+        "bare SimPy loop", lambda: run_bare_simpy(args.patients, arrival_rate, mean_service)
+    )
     ciw_rate = timed("Ciw", lambda: run_ciw(args.patients, arrival_rate, mean_service))
     ratio = ours / bare
     verdict = "meets" if ratio >= TARGET_RATIO else "MISSES"
-    print(f"clinicsim / bare SimPy = {ratio:.2f} ({verdict} the {TARGET_RATIO} target); "
-          f"clinicsim / Ciw = {ours / ciw_rate:.2f}; bare SimPy / Ciw = {bare / ciw_rate:.2f}")
+    print(
+        f"clinicsim / bare SimPy = {ratio:.2f} ({verdict} the {TARGET_RATIO} target); "
+        f"clinicsim / Ciw = {ours / ciw_rate:.2f}; bare SimPy / Ciw = {bare / ciw_rate:.2f}"
+    )
 
     seconds = compare_wall_time(args.compare_reps)
     verdict = "meets" if seconds < TARGET_COMPARE_SECONDS else "MISSES"
-    print(f"clinicsim compare --reps {args.compare_reps} (bundled scenario): {seconds:.1f} s "
-          f"({verdict} the {TARGET_COMPARE_SECONDS:.0f} s target)")
+    print(
+        f"clinicsim compare --reps {args.compare_reps} (bundled scenario): {seconds:.1f} s "
+        f"({verdict} the {TARGET_COMPARE_SECONDS:.0f} s target)"
+    )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sim.clinic import Clinic
 from sim.plan import Plan
+from sim.problems import Problem, ScenarioError, problems_from_validation
 from sim.sampling import Requests
-from sim.scenario import Problem, Scenario, ScenarioError, _problems_from_pydantic
+from sim.scenario import Scenario
 
 
 class PolicyParams(BaseModel):
@@ -47,8 +48,9 @@ def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any]) -> Poli
     """Build the policy ``spec`` names with its parameters from ``scenario.policies``."""
     name, variant = parse_policy_spec(spec)
     if name not in registry:
-        raise PolicyError("--policy", [Problem(spec, "unknown policy; available: "
-                                                     f"{sorted(registry)}")])
+        raise PolicyError(
+            "--policy", [Problem(spec, f"unknown policy; available: {sorted(registry)}")]
+        )
     cls = registry[name]
     raw: dict[str, Any] = dict(scenario.policies.get(name, {}))
     if variant is not None:
@@ -57,7 +59,9 @@ def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any]) -> Poli
         params = cls.Params.model_validate(raw)
     except ValidationError as exc:
         source = f"--policy {spec}" if variant else scenario.source
-        problems = [Problem(f"policies.{name}.{p.path}".rstrip("."), p.message, source)
-                    for p in _problems_from_pydantic(exc, raw)]
+        problems = [
+            Problem(f"policies.{name}.{p.path}".rstrip("."), p.message, source)
+            for p in problems_from_validation(exc, raw)
+        ]
         raise PolicyError(source, problems) from None
     return cls(params, label=spec)

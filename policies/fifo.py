@@ -85,15 +85,18 @@ class _SlotBook:
         names = clinic.member_names(resource)
         self.specialties = clinic.member_specialties(resource)
         self.capacity = np.array(
-            [[_as_capacity(clinic.daily_slots(resource, m, d)) for d in range(clinic.days)]
-             for m in range(len(names))],
+            [
+                [_as_capacity(clinic.daily_slots(resource, m, d)) for d in range(clinic.days)]
+                for m in range(len(names))
+            ],
             dtype=float,
         ).reshape(len(names), clinic.days)
         self.booked = np.zeros_like(self.capacity)
 
     def take_earliest(self, first: int, last: int, specialty: str | None) -> tuple[int, int] | None:
-        eligible = np.array([specialty is None or specialty in s for s in self.specialties],
-                            dtype=bool)
+        eligible = np.array(
+            [specialty is None or specialty in s for s in self.specialties], dtype=bool
+        )
         for d in range(first, last + 1):
             free = eligible & (self.booked[:, d] < self.capacity[:, d])
             if free.any():
@@ -108,8 +111,14 @@ def _as_capacity(slots: int | None) -> float:
     return np.inf if slots is None else float(slots)
 
 
-def _appointment_times(mode: str, requests: Requests, clinic: Clinic, day: np.ndarray,
-                       member: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _appointment_times(
+    mode: str,
+    requests: Requests,
+    clinic: Clinic,
+    day: np.ndarray,
+    member: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
     times = np.full(len(requests), float(clinic.open))
     if mode == "walk_in":
         times = rng.uniform(clinic.open, clinic.close, len(requests))
@@ -119,8 +128,9 @@ def _appointment_times(mode: str, requests: Requests, clinic: Clinic, day: np.nd
     return times
 
 
-def _equally_spaced(requests: Requests, clinic: Clinic, day: np.ndarray,
-                    member: np.ndarray) -> np.ndarray:
+def _equally_spaced(
+    requests: Requests, clinic: Clinic, day: np.ndarray, member: np.ndarray
+) -> np.ndarray:
     """The i-th patient of a member's day at open + i · (day length / slots), on the grid."""
     slot = clinic.horizon.slot_minutes
     length = clinic.close - clinic.open

@@ -20,8 +20,9 @@ from rich.table import Table
 from sim import scenario as scenario_module
 from sim.clinic import resource_keys
 from sim.i18n import LANGUAGES, language, t
+from sim.problems import Problem, ScenarioError
 from sim.runner import RunResult, check_policies, run_experiment
-from sim.scenario import Problem, Scenario, ScenarioError
+from sim.scenario import Scenario
 from sim.store import summary_json, write_run
 
 EXIT_BAD_INPUT = 2
@@ -29,8 +30,19 @@ DEFAULT_SCENARIO = "ophthalmology"
 DEFAULT_REPS = 30
 COMPARE_POLICIES = ("fifo", "fifo:appointment")
 P90_METRICS = ("los", "wait")
-TABLE_METRICS = ("los", "wait", "wait_first", "access_days", "utilisation", "overtime",
-                 "served", "unserved", "no_show", "cancelled", "unbooked")
+TABLE_METRICS = (
+    "los",
+    "wait",
+    "wait_first",
+    "access_days",
+    "utilisation",
+    "overtime",
+    "served",
+    "unserved",
+    "no_show",
+    "cancelled",
+    "unbooked",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,17 +71,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run, default_policies=("fifo",))
 
     compare = commands.add_parser(
-        "compare", help="run several policies and show the paired comparison (the headline)")
-    compare.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
-                         help=f"scenario file or bundled name (default: {DEFAULT_SCENARIO})")
+        "compare", help="run several policies and show the paired comparison (the headline)"
+    )
+    compare.add_argument(
+        "scenario",
+        nargs="?",
+        default=DEFAULT_SCENARIO,
+        help=f"scenario file or bundled name (default: {DEFAULT_SCENARIO})",
+    )
     _experiment_options(compare)
     compare.set_defaults(handler=cmd_run, default_policies=COMPARE_POLICIES)
 
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
     validate.add_argument("scenario")
-    validate.add_argument("--set", dest="overrides", action="append", default=[],
-                          metavar="KEY=VALUE",
-                          help="dotted override, e.g. demand.requests_per_day=80")
+    validate.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="dotted override, e.g. demand.requests_per_day=80",
+    )
     validate.add_argument("-p", "--policy", dest="policies", action="append", default=[])
     validate.add_argument("--lang", choices=LANGUAGES)
     validate.set_defaults(handler=cmd_validate)
@@ -77,17 +99,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _experiment_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-p", "--policy", dest="policies", action="append", default=[],
-                        metavar="NAME", help="policy, e.g. fifo, fifo:walk_in (repeatable; the "
-                                             "first is the baseline)")
-    parser.add_argument("--reps", type=_positive_int, default=DEFAULT_REPS,
-                        help=f"replications (default {DEFAULT_REPS})")
+    parser.add_argument(
+        "-p",
+        "--policy",
+        dest="policies",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="policy, e.g. fifo, fifo:walk_in (repeatable; the first is the baseline)",
+    )
+    parser.add_argument(
+        "--reps",
+        type=_positive_int,
+        default=DEFAULT_REPS,
+        help=f"replications (default {DEFAULT_REPS})",
+    )
     parser.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
-                        metavar="KEY=VALUE",
-                        help="dotted override, e.g. resources.technician.count=5")
-    parser.add_argument("--workers", type=_positive_int,
-                        help="worker processes (default: all cores)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="dotted override, e.g. resources.technician.count=5",
+    )
+    parser.add_argument(
+        "--workers", type=_positive_int, help="worker processes (default: all cores)"
+    )
     parser.add_argument("--out", type=Path, help="write the run's files to this directory")
     parser.add_argument("--json", action="store_true", help="print summary.json to stdout")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the table (es|en)")
@@ -150,22 +188,34 @@ def _check_out_dir(out: Path | None) -> Path | None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ScenarioError(str(out), [Problem("--out", f"cannot create it: {exc.strerror}")]
-                            ) from None
+        raise ScenarioError(
+            str(out), [Problem("--out", f"cannot create it: {exc.strerror}")]
+        ) from None
     return out
 
 
-def _run_with_progress(scenario: Scenario, specs: list[str], args: argparse.Namespace,
-                       lang: str) -> RunResult:
+def _run_with_progress(
+    scenario: Scenario, specs: list[str], args: argparse.Namespace, lang: str
+) -> RunResult:
     keep = args.out is not None
     if not sys.stderr.isatty() or args.json:
         return run_experiment(scenario, specs, args.reps, args.workers, keep_records=keep)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(t("progress", lang), total=args.reps)
-        return run_experiment(scenario, specs, args.reps, args.workers, keep_records=keep,
-                              progress=lambda done, _total: bar.update(task, completed=done))
+        return run_experiment(
+            scenario,
+            specs,
+            args.reps,
+            args.workers,
+            keep_records=keep,
+            progress=lambda done, _total: bar.update(task, completed=done),
+        )
 
 
 # ---------------------------------------------------------------- terminal table
@@ -174,8 +224,12 @@ def _run_with_progress(scenario: Scenario, specs: list[str], args: argparse.Name
 def print_summary(result: RunResult, lang: str) -> None:
     summary = result.summary
     console = Console()
-    table = Table(title=t("title", lang, scenario=summary["scenario"], reps=summary["reps"],
-                          seed=summary["seed"]), caption=t("footer", lang))
+    table = Table(
+        title=t(
+            "title", lang, scenario=summary["scenario"], reps=summary["reps"], seed=summary["seed"]
+        ),
+        caption=t("footer", lang),
+    )
     table.add_column(t("metric", lang))
     for spec in result.policies:
         table.add_column(spec, justify="right")
@@ -194,8 +248,16 @@ def print_summary(result: RunResult, lang: str) -> None:
     if los["mean"] is not None:
         lo, hi = los["ci95"]
         key = "headline" if lo is not None else "headline_no_ci"
-        console.print(t(key, lang, policy=result.baseline, value=hours(los["mean"]),
-                        lo=hours(lo), hi=hours(hi)))
+        console.print(
+            t(
+                key,
+                lang,
+                policy=result.baseline,
+                value=hours(los["mean"]),
+                lo=hours(lo),
+                hi=hours(hi),
+            )
+        )
 
 
 def _table_metrics(result: RunResult) -> list[str]:

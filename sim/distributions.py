@@ -25,8 +25,9 @@ from pydantic import (
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     @property
     def mean(self) -> float:  # pragma: no cover - every family overrides
@@ -99,6 +100,7 @@ class Normal(_Dist):
         if self.sd == 0:
             return float(np.clip(self.mean_, self.minimum, self.maximum))
         from scipy import stats  # lazily: scipy costs half a second at start-up
+
         lo = -math.inf if self.min is None else self.min
         hi = math.inf if self.max is None else self.max
         z_lo, z_hi = (lo - self.mean_) / self.sd, (hi - self.mean_) / self.sd

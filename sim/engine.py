@@ -164,7 +164,7 @@ def simulate(plan: Plan, realisation: Realisation, clinic: Clinic) -> SimRecords
     )
     day_bounds = np.searchsorted(plan.day[attending], np.arange(clinic.days + 1))
     for d in range(clinic.days):
-        today = attending[day_bounds[d]:day_bounds[d + 1]].tolist()
+        today = attending[day_bounds[d] : day_bounds[d + 1]].tolist()
         if today:
             _play_day(d, today, inputs, clinic, departure, step_rows)
 
@@ -173,8 +173,14 @@ def simulate(plan: Plan, realisation: Realisation, clinic: Clinic) -> SimRecords
     return SimRecords(visits=visits, steps=steps, members=member_days(steps, clinic))
 
 
-def _play_day(day: int, patients: list[int], inputs: _DayInputs, clinic: Clinic,
-              departure: np.ndarray, rows: list) -> None:
+def _play_day(
+    day: int,
+    patients: list[int],
+    inputs: _DayInputs,
+    clinic: Clinic,
+    departure: np.ndarray,
+    rows: list,
+) -> None:
     env = simpy.Environment()
     names = resource_keys(clinic.scenario)
     pools = {
@@ -231,12 +237,17 @@ def _steps_frame(rows: list, class_index: np.ndarray, clinic: Clinic) -> pd.Data
     columns = ["patient", "day", "step_index", "resource_code", "member", "ready", "start", "end"]
     times = ("ready", "start", "end")
     table = np.array(rows, dtype=float).reshape(len(rows), len(columns))
-    frame = pd.DataFrame({c: table[:, k] if c in times else table[:, k].astype(np.int64)
-                          for k, c in enumerate(columns)})
+    frame = pd.DataFrame(
+        {
+            c: table[:, k] if c in times else table[:, k].astype(np.int64)
+            for k, c in enumerate(columns)
+        }
+    )
     names = resource_keys(clinic.scenario)
     codes = frame["resource_code"].to_numpy()
-    frame["resource"] = pd.Categorical.from_codes(np.where(codes < 0, -1, codes),
-                                                  categories=names or ["-"])
+    frame["resource"] = pd.Categorical.from_codes(
+        np.where(codes < 0, -1, codes), categories=names or ["-"]
+    )
     step_ids, table = _step_code_table(clinic)
     step_codes = table[class_index[frame["patient"].to_numpy()], frame["step_index"].to_numpy()]
     frame["step"] = pd.Categorical.from_codes(step_codes, categories=step_ids)
@@ -258,8 +269,14 @@ def _step_code_table(clinic: Clinic) -> tuple[list[str], np.ndarray]:
     return step_ids, table
 
 
-def _visits_frame(plan: Plan, realisation: Realisation, arrival: np.ndarray, comes: np.ndarray,
-                  departure: np.ndarray, steps: pd.DataFrame) -> pd.DataFrame:
+def _visits_frame(
+    plan: Plan,
+    realisation: Realisation,
+    arrival: np.ndarray,
+    comes: np.ndarray,
+    departure: np.ndarray,
+    steps: pd.DataFrame,
+) -> pd.DataFrame:
     requests, outcomes = realisation.requests, realisation.outcomes
     n = len(requests)
     status = np.full(n, "unserved", dtype=object)
@@ -276,23 +293,29 @@ def _visits_frame(plan: Plan, realisation: Realisation, arrival: np.ndarray, com
     np.minimum.at(first_start, patient_ids, staffed["start"].to_numpy())
     served = status == "served"
     shown_arrival = np.where(comes, arrival, np.nan)
-    return pd.DataFrame({
-        "patient": np.arange(n),
-        "class": pd.Categorical.from_codes(requests.class_index, categories=requests.class_names),
-        "priority": requests.priority,
-        "request_day": requests.request_day,
-        "day": plan.day,
-        "member": plan.member,
-        "appointment": plan.appointment,
-        "arrival": shown_arrival,
-        "departure": departure,
-        "status": pd.Categorical(status, categories=STATUSES),
-        "los": np.where(served, departure - arrival, np.nan),
-        "wait": np.where(served, wait, np.nan),
-        "wait_first": np.where(served & np.isfinite(first_start), first_start - arrival, np.nan),
-        "service": np.where(comes, service, np.nan),
-        "access_days": np.where(plan.booked, plan.day - requests.request_day, np.nan),
-    })
+    return pd.DataFrame(
+        {
+            "patient": np.arange(n),
+            "class": pd.Categorical.from_codes(
+                requests.class_index, categories=requests.class_names
+            ),
+            "priority": requests.priority,
+            "request_day": requests.request_day,
+            "day": plan.day,
+            "member": plan.member,
+            "appointment": plan.appointment,
+            "arrival": shown_arrival,
+            "departure": departure,
+            "status": pd.Categorical(status, categories=STATUSES),
+            "los": np.where(served, departure - arrival, np.nan),
+            "wait": np.where(served, wait, np.nan),
+            "wait_first": np.where(
+                served & np.isfinite(first_start), first_start - arrival, np.nan
+            ),
+            "service": np.where(comes, service, np.nan),
+            "access_days": np.where(plan.booked, plan.day - requests.request_day, np.nan),
+        }
+    )
 
 
 def member_days(steps: pd.DataFrame, clinic: Clinic) -> pd.DataFrame:
@@ -305,10 +328,12 @@ def member_days(steps: pd.DataFrame, clinic: Clinic) -> pd.DataFrame:
         for d in range(clinic.days):
             for m in range(clinic.staff(resource, d)):
                 rows.append((code, d, m, members[m], shift.start, shift.end))
-    frame = pd.DataFrame(rows, columns=["resource", "day", "member", "member_name",
-                                        "shift_start", "shift_end"])
-    frame["resource"] = pd.Categorical.from_codes(frame["resource"].to_numpy(dtype=np.int64),
-                                                  categories=names or ["-"])
+    frame = pd.DataFrame(
+        rows, columns=["resource", "day", "member", "member_name", "shift_start", "shift_end"]
+    )
+    frame["resource"] = pd.Categorical.from_codes(
+        frame["resource"].to_numpy(dtype=np.int64), categories=names or ["-"]
+    )
     frame["available"] = (frame["shift_end"] - frame["shift_start"]).astype(float)
     busy, overtime = _busy_and_overtime(steps, frame, clinic)
     frame["busy"] = busy
@@ -319,8 +344,9 @@ def member_days(steps: pd.DataFrame, clinic: Clinic) -> pd.DataFrame:
     return frame
 
 
-def _busy_and_overtime(steps: pd.DataFrame, frame: pd.DataFrame, clinic: Clinic
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def _busy_and_overtime(
+    steps: pd.DataFrame, frame: pd.DataFrame, clinic: Clinic
+) -> tuple[np.ndarray, np.ndarray]:
     """Minutes each member-day of ``frame`` worked inside its shift, and past its end."""
     staffed = steps[steps["member"] != NO_MEMBER]
     if staffed.empty or frame.empty:
@@ -335,13 +361,15 @@ def _busy_and_overtime(steps: pd.DataFrame, frame: pd.DataFrame, clinic: Clinic
 
     codes = staffed["resource"].cat.codes.to_numpy()
     start, end = staffed["start"].to_numpy(), staffed["end"].to_numpy()
-    inside = np.clip(np.minimum(end, shift_end[codes]) - np.maximum(start, shift_start[codes]),
-                     0, None)
+    inside = np.clip(
+        np.minimum(end, shift_end[codes]) - np.maximum(start, shift_start[codes]), 0, None
+    )
     past = np.clip(end - np.maximum(start, shift_end[codes]), 0, None)
     work_key = flat_key(codes, staffed["day"].to_numpy(), staffed["member"].to_numpy())
     size = len(names) * clinic.days * width
-    frame_key = flat_key(frame["resource"].cat.codes.to_numpy(), frame["day"].to_numpy(),
-                         frame["member"].to_numpy())
+    frame_key = flat_key(
+        frame["resource"].cat.codes.to_numpy(), frame["day"].to_numpy(), frame["member"].to_numpy()
+    )
     busy = np.bincount(work_key, inside, minlength=size)[frame_key]
     overtime = np.bincount(work_key, past, minlength=size)[frame_key]
     return busy, overtime

@@ -26,16 +26,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "unbooked": {"es": "Sin cita", "en": "Not booked"},
     "metric": {"es": "Indicador", "en": "Metric"},
     "vs": {"es": "Δ vs {baseline}", "en": "Δ vs {baseline}"},
-    "title": {"es": "{scenario} — {reps} réplicas, semilla {seed}",
-              "en": "{scenario} — {reps} replications, seed {seed}"},
-    "footer": {"es": "media entre réplicas [IC 95 %] · p90 de todos los pacientes · "
-                     "Δ: diferencia pareada [IC 95 %] y valor p",
-               "en": "mean over replications [95 % CI] · p90 over all patients · "
-                     "Δ: paired difference [95 % CI] and p-value"},
-    "headline": {"es": "Estancia media con {policy}: {value} [IC 95 %: {lo} – {hi}]",
-                 "en": "Mean stay with {policy}: {value} [95 % CI: {lo} – {hi}]"},
-    "headline_no_ci": {"es": "Estancia media con {policy}: {value} (una réplica: sin intervalo)",
-                       "en": "Mean stay with {policy}: {value} (one replication: no interval)"},
+    "title": {
+        "es": "{scenario} — {reps} réplicas, semilla {seed}",
+        "en": "{scenario} — {reps} replications, seed {seed}",
+    },
+    "footer": {
+        "es": "media entre réplicas [IC 95 %] · p90 de todos los pacientes · "
+        "Δ: diferencia pareada [IC 95 %] y valor p",
+        "en": "mean over replications [95 % CI] · p90 over all patients · "
+        "Δ: paired difference [95 % CI] and p-value",
+    },
+    "headline": {
+        "es": "Estancia media con {policy}: {value} [IC 95 %: {lo} – {hi}]",
+        "en": "Mean stay with {policy}: {value} [95 % CI: {lo} – {hi}]",
+    },
+    "headline_no_ci": {
+        "es": "Estancia media con {policy}: {value} (una réplica: sin intervalo)",
+        "en": "Mean stay with {policy}: {value} (one replication: no interval)",
+    },
     "progress": {"es": "Simulando réplicas", "en": "Simulating replications"},
     "valid": {"es": "{source}: escenario válido", "en": "{source}: valid scenario"},
     "written": {"es": "Resultados escritos en {path}", "en": "Results written to {path}"},

@@ -40,7 +40,8 @@ def observations(records: SimRecords, resources: Sequence[str]) -> dict[str, np.
     obs: dict[str, np.ndarray] = {m: visits[m].dropna().to_numpy() for m in PATIENT_METRICS}
     members = records.members
     by_resource_day = members.groupby(["resource", "day"], observed=True)[
-        ["busy", "available", "overtime"]].sum()
+        ["busy", "available", "overtime"]
+    ].sum()
     obs["utilisation"] = _ratio(by_resource_day["busy"], by_resource_day["available"])
     obs["overtime"] = members.groupby("day")["overtime"].sum().to_numpy()
     obs["idle"] = members["idle"].to_numpy()
@@ -76,9 +77,13 @@ def summarise(values: Sequence[float], pooled: np.ndarray) -> dict[str, object]:
     reps = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
     mean = float(reps.mean()) if len(reps) else math.nan
     pooled = pooled[~np.isnan(pooled)] if len(pooled) else pooled
-    p50, p90 = (np.quantile(pooled, [0.5, 0.9]) if len(pooled) else (math.nan, math.nan))
-    return {"mean": _clean(mean), "ci95": [_clean(x) for x in _t_interval(reps)],
-            "p50": _clean(float(p50)), "p90": _clean(float(p90))}
+    p50, p90 = np.quantile(pooled, [0.5, 0.9]) if len(pooled) else (math.nan, math.nan)
+    return {
+        "mean": _clean(mean),
+        "ci95": [_clean(x) for x in _t_interval(reps)],
+        "p50": _clean(float(p50)),
+        "p90": _clean(float(p90)),
+    }
 
 
 def paired(policy: Sequence[float], baseline: Sequence[float]) -> dict[str, object]:
@@ -88,8 +93,11 @@ def paired(policy: Sequence[float], baseline: Sequence[float]) -> dict[str, obje
     if len(diffs) == 0:
         return {"diff": None, "ci95": [None, None], "p_value": None}
     mean = float(diffs.mean())
-    return {"diff": _clean(mean), "ci95": [_clean(x) for x in _t_interval(diffs)],
-            "p_value": _clean(_p_value(diffs))}
+    return {
+        "diff": _clean(mean),
+        "ci95": [_clean(x) for x in _t_interval(diffs)],
+        "p_value": _clean(_p_value(diffs)),
+    }
 
 
 def _t_interval(sample: np.ndarray) -> tuple[float, float]:

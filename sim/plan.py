@@ -42,12 +42,14 @@ class Plan:
 
     def to_frame(self, member_names: dict[int, str] | None = None) -> pd.DataFrame:
         """One row per patient: booked day, member, appointment time."""
-        frame = pd.DataFrame({
-            "patient": np.arange(len(self.day)),
-            "day": self.day,
-            "member": self.member,
-            "appointment": self.appointment,
-        })
+        frame = pd.DataFrame(
+            {
+                "patient": np.arange(len(self.day)),
+                "day": self.day,
+                "member": self.member,
+                "appointment": self.appointment,
+            }
+        )
         for resource, rank in sorted(self.queue_rank.items()):
             frame[f"rank_{resource}"] = rank
         return frame

@@ -23,8 +23,9 @@ from policies import REGISTRY, PolicyError, make_policy
 from sim import metrics
 from sim.clinic import Clinic, resource_keys
 from sim.engine import SimRecords, simulate
+from sim.problems import Problem
 from sim.sampling import realise, stream
-from sim.scenario import Problem, Scenario
+from sim.scenario import Scenario
 
 Progress = Callable[[int, int], None]
 
@@ -63,21 +64,30 @@ def check_policies(scenario: Scenario, specs: Sequence[str]) -> None:
     problems: list[Problem] = []
     for name in sorted(scenario.policies):
         if name not in REGISTRY:
-            problems.append(Problem(f"policies.{name}", "unknown policy; available: "
-                                    f"{sorted(REGISTRY)}", scenario.source))
+            problems.append(
+                Problem(
+                    f"policies.{name}",
+                    f"unknown policy; available: {sorted(REGISTRY)}",
+                    scenario.source,
+                )
+            )
     known = [name for name in sorted(scenario.policies) if name in REGISTRY]
     for spec in dict.fromkeys([*specs, *known]):
         try:
             make_policy(spec, scenario, REGISTRY)
         except PolicyError as exc:
-            problems += [p if p.source else replace(p, source=exc.source) for p in exc.problems
-                         if p not in problems]
+            problems += [
+                p if p.source else replace(p, source=exc.source)
+                for p in exc.problems
+                if p not in problems
+            ]
     if problems:
         raise PolicyError(scenario.source, problems)
 
 
-def run_replication(scenario: Scenario, specs: Sequence[str], rep: int,
-                    keep_records: bool = True) -> RepResult:
+def run_replication(
+    scenario: Scenario, specs: Sequence[str], rep: int, keep_records: bool = True
+) -> RepResult:
     """Plan and play replication ``rep`` for every policy, on the same realisation."""
     clinic = Clinic(scenario)
     realisation = realise(scenario, rep)
@@ -104,8 +114,14 @@ def _task(args: tuple[Scenario, tuple[str, ...], int, bool]) -> RepResult:
     return run_replication(*args)
 
 
-def run_experiment(scenario: Scenario, specs: Sequence[str], reps: int, workers: int | None = None,
-                   progress: Progress | None = None, keep_records: bool = True) -> RunResult:
+def run_experiment(
+    scenario: Scenario,
+    specs: Sequence[str],
+    reps: int,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    keep_records: bool = True,
+) -> RunResult:
     """Run ``reps`` replications of every policy and summarise them; the first is the baseline."""
     check_policies(scenario, specs)
     workers = default_workers(reps) if workers is None else max(1, workers)
@@ -132,8 +148,11 @@ def run_experiment(scenario: Scenario, specs: Sequence[str], reps: int, workers:
         reps=reps,
         summary=summary,
         tables=gather_tables(results, list(specs)) if keep_records else {},
-        info={"workers": workers, "wall_seconds": round(wall, 3),
-              "plans": {spec: [r.policies[spec].info for r in results] for spec in specs}},
+        info={
+            "workers": workers,
+            "wall_seconds": round(wall, 3),
+            "plans": {spec: [r.policies[spec].info for r in results] for spec in specs},
+        },
     )
 
 
@@ -149,8 +168,9 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
     per_policy: dict[str, dict[str, Any]] = {}
     rep_values: dict[str, dict[str, list[float]]] = {}
     for spec in specs:
-        rep_values[spec] = {m: [r.policies[spec].values.get(m, np.nan) for r in results]
-                            for m in names}
+        rep_values[spec] = {
+            m: [r.policies[spec].values.get(m, np.nan) for r in results] for m in names
+        }
         per_policy[spec] = {}
         for m in names:
             pooled = [r.policies[spec].observations.get(m, np.array([])) for r in results]
@@ -160,20 +180,34 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
         spec: {m: metrics.paired(rep_values[spec][m], rep_values[baseline][m]) for m in names}
         for spec in specs[1:]
     }
-    return {"scenario": scenario.name, "reps": len(results), "seed": scenario.seed,
-            "baseline": baseline, "policies": per_policy, "paired": paired}
+    return {
+        "scenario": scenario.name,
+        "reps": len(results),
+        "seed": scenario.seed,
+        "baseline": baseline,
+        "policies": per_policy,
+        "paired": paired,
+    }
 
 
 def gather_tables(results: list[RepResult], specs: list[str]) -> dict[str, pd.DataFrame]:
     """The run's tables, each with ``policy`` and ``rep`` columns first."""
-    parts: dict[str, list[pd.DataFrame]] = {"patients": [], "steps": [], "resources": [],
-                                            "plans": []}
+    parts: dict[str, list[pd.DataFrame]] = {
+        "patients": [],
+        "steps": [],
+        "resources": [],
+        "plans": [],
+    }
     for result in results:
         for spec in specs:
             pr = result.policies[spec]
             assert pr.records is not None and pr.plan is not None
-            tagged = {"patients": pr.records.visits, "steps": pr.records.steps,
-                      "resources": pr.records.members, "plans": pr.plan}
+            tagged = {
+                "patients": pr.records.visits,
+                "steps": pr.records.steps,
+                "resources": pr.records.members,
+                "plans": pr.plan,
+            }
             for name, frame in tagged.items():
                 parts[name].append(frame.assign(policy=spec, rep=result.rep))
     tables = {}

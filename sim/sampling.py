@@ -113,8 +113,9 @@ def realise(scenario: Scenario, rep: int) -> Realisation:
     return Realisation(rep, requests, _draw_outcomes(scenario, rep, requests))
 
 
-def _draw_attributes(scenario: Scenario, rep: int, class_names: list[str],
-                     class_index: np.ndarray) -> dict[str, np.ndarray]:
+def _draw_attributes(
+    scenario: Scenario, rep: int, class_names: list[str], class_index: np.ndarray
+) -> dict[str, np.ndarray]:
     """Each class's attribute distributions; NaN where a class lacks the attribute."""
     names = sorted({a for c in scenario.demand.classes.values() for a in c.attributes})
     values = {a: np.full(len(class_index), np.nan) for a in names}

@@ -1,17 +1,18 @@
-"""The scenario file: pydantic models, loading, ``--set`` overrides and error reports.
+"""The scenario file: pydantic models, loading, and the cross-reference checks.
 
 ``load(source, overrides)`` reads a YAML file (or a bundled scenario by name),
-applies dotted ``key=value`` overrides to the raw mapping, validates the
-result and checks cross-references. Every problem found is collected into a
-``ScenarioError`` whose lines name the file, the dotted path and what was
-expected, e.g. ``resources.technician.count: must be ≥ 0, got -1``.
+applies dotted ``key=value`` overrides (``sim.overrides``) to the raw mapping,
+validates the result and checks cross-references. Every problem found is
+collected into one ``ScenarioError`` (``sim.problems``) whose lines name the
+file, the dotted path and what was expected, e.g.
+``resources.technician.count: must be ≥ 0, got -1``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -30,7 +31,9 @@ from pydantic import (
     ValidationError,
 )
 
-from sim.distributions import DISTRIBUTION_NAMES, Distribution, Fixed
+from sim.distributions import Distribution, Fixed
+from sim.overrides import apply_override
+from sim.problems import Problem, ScenarioError, problems_from_validation
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -79,8 +82,10 @@ class Horizon(Strict):
     close: ClockTime = _parse_clock("15:30")
     slot_minutes: StrictInt = Field(default=5, ge=1, le=240)
     max_overtime: StrictFloat = Field(
-        default=120, ge=0, description="minutes past the end of a shift in which staff still "
-        "start new work; patients not started by then are unserved"
+        default=120,
+        ge=0,
+        description="minutes past the end of a shift in which staff still "
+        "start new work; patients not started by then are unserved",
     )
 
 
@@ -204,32 +209,6 @@ class Scenario(Strict):
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-# ---------------------------------------------------------------- errors
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario: where (dotted path) and what was expected."""
-
-    path: str
-    message: str
-    source: str | None = None  # where it comes from, when not the error's file
-
-    def render(self, source: str) -> str:
-        source = self.source or source
-        where = f"{source}: {self.path}" if self.path else source
-        return f"{where}: {self.message}"
-
-
-class ScenarioError(Exception):
-    """A scenario file, override or policy parameter that cannot be used."""
-
-    def __init__(self, source: str, problems: Sequence[Problem]):
-        self.source = source
-        self.problems = list(problems)
-        super().__init__("\n".join(p.render(source) for p in self.problems))
-
-
 # ---------------------------------------------------------------- loading
 
 
@@ -280,15 +259,16 @@ def load(source: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     return from_mapping(raw, overrides, source=str(path))
 
 
-def from_mapping(raw: dict[str, Any], overrides: Iterable[str] = (), source: str = "<scenario>"
-                 ) -> Scenario:
+def from_mapping(
+    raw: dict[str, Any], overrides: Iterable[str] = (), source: str = "<scenario>"
+) -> Scenario:
     """Validate a raw mapping (e.g. a parsed file) after applying overrides."""
     raw = _deep_copy(raw)
-    problems = [p for text in overrides for p in _apply_override(raw, text)]
+    problems = [p for text in overrides for p in apply_override(raw, text)]
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        problems += _problems_from_pydantic(exc, raw)
+        problems += problems_from_validation(exc, raw)
         problems += _check_parts(_Parts.lenient(raw))
         raise ScenarioError(source, problems) from None
     problems += check_references(scenario)
@@ -304,192 +284,6 @@ def _deep_copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_deep_copy(v) for v in value]
     return value
-
-
-# ---------------------------------------------------------------- overrides
-
-
-def _apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
-    """Apply one ``dotted.path=value`` to the raw mapping; the value is read as YAML."""
-    key, sep, value_text = text.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        return [Problem(f"--set {text}", "expected key=value, e.g. resources.technician.count=5")]
-    try:
-        value = yaml.safe_load(value_text) if value_text.strip() else ""
-    except yaml.YAMLError:
-        return [Problem(f"--set {key}", f"cannot read the value {value_text!r}")]
-    parts = key.split(".")
-    node: Any = raw
-    for depth, part in enumerate(parts[:-1]):
-        here = ".".join(parts[: depth + 1])
-        child = _child(node, part)
-        if child is _MISSING:
-            if not isinstance(node, dict):
-                return [Problem(here, f"no such item in {'.'.join(parts[:depth]) or 'the list'}")]
-            node[part] = child = {}
-        if not isinstance(child, dict | list):
-            return [Problem(here, f"is a single value ({child!r}), cannot set {key}")]
-        node = child
-    last = parts[-1]
-    if isinstance(node, list):
-        index = _list_index(node, last)
-        if index is None:
-            return [Problem(key, "no such item in the list (use its index or id)")]
-        node[index] = value
-    else:
-        node[last] = value
-    return []
-
-
-_MISSING = object()
-
-
-def _child(node: Any, part: str) -> Any:
-    if isinstance(node, dict):
-        return node.get(part, _MISSING)
-    if isinstance(node, list):
-        index = _list_index(node, part)
-        return _MISSING if index is None else node[index]
-    return _MISSING
-
-
-def _list_index(items: list[Any], part: str) -> int | None:
-    """A list item by position (``0``) or by its ``id``/``name`` (``consult``)."""
-    if part.lstrip("-").isdigit():
-        index = int(part)
-        return index if -len(items) <= index < len(items) else None
-    for i, item in enumerate(items):
-        if isinstance(item, dict) and part in (item.get("id"), item.get("name")):
-            return i
-    return None
-
-
-# ---------------------------------------------------------------- messages
-
-_BRANCH_KINDS = {"int": "number", "float": "number", "constrained-int": "number",
-                 "constrained-float": "number", "str": "text", "bool": "boolean"}
-_KIND_WORDS = {"number": "a number", "mapping": "a mapping (e.g. by weekday: {mon: 3})",
-               "list": "a list", "text": "a text", "boolean": "true or false"}
-
-
-def _tag_kind(item: Any, node: Any) -> str | None:
-    """The kind of value a pydantic location element stands for, when it is not a key.
-
-    Union branches (``int``, ``dict[...]``, ...), validator wrappers, the
-    ``[key]`` marker and distribution tags appear in locations but not in files.
-    """
-    if not isinstance(item, str) or (isinstance(node, dict) and item in node):
-        return None
-    if item in _BRANCH_KINDS:
-        return _BRANCH_KINDS[item]
-    if item.startswith("dict["):
-        return "mapping"
-    if item.startswith("list["):
-        return "list"
-    if item.startswith(("function-", "[key]")) or item in DISTRIBUTION_NAMES:
-        return "wrapper"
-    return None
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return {dict: "mapping", list: "list", str: "text"}.get(type(value), "other")
-
-
-def _walk(loc: tuple[Any, ...], raw: Any) -> tuple[str, list[tuple[int, str, Any]]]:
-    """The dotted path of a location (list items named by id), and the union branches
-    it passes: (position in ``loc``, branch kind, value found there in the file)."""
-    parts: list[str] = []
-    branches: list[tuple[int, str, Any]] = []
-    node = raw
-    for position, item in enumerate(loc):
-        kind = _tag_kind(item, node)
-        if kind is not None:
-            if kind != "wrapper":
-                branches.append((position, kind, node))
-            continue
-        if isinstance(item, int) and isinstance(node, list):
-            element = node[item] if 0 <= item < len(node) else None
-            label = element.get("id") or element.get("name") if isinstance(element, dict) else None
-            parts.append(str(label) if label else str(item))
-            node = element
-            continue
-        parts.append(str(item))
-        node = node.get(item) if isinstance(node, dict) else None
-    return ".".join(parts), branches
-
-
-def _render_loc(loc: tuple[Any, ...], raw: Any) -> str:
-    """A pydantic location as a dotted path, naming list items by their id."""
-    return _walk(loc, raw)[0]
-
-
-def _describe(error: dict[str, Any]) -> str:
-    kind, ctx, given = error["type"], error.get("ctx", {}), error.get("input")
-    shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
-    bound = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"),
-             "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
-    if kind in bound:
-        symbol, key = bound[kind]
-        return f"must be {symbol} {ctx.get(key)}, got {shown}"
-    plain = {"int_type": "expected a whole number", "int_parsing": "expected a whole number",
-             "int_from_float": "expected a whole number", "float_type": "expected a number",
-             "float_parsing": "expected a number", "bool_type": "expected true or false",
-             "finite_number": "must be a finite number", "string_type": "expected a text",
-             "list_type": "expected a list", "dict_type": "expected a mapping"}
-    if kind in plain:
-        return f"{plain[kind]}, got {shown}"
-    if kind == "missing":
-        return "required key is missing"
-    if kind == "extra_forbidden":
-        return "unknown key (check the spelling against the scenario format in the README)"
-    if kind == "union_tag_invalid":
-        tag, expected = ctx.get("tag"), ctx.get("expected_tags")
-        return f"unknown distribution {tag!r}; expected one of {expected}"
-    if kind == "union_tag_not_found":
-        return "a distribution needs `dist:` (one of fixed, exponential, normal, lognormal, " \
-               "gamma, triangular, uniform, empirical) or a bare number"
-    if kind == "literal_error":
-        return f"expected {ctx.get('expected')}, got {shown}"
-    if kind in ("too_short", "too_long"):
-        return f"{error['msg'].lower()}"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    message = error["msg"]
-    return message if "got" in message else f"{message}, got {shown}"
-
-
-def _problems_from_pydantic(exc: ValidationError, raw: Any) -> list[Problem]:
-    """One problem per error, keeping of a union (``3`` or ``{mon: 3}``) only the branch
-    that matches what the file holds, or one line listing the kinds expected."""
-    errors = exc.errors(include_url=False)
-    walked = [_walk(error["loc"], raw) for error in errors]
-    offered: dict[tuple[Any, ...], list[str]] = {}
-    for error, (_path, branches) in zip(errors, walked, strict=True):
-        for position, kind, _value in branches:
-            offered.setdefault(tuple(error["loc"][:position]), []).append(kind)
-
-    problems: list[Problem] = []
-    for error, (path, branches) in zip(errors, walked, strict=True):
-        problem = Problem(path, _describe(error))
-        for position, kind, value in branches:
-            prefix = tuple(error["loc"][:position])
-            actual = _kind_of(value)
-            if kind == actual:
-                continue
-            if actual in offered[prefix]:
-                problem = None  # the branch that matches the file reports it
-                break
-            expected = " or ".join(_KIND_WORDS[k] for k in dict.fromkeys(offered[prefix]))
-            problem = Problem(_render_loc(prefix, raw), f"expected {expected}, got {value!r}")
-            break
-        if problem is not None and problem not in problems:
-            problems.append(problem)
-    return problems
 
 
 # ---------------------------------------------------------------- cross-references
@@ -516,8 +310,9 @@ class _Parts:
             horizon=_try(Horizon, raw.get("horizon")),
             resources=_try_each(Resource, raw.get("resources")),
             protocols=_try_each(ProtocolModel, raw.get("protocols")),
-            classes=_try_each(PatientClass, demand.get("classes") if isinstance(demand, dict)
-                              else None),
+            classes=_try_each(
+                PatientClass, demand.get("classes") if isinstance(demand, dict) else None
+            ),
         )
 
 
@@ -553,8 +348,12 @@ def _check_horizon(h: Horizon | None) -> list[Problem]:
     if h is None:
         return problems
     if h.close <= h.open:
-        problems.append(Problem("horizon.close", f"must be after open ({format_clock(h.open)}), "
-                                                 f"got {format_clock(h.close)}"))
+        problems.append(
+            Problem(
+                "horizon.close",
+                f"must be after open ({format_clock(h.open)}), got {format_clock(h.close)}",
+            )
+        )
     if len(set(h.weekdays)) != len(h.weekdays):
         problems.append(Problem("horizon.weekdays", "a weekday is listed twice"))
     return problems
@@ -567,13 +366,21 @@ def _check_resources(parts: _Parts) -> list[Problem]:
             continue
         where = f"resources.{key}"
         if res.members and res.count is not None and res.count > len(res.members):
-            problems.append(Problem(f"{where}.count", f"must be ≤ the {len(res.members)} members "
-                                                      f"listed, got {res.count}"))
+            problems.append(
+                Problem(
+                    f"{where}.count",
+                    f"must be ≤ the {len(res.members)} members listed, got {res.count}",
+                )
+            )
         if res.members:
             for day, n in res.roster.items():
                 if n > len(res.members):
-                    problems.append(Problem(f"{where}.roster.{day}", f"must be ≤ the "
-                                            f"{len(res.members)} members listed, got {n}"))
+                    problems.append(
+                        Problem(
+                            f"{where}.roster.{day}",
+                            f"must be ≤ the {len(res.members)} members listed, got {n}",
+                        )
+                    )
             names = [m.name for m in res.members]
             if len(set(names)) != len(names):
                 problems.append(Problem(f"{where}.members", "member names must be unique"))
@@ -582,8 +389,12 @@ def _check_resources(parts: _Parts) -> list[Problem]:
         if isinstance(res.daily_slots, dict) and parts.horizon is not None:
             missing = [d for d in parts.horizon.weekdays if d not in res.daily_slots]
             if missing:
-                problems.append(Problem(f"{where}.daily_slots", "needs a value for every working "
-                                        f"weekday (0 for none); missing: {missing}"))
+                problems.append(
+                    Problem(
+                        f"{where}.daily_slots",
+                        f"needs a value for every working weekday (0 for none); missing: {missing}",
+                    )
+                )
     return problems
 
 
@@ -599,23 +410,40 @@ def _check_protocols(parts: _Parts) -> list[Problem]:
             if step.id in seen:
                 problems.append(Problem(where, "step ids must be unique within a protocol"))
             if step.resource is not None and step.resource not in parts.resources:
-                problems.append(Problem(f"{where}.resource", f"no resource {step.resource!r}; "
-                                        f"defined: {sorted(parts.resources)}"))
+                problems.append(
+                    Problem(
+                        f"{where}.resource",
+                        f"no resource {step.resource!r}; defined: {sorted(parts.resources)}",
+                    )
+                )
             for ref in step.after or []:
                 if ref not in seen:
-                    problems.append(Problem(f"{where}.after", f"{ref!r} is not a step listed "
-                                            "before this one in the same protocol"))
+                    problems.append(
+                        Problem(
+                            f"{where}.after",
+                            f"{ref!r} is not a step listed before this one in the same protocol",
+                        )
+                    )
             if step.assigned:
                 if step.resource is None:
-                    problems.append(Problem(f"{where}.assigned", "a step without a resource "
-                                            "cannot be assigned to a member"))
+                    problems.append(
+                        Problem(
+                            f"{where}.assigned",
+                            "a step without a resource cannot be assigned to a member",
+                        )
+                    )
                 assigned_resources.add(step.resource)
             if step.duration.minimum < 0:
                 problems.append(Problem(f"{where}.duration", "durations cannot be negative"))
             seen.add(step.id)
         if len(assigned_resources) > 1:
-            problems.append(Problem(f"protocols.{key}", "assigned steps must all use one "
-                                    f"resource, got {sorted(map(str, assigned_resources))}"))
+            problems.append(
+                Problem(
+                    f"protocols.{key}",
+                    "assigned steps must all use one "
+                    f"resource, got {sorted(map(str, assigned_resources))}",
+                )
+            )
     return problems
 
 
@@ -631,22 +459,34 @@ def _check_classes(parts: _Parts) -> list[Problem]:
             continue
         where = f"demand.classes.{key}"
         if cls.protocol not in parts.protocols:
-            problems.append(Problem(f"{where}.protocol", f"no protocol {cls.protocol!r}; "
-                                    f"defined: {sorted(parts.protocols)}"))
+            problems.append(
+                Problem(
+                    f"{where}.protocol",
+                    f"no protocol {cls.protocol!r}; defined: {sorted(parts.protocols)}",
+                )
+            )
             continue
         protocol = parts.protocols[cls.protocol]
         if cls.specialty is None or protocol is None:
             continue
         booking = protocol.booking_resource()
         if booking is None:
-            problems.append(Problem(f"{where}.specialty", "needs a protocol with an assigned "
-                                    "step (the specialty chooses its member)"))
+            problems.append(
+                Problem(
+                    f"{where}.specialty",
+                    "needs a protocol with an assigned step (the specialty chooses its member)",
+                )
+            )
             continue
         resource = parts.resources.get(booking)
         if resource is None:
             continue
         members = resource.members
         if not any(cls.specialty in m.specialties for m in members):
-            problems.append(Problem(f"{where}.specialty", f"no member of {booking!r} has "
-                                    f"specialty {cls.specialty!r}"))
+            problems.append(
+                Problem(
+                    f"{where}.specialty",
+                    f"no member of {booking!r} has specialty {cls.specialty!r}",
+                )
+            )
     return problems

@@ -37,11 +37,18 @@ def write_run(out_dir: Path, result: RunResult, command: list[str]) -> list[Path
     for name in TABLES:
         if name in result.tables:
             table = result.tables[name]
-            written.append(_atomic(out_dir / f"{name}.parquet",
-                                   lambda p, t=table: t.to_parquet(p, index=False)))
+            written.append(
+                _atomic(
+                    out_dir / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False)
+                )
+            )
     written.append(_atomic_text(out_dir / "scenario.yaml", result.scenario.to_yaml()))
-    written.append(_atomic_text(out_dir / "run.json", json.dumps(
-        run_info(result, command), indent=2, ensure_ascii=False, default=str) + "\n"))
+    written.append(
+        _atomic_text(
+            out_dir / "run.json",
+            json.dumps(run_info(result, command), indent=2, ensure_ascii=False, default=str) + "\n",
+        )
+    )
     written.append(_atomic_text(out_dir / "summary.json", summary_json(result.summary)))
     return written
 

@@ -35,8 +35,9 @@ def result(scenario: Scenario) -> RunResult:
     return run_experiment(scenario, POLICIES, reps=REPS, workers=1)
 
 
-def test_bundled_scenario_validates_without_problems(scenario: Scenario,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_bundled_scenario_validates_without_problems(
+    scenario: Scenario, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert check_references(scenario) == []
     assert scenario.demand.requests_per_day == 60
     assert main(["validate", "ophthalmology", "--lang", "en"]) == 0
@@ -59,8 +60,9 @@ def test_fifo_at_opening_mean_stay_is_the_traditional_four_hours(result: RunResu
     assert STAY_LOW <= low <= high <= STAY_HIGH, f"95 % interval [{low:.1f}, {high:.1f}] min"
 
 
-def test_fifo_at_opening_tells_everyone_to_come_at_opening(result: RunResult,
-                                                           scenario: Scenario) -> None:
+def test_fifo_at_opening_tells_everyone_to_come_at_opening(
+    result: RunResult, scenario: Scenario
+) -> None:
     plans = result.tables["plans"]
     booked = plans[(plans["policy"] == "fifo") & (plans["day"] >= 0)]
     assert len(booked) > 0
@@ -68,8 +70,7 @@ def test_fifo_at_opening_tells_everyone_to_come_at_opening(result: RunResult,
 
 
 @pytest.mark.parametrize("spec", POLICIES)
-def test_every_fifo_mode_runs_and_accounts_for_every_patient(result: RunResult,
-                                                             spec: str) -> None:
+def test_every_fifo_mode_runs_and_accounts_for_every_patient(result: RunResult, spec: str) -> None:
     summary = result.summary["policies"][spec]
     assert summary["served"]["mean"] > 0
     assert summary["los"]["mean"] is not None and math.isfinite(summary["los"]["mean"])
@@ -79,31 +80,34 @@ def test_every_fifo_mode_runs_and_accounts_for_every_patient(result: RunResult,
     for _, rep in mine.groupby("rep"):
         counts = rep["status"].value_counts()
         booked = int((rep["day"] >= 0).sum())
-        assert booked == counts["served"] + counts["no_show"] + counts["cancelled"] \
-            + counts["unserved"]
+        assert (
+            booked
+            == counts["served"] + counts["no_show"] + counts["cancelled"] + counts["unserved"]
+        )
     served = mine[mine["status"] == "served"]
     assert (served["los"] > 0).all()
 
 
 def test_modes_differ_only_in_the_day_not_in_the_booking(result: RunResult) -> None:
     plans = result.tables["plans"]
-    by_policy = {spec: plans[plans["policy"] == spec].reset_index(drop=True)
-                 for spec in POLICIES}
+    by_policy = {spec: plans[plans["policy"] == spec].reset_index(drop=True) for spec in POLICIES}
     for spec in POLICIES[1:]:
         pd.testing.assert_series_equal(by_policy[spec]["day"], by_policy["fifo"]["day"])
         pd.testing.assert_series_equal(by_policy[spec]["member"], by_policy["fifo"]["member"])
 
 
-def test_walk_in_and_appointment_times_fall_within_opening_hours(result: RunResult,
-                                                                 scenario: Scenario) -> None:
+def test_walk_in_and_appointment_times_fall_within_opening_hours(
+    result: RunResult, scenario: Scenario
+) -> None:
     plans = result.tables["plans"]
     horizon = scenario.horizon
     for spec in ("fifo:appointment", "fifo:walk_in"):
         times = plans.loc[(plans["policy"] == spec) & (plans["day"] >= 0), "appointment"]
         assert ((times >= horizon.open) & (times < horizon.close)).all(), spec
         assert times.nunique() > 20, f"{spec}: appointment times are not spread over the day"
-    grid = plans.loc[(plans["policy"] == "fifo:appointment") & (plans["day"] >= 0),
-                     "appointment"].to_numpy()
+    grid = plans.loc[
+        (plans["policy"] == "fifo:appointment") & (plans["day"] >= 0), "appointment"
+    ].to_numpy()
     assert np.allclose((grid - horizon.open) % horizon.slot_minutes, 0)
 
 

@@ -35,20 +35,50 @@ from sim.store import summary_json
 
 SCRIPT = Path(sys.executable).with_name("clinicsim")
 TIMEOUT_S = 300
-METRICS = ("los", "wait", "wait_first", "access_days", "utilisation", "overtime", "unserved",
-           "no_show", "cancelled")
+METRICS = (
+    "los",
+    "wait",
+    "wait_first",
+    "access_days",
+    "utilisation",
+    "overtime",
+    "unserved",
+    "no_show",
+    "cancelled",
+)
 SUMMARY_KEYS = {"mean", "ci95", "p50", "p90"}
 PAIRED_KEYS = {"diff", "ci95", "p_value"}
-RUN_FILES = {"summary.json", "patients.parquet", "steps.parquet", "resources.parquet",
-             "plans.parquet", "scenario.yaml", "run.json"}
+RUN_FILES = {
+    "summary.json",
+    "patients.parquet",
+    "steps.parquet",
+    "resources.parquet",
+    "plans.parquet",
+    "scenario.yaml",
+    "run.json",
+}
 FINISHED = ("served", "no_show", "cancelled", "unserved")
 
 OUT_RUN_POLICIES = ("fifo", "fifo:walk_in")
 OUT_RUN_REPS = 2
 OUT_RUN_SEED = 11
-OUT_RUN_ARGS = ("run", "ophthalmology", "--reps", str(OUT_RUN_REPS), "--seed", str(OUT_RUN_SEED),
-                "--set", "horizon.days=5", "-p", OUT_RUN_POLICIES[0], "-p", OUT_RUN_POLICIES[1],
-                "--workers", "1", "--json")
+OUT_RUN_ARGS = (
+    "run",
+    "ophthalmology",
+    "--reps",
+    str(OUT_RUN_REPS),
+    "--seed",
+    str(OUT_RUN_SEED),
+    "--set",
+    "horizon.days=5",
+    "-p",
+    OUT_RUN_POLICIES[0],
+    "-p",
+    OUT_RUN_POLICIES[1],
+    "--workers",
+    "1",
+    "--json",
+)
 
 
 @dataclass(frozen=True)
@@ -60,15 +90,26 @@ class CliResult:
 
 def environment() -> dict[str, str]:
     """English, no colours, no terminal: what a script calling clinicsim would see."""
-    return {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "NO_COLOR": "1",
-            "PYTHONIOENCODING": "utf-8"}
+    return {
+        **os.environ,
+        "LC_ALL": "C.UTF-8",
+        "LANG": "C.UTF-8",
+        "NO_COLOR": "1",
+        "PYTHONIOENCODING": "utf-8",
+    }
 
 
 def start(args: Sequence[str]) -> subprocess.Popen[str]:
     """Start the ``clinicsim`` console script with ``args``."""
     assert SCRIPT.is_file(), f"console script not installed: {SCRIPT}"
-    return subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8", env=environment())
+    return subprocess.Popen(
+        [str(SCRIPT), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=environment(),
+    )
 
 
 def finish(process: subprocess.Popen[str]) -> CliResult:
@@ -105,12 +146,14 @@ def bundled_raw() -> dict[str, Any]:
 
 
 def is_number_or_none(value: Any) -> bool:
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool)
-                             and math.isfinite(value))
+    return value is None or (
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    )
 
 
-def check_summary_shape(summary: dict[str, Any], reps: int, seed: int,
-                        policies: Sequence[str]) -> None:
+def check_summary_shape(
+    summary: dict[str, Any], reps: int, seed: int, policies: Sequence[str]
+) -> None:
     """The keys of DESIGN.md's ``summary.json`` for every policy, metric and pair."""
     assert {"scenario", "reps", "seed", "baseline", "policies", "paired"} <= set(summary)
     assert summary["scenario"] == bundled_raw()["name"]
@@ -151,8 +194,9 @@ def test_compare_json_has_design_keys(compare_runs: dict[str, CliResult], run: s
     result = compare_runs[run]
     assert_ok(result)
     summary = json.loads(result.stdout)
-    check_summary_shape(summary, reps=5, seed=bundled_raw()["seed"],
-                        policies=["fifo", "fifo:appointment"])
+    check_summary_shape(
+        summary, reps=5, seed=bundled_raw()["seed"], policies=["fifo", "fifo:appointment"]
+    )
 
 
 def test_compare_json_same_whatever_the_workers(compare_runs: dict[str, CliResult]) -> None:
@@ -214,13 +258,15 @@ def test_run_info_file(out_run: tuple[Path, CliResult]) -> None:
 
 
 def test_written_scenario_is_valid_and_reproduces_the_summary(
-        out_run: tuple[Path, CliResult]) -> None:
+    out_run: tuple[Path, CliResult],
+) -> None:
     out, _ = out_run
     scenario = load(out / "scenario.yaml")
     assert scenario.seed == OUT_RUN_SEED
     assert scenario.horizon.days == 5  # the override was applied before writing
-    again = run_experiment(scenario, list(OUT_RUN_POLICIES), OUT_RUN_REPS, workers=1,
-                           keep_records=False)
+    again = run_experiment(
+        scenario, list(OUT_RUN_POLICIES), OUT_RUN_REPS, workers=1, keep_records=False
+    )
     assert summary_json(again.summary) == (out / "summary.json").read_text(encoding="utf-8")
 
 
@@ -272,8 +318,18 @@ def test_out_pointing_at_a_file_is_refused_and_file_untouched(tmp_path: Path) ->
     content = "precious results, do not overwrite\n"
     target.write_text(content, encoding="utf-8")
     before = sorted(p.name for p in tmp_path.iterdir())
-    result = clinicsim("run", "ophthalmology", "--reps", "1", "--set", "horizon.days=1",
-                       "--workers", "1", "--out", str(target))
+    result = clinicsim(
+        "run",
+        "ophthalmology",
+        "--reps",
+        "1",
+        "--set",
+        "horizon.days=1",
+        "--workers",
+        "1",
+        "--out",
+        str(target),
+    )
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
     assert result.status == 2, result.stderr
     assert f"{target}: --out: exists and is not a directory" in result.stderr

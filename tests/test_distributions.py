@@ -103,11 +103,15 @@ def test_sample_mean_within_four_standard_errors(spec: dict[str, Any]) -> None:
     )
 
 
-@pytest.mark.parametrize("spec", [
-    {"dist": "normal", "mean": 0, "sd": 10, "min": -5, "max": 20},
-    {"dist": "normal", "mean": 2, "sd": 4, "min": 0},
-    {"dist": "normal", "mean": 2, "sd": 4, "max": 1},
-], ids=["both", "min", "max"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "normal", "mean": 0, "sd": 10, "min": -5, "max": 20},
+        {"dist": "normal", "mean": 2, "sd": 4, "min": 0},
+        {"dist": "normal", "mean": 2, "sd": 4, "max": 1},
+    ],
+    ids=["both", "min", "max"],
+)
 def test_clipped_normal_mean_is_not_the_unclipped_mean(spec: dict[str, Any]) -> None:
     """The clipped cases above are meaningful: clipping moves the mean by far more than 4 SE."""
     dist, values = draws(spec)
@@ -124,19 +128,26 @@ def test_clipped_normal_mean_matches_closed_form() -> None:
     """Mean of normal(0, 10) clipped to [−5, 20], computed independently of the model."""
     mu, sd, lo, hi = 0.0, 10.0, -5.0, 20.0
     a, b = (lo - mu) / sd, (hi - mu) / sd
-    expected = (lo * std_normal_cdf(a) + hi * (1 - std_normal_cdf(b))
-                + mu * (std_normal_cdf(b) - std_normal_cdf(a))
-                + sd * (std_normal_pdf(a) - std_normal_pdf(b)))
+    expected = (
+        lo * std_normal_cdf(a)
+        + hi * (1 - std_normal_cdf(b))
+        + mu * (std_normal_cdf(b) - std_normal_cdf(a))
+        + sd * (std_normal_pdf(a) - std_normal_pdf(b))
+    )
     dist = parse({"dist": "normal", "mean": mu, "sd": sd, "min": lo, "max": hi})
     assert dist.mean == pytest.approx(expected, rel=1e-9)
 
 
-@pytest.mark.parametrize("spec", [
-    {"dist": "lognormal", "mean": 15, "sd": 6},
-    {"dist": "lognormal", "mean": 4, "sd": 2},
-    {"dist": "gamma", "mean": 10, "sd": 3},
-    {"dist": "gamma", "mean": 5, "sd": 8},
-], ids=["lognormal", "lognormal_wide", "gamma", "gamma_wide"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "lognormal", "mean": 15, "sd": 6},
+        {"dist": "lognormal", "mean": 4, "sd": 2},
+        {"dist": "gamma", "mean": 10, "sd": 3},
+        {"dist": "gamma", "mean": 5, "sd": 8},
+    ],
+    ids=["lognormal", "lognormal_wide", "gamma", "gamma_wide"],
+)
 def test_sample_sd_of_mean_sd_families(spec: dict[str, Any]) -> None:
     """Lognormal and gamma take the sd of the variable itself: the draws must have it."""
     _, values = draws(spec)
@@ -172,7 +183,13 @@ def test_parsed_families_have_the_named_types() -> None:
     assert isinstance(parse({"dist": "gamma", "mean": 1, "sd": 1}), Gamma)
     assert isinstance(parse({"dist": "empirical", "values": [1]}), Empirical)
     assert set(DISTRIBUTION_NAMES) == {
-        "fixed", "exponential", "normal", "lognormal", "gamma", "triangular", "uniform",
+        "fixed",
+        "exponential",
+        "normal",
+        "lognormal",
+        "gamma",
+        "triangular",
+        "uniform",
         "empirical",
     }
 
@@ -201,19 +218,33 @@ BAD: list[tuple[str, Any, str]] = [
     ("gamma_zero_sd", {"dist": "gamma", "mean": 5, "sd": 0}, "sd"),
     ("lognormal_zero_mean", {"dist": "lognormal", "mean": 0, "sd": 1}, "mean"),
     ("exponential_negative_mean", {"dist": "exponential", "mean": -2}, "mean"),
-    ("normal_min_above_max", {"dist": "normal", "mean": 5, "sd": 1, "min": 9, "max": 3},
-     "min must be ≤ max"),
-    ("triangular_mode_below_low", {"dist": "triangular", "low": 5, "mode": 3, "high": 8},
-     "low ≤ mode ≤ high"),
-    ("triangular_mode_above_high", {"dist": "triangular", "low": 1, "mode": 9, "high": 8},
-     "low ≤ mode ≤ high"),
-    ("triangular_degenerate", {"dist": "triangular", "low": 4, "mode": 4, "high": 4},
-     "low < high"),
+    (
+        "normal_min_above_max",
+        {"dist": "normal", "mean": 5, "sd": 1, "min": 9, "max": 3},
+        "min must be ≤ max",
+    ),
+    (
+        "triangular_mode_below_low",
+        {"dist": "triangular", "low": 5, "mode": 3, "high": 8},
+        "low ≤ mode ≤ high",
+    ),
+    (
+        "triangular_mode_above_high",
+        {"dist": "triangular", "low": 1, "mode": 9, "high": 8},
+        "low ≤ mode ≤ high",
+    ),
+    ("triangular_degenerate", {"dist": "triangular", "low": 4, "mode": 4, "high": 4}, "low < high"),
     ("uniform_low_above_high", {"dist": "uniform", "low": 9, "high": 3}, "low ≤ high"),
-    ("empirical_weights_length", {"dist": "empirical", "values": [1, 2], "weights": [1]},
-     "one entry per value"),
-    ("empirical_negative_weight", {"dist": "empirical", "values": [1, 2], "weights": [1, -1]},
-     "weights must be ≥ 0"),
+    (
+        "empirical_weights_length",
+        {"dist": "empirical", "values": [1, 2], "weights": [1]},
+        "one entry per value",
+    ),
+    (
+        "empirical_negative_weight",
+        {"dist": "empirical", "values": [1, 2], "weights": [1, -1]},
+        "weights must be ≥ 0",
+    ),
     ("empirical_no_values", {"dist": "empirical", "values": []}, "values"),
     ("unknown_dist", {"dist": "weibull", "mean": 3}, "weibull"),
     ("missing_dist", {"mean": 3, "sd": 1}, "dist"),

@@ -79,8 +79,9 @@ def _per_weekday(draw: st.DrawFn, values: st.SearchStrategy[int]) -> dict[str, i
 
 
 def _duration(draw: st.DrawFn) -> Any:
-    kind = draw(st.sampled_from(["bare", "exponential", "uniform", "triangular", "lognormal",
-                                 "normal"]))
+    kind = draw(
+        st.sampled_from(["bare", "exponential", "uniform", "triangular", "lognormal", "normal"])
+    )
     if kind == "bare":
         return draw(st.sampled_from([10, 0, 3, 20]))
     if kind == "exponential":
@@ -91,13 +92,24 @@ def _duration(draw: st.DrawFn) -> Any:
     if kind == "triangular":
         low = draw(st.integers(0, 8))
         mode = low + draw(st.integers(0, 6))
-        return {"dist": "triangular", "low": low, "mode": mode,
-                "high": mode + draw(st.integers(1, 8))}
+        return {
+            "dist": "triangular",
+            "low": low,
+            "mode": mode,
+            "high": mode + draw(st.integers(1, 8)),
+        }
     if kind == "lognormal":
-        return {"dist": "lognormal", "mean": draw(st.integers(1, 15)),
-                "sd": draw(st.integers(0, 8))}
-    return {"dist": "normal", "mean": draw(st.integers(0, 15)), "sd": draw(st.integers(0, 6)),
-            "min": 0}
+        return {
+            "dist": "lognormal",
+            "mean": draw(st.integers(1, 15)),
+            "sd": draw(st.integers(0, 8)),
+        }
+    return {
+        "dist": "normal",
+        "mean": draw(st.integers(0, 15)),
+        "sd": draw(st.integers(0, 6)),
+        "min": 0,
+    }
 
 
 def _protocol(draw: st.DrawFn, resources: list[str]) -> dict[str, Any]:
@@ -141,8 +153,10 @@ def scenario_mappings(draw: st.DrawFn, zero_staff: bool = False) -> dict[str, An
             res["roster"] = _per_weekday(draw, st.sampled_from([1, 0, 2, 3]))
         if draw(st.booleans()):
             start = draw(st.integers(open_ - 60, open_ + 120))
-            res["hours"] = {"start": _clock(start),
-                            "end": _clock(min(start + draw(st.integers(30, 480)), 23 * 60 + 59))}
+            res["hours"] = {
+                "start": _clock(start),
+                "end": _clock(min(start + draw(st.integers(30, 480)), 23 * 60 + 59)),
+            }
         slots = draw(st.sampled_from(["none", "int", "per_weekday"]))
         if slots == "int":
             res["daily_slots"] = draw(st.sampled_from([3, 0, 1, 6]))
@@ -162,16 +176,23 @@ def scenario_mappings(draw: st.DrawFn, zero_staff: bool = False) -> dict[str, An
     n_classes = draw(st.integers(1, 2))
     shares = [1.0] if n_classes == 1 else [share, 1.0 - share]
     classes = {
-        f"c{k}": {"share": s, "protocol": draw(st.sampled_from(protocol_names)),
-                  "priority": draw(st.integers(1, 3))}
+        f"c{k}": {
+            "share": s,
+            "protocol": draw(st.sampled_from(protocol_names)),
+            "priority": draw(st.integers(1, 3)),
+        }
         for k, s in enumerate(shares)
     }
-    punctuality = draw(st.sampled_from([
-        0,
-        {"dist": "normal", "mean": -10, "sd": 10},
-        {"dist": "normal", "mean": 5, "sd": 15, "min": -30, "max": 30},
-        {"dist": "uniform", "low": -20, "high": 10},
-    ]))
+    punctuality = draw(
+        st.sampled_from(
+            [
+                0,
+                {"dist": "normal", "mean": -10, "sd": 10},
+                {"dist": "normal", "mean": 5, "sd": 15, "min": -30, "max": 30},
+                {"dist": "uniform", "low": -20, "high": 10},
+            ]
+        )
+    )
     return {
         "name": "hypothesis",
         "seed": draw(st.integers(0, 2**32 - 1)),
@@ -261,9 +282,10 @@ def test_no_resource_above_its_staff_at_any_instant(raw: dict[str, Any]) -> None
     for (resource, day), rows in staffed.groupby(["resource", "day"], observed=True):
         staff = run.clinic.staff(str(resource), int(day))
         # sweep [start, end): at equal times an end frees the member before a start takes it
-        events = sorted([(s, 1) for s, e in zip(rows["start"], rows["end"], strict=True) if e > s]
-                        + [(e, -1) for s, e in zip(rows["start"], rows["end"], strict=True)
-                           if e > s])
+        events = sorted(
+            [(s, 1) for s, e in zip(rows["start"], rows["end"], strict=True) if e > s]
+            + [(e, -1) for s, e in zip(rows["start"], rows["end"], strict=True) if e > s]
+        )
         busy = peak = 0
         for _, delta in events:
             busy += delta
@@ -271,8 +293,8 @@ def test_no_resource_above_its_staff_at_any_instant(raw: dict[str, Any]) -> None
         assert peak <= staff, f"{resource} day {day}: {peak} busy at once, {staff} at work"
         members = rows["member"].to_numpy()
         assert ((members >= 0) & (members < staff)).all(), (
-            f"{resource} day {day}: members {sorted(set(members))} served, "
-            f"only {staff} at work")
+            f"{resource} day {day}: members {sorted(set(members))} served, only {staff} at work"
+        )
 
 
 @PROPERTY
@@ -292,8 +314,9 @@ def test_member_days_account_for_all_staffed_work(raw: dict[str, Any]) -> None:
     run = play(raw)
     members = run.records.members
     clinic = run.clinic
-    expected_rows = sum(clinic.staff(r, d) for r in run.scenario.resources
-                        for d in range(clinic.days))
+    expected_rows = sum(
+        clinic.staff(r, d) for r in run.scenario.resources for d in range(clinic.days)
+    )
     assert len(members) == expected_rows, "one row per member at work and day"
     work = run.staffed.groupby(["resource", "day", "member"], observed=True)["service"].sum()
     recorded = members.set_index(["resource", "day", "member"])
@@ -301,7 +324,8 @@ def test_member_days_account_for_all_staffed_work(raw: dict[str, Any]) -> None:
     for key, row in recorded.iterrows():
         worked = float(work.get(key, 0.0))
         assert math.isclose(row["busy"] + row["overtime"], worked, abs_tol=1e-6), (
-            f"{key}: busy {row['busy']} + overtime {row['overtime']} ≠ work {worked}")
+            f"{key}: busy {row['busy']} + overtime {row['overtime']} ≠ work {worked}"
+        )
         assert -EPS <= row["busy"] <= row["available"] + EPS
         assert row["overtime"] >= -EPS
         assert math.isclose(row["idle"], row["available"] - row["busy"], abs_tol=1e-9)
@@ -319,7 +343,8 @@ def test_assigned_steps_are_served_by_the_booked_member(raw: dict[str, Any]) -> 
         if step.assigned and run.plan.member[p] != NO_MEMBER:
             assert row.member == run.plan.member[p], (
                 f"patient {p} step {step.id}: served by member {row.member}, "
-                f"booked with {run.plan.member[p]}")
+                f"booked with {run.plan.member[p]}"
+            )
 
 
 # ---------------------------------------------------------------- (b) step order
@@ -332,11 +357,15 @@ SKIPPED_STEP: dict[str, Any] = {
     "horizon": {"days": 2, "open": "08:00", "close": "16:00"},
     "resources": {"technician": {"count": 2}, "doctor": {"count": 2}},
     "demand": {"requests_per_day": 15, "classes": {"a": {"share": 1, "protocol": "eye"}}},
-    "protocols": {"eye": {"steps": [
-        {"id": "drops", "resource": None, "duration": 30},
-        {"id": "test", "resource": "technician", "probability": 0.5, "duration": 5},
-        {"id": "consult", "resource": "doctor", "duration": 3},
-    ]}},
+    "protocols": {
+        "eye": {
+            "steps": [
+                {"id": "drops", "resource": None, "duration": 30},
+                {"id": "test", "resource": "technician", "probability": 0.5, "duration": 5},
+                {"id": "consult", "resource": "doctor", "duration": 3},
+            ]
+        }
+    },
     "policies": {"fifo": {"arrival": "appointment"}},
 }
 
@@ -348,8 +377,9 @@ def test_steps_start_after_their_predecessors_complete(raw: dict[str, Any]) -> N
     run = play(raw)
     requests, outcomes = run.realisation.requests, run.realisation.outcomes
     arrival = run.records.visits["arrival"].to_numpy()
-    by_patient = {int(p): rows.set_index("step_index")
-                  for p, rows in run.records.steps.groupby("patient")}
+    by_patient = {
+        int(p): rows.set_index("step_index") for p, rows in run.records.steps.groupby("patient")
+    }
     for p in range(len(requests)):
         rows = by_patient.get(p)
         if rows is None:
@@ -369,9 +399,11 @@ def test_steps_start_after_their_predecessors_complete(raw: dict[str, Any]) -> N
             start, end = rows.at[j, "start"], rows.at[j, "end"]
             assert rows.at[j, "ready"] >= ready - EPS, (
                 f"patient {p} step {j}: recorded ready {rows.at[j, 'ready']} before its "
-                f"predecessors completed at {ready}")
+                f"predecessors completed at {ready}"
+            )
             assert start >= ready - EPS, (
-                f"patient {p} step {j} starts at {start}, predecessors complete at {ready}")
+                f"patient {p} step {j} starts at {start}, predecessors complete at {ready}"
+            )
             assert end >= start - EPS
             done.append(end)
 
@@ -386,7 +418,8 @@ def test_a_skipped_step_passes_on_the_completion_of_its_predecessors() -> None:
     assert len(skipped) >= 5, "the example must contain patients who skip the test"
     for p in skipped:
         assert consult.at[p, "start"] >= arrival[p] + 30 - EPS, (
-            f"patient {p} skipped the test and saw the doctor before the drops had acted")
+            f"patient {p} skipped the test and saw the doctor before the drops had acted"
+        )
     assert (run.records.visits["status"] == "served").sum() == len(consult)
 
 
@@ -402,8 +435,7 @@ def test_every_booked_patient_is_accounted_for(raw: dict[str, Any]) -> None:
     assert sorted(visits["patient"]) == list(range(n)), "each request must appear exactly once"
     counts = visits["status"].value_counts()
     booked = int((run.plan.day != UNBOOKED).sum())
-    assert booked == counts["served"] + counts["no_show"] + counts["cancelled"] \
-        + counts["unserved"]
+    assert booked == counts["served"] + counts["no_show"] + counts["cancelled"] + counts["unserved"]
     assert counts["unbooked"] == n - booked
 
     outcomes = run.realisation.outcomes
@@ -442,7 +474,8 @@ def test_stay_covers_service_and_served_patients_did_every_step(raw: dict[str, A
         assert math.isclose(visit["service"], service, abs_tol=1e-6)
         departure = max(visit["arrival"], float(last_end.get(p, -math.inf)))
         assert math.isclose(visit["departure"], departure, abs_tol=1e-6), (
-            f"patient {p}: departs at {visit['departure']}, last step ends at {departure}")
+            f"patient {p}: departs at {visit['departure']}, last step ends at {departure}"
+        )
         assert math.isclose(visit["los"], visit["departure"] - visit["arrival"], abs_tol=1e-6)
     not_served = visits[visits["status"] != "served"]
     assert not_served["los"].isna().all() and not_served["departure"].isna().all()
@@ -459,9 +492,11 @@ def test_members_start_work_only_within_shift_and_overtime(raw: dict[str, Any]) 
         shift = run.clinic.shift(str(resource))
         starts = rows["start"].to_numpy()
         assert (starts >= shift.start - EPS).all(), (
-            f"{resource}: work starts at {starts.min()}, shift starts at {shift.start}")
+            f"{resource}: work starts at {starts.min()}, shift starts at {shift.start}"
+        )
         assert (starts < shift.go_home).all(), (
-            f"{resource}: work starts at {starts.max()}, no new work from {shift.go_home}")
+            f"{resource}: work starts at {starts.max()}, no new work from {shift.go_home}"
+        )
 
 
 # ---------------------------------------------------------------- (f) zero staff
@@ -477,7 +512,8 @@ def test_zero_staff_on_a_needed_resource_leaves_patients_unserved(raw: dict[str,
         model = run.scenario.protocols[requests.protocol_of(int(p))]
         day = int(run.plan.day[p])
         needs_empty = any(
-            step.resource is not None and outcomes.occurs[p, j]
+            step.resource is not None
+            and outcomes.occurs[p, j]
             and run.clinic.staff(step.resource, day) == 0
             for j, step in enumerate(model.steps)
         )
@@ -491,16 +527,24 @@ def _unstaffable(count: int) -> dict[str, Any]:
         "seed": 7,
         "horizon": {"days": 3, "open": "08:00", "close": "12:00"},
         "resources": {"nurse": {"count": count}, "doctor": {"count": 0, "daily_slots": 5}},
-        "demand": {"requests_per_day": 10,
-                   "classes": {"a": {"share": 0.5, "protocol": "nurse_only"},
-                               "b": {"share": 0.5, "protocol": "with_doctor"}}},
+        "demand": {
+            "requests_per_day": 10,
+            "classes": {
+                "a": {"share": 0.5, "protocol": "nurse_only"},
+                "b": {"share": 0.5, "protocol": "with_doctor"},
+            },
+        },
         "behaviour": {"no_show": 0.1, "cancellation": {"probability": 0.1}},
         "protocols": {
-            "nurse_only": {"steps": [
-                {"id": "triage", "resource": "nurse", "duration": 5},
-                {"id": "drops", "resource": None, "duration": 10}]},
-            "with_doctor": {"steps": [
-                {"id": "consult", "resource": "doctor", "assigned": True, "duration": 10}]},
+            "nurse_only": {
+                "steps": [
+                    {"id": "triage", "resource": "nurse", "duration": 5},
+                    {"id": "drops", "resource": None, "duration": 10},
+                ]
+            },
+            "with_doctor": {
+                "steps": [{"id": "consult", "resource": "doctor", "assigned": True, "duration": 10}]
+            },
         },
     }
 
@@ -546,10 +590,12 @@ def test_no_member_booked_beyond_its_daily_slots(raw: dict[str, Any]) -> None:
         member, day = int(run.plan.member[p]), int(run.plan.day[p])
         assert 0 <= member < clinic.staff(resource, day), (
             f"patient {p} booked with member {member} of {resource}, "
-            f"{clinic.staff(resource, day)} at work on day {day}")
+            f"{clinic.staff(resource, day)} at work on day {day}"
+        )
         key = (resource, day, member)
         counts[key] = counts.get(key, 0) + 1
     for (resource, day, member), booked in counts.items():
         slots = clinic.daily_slots(resource, member, day)
         assert slots is None or booked <= slots, (
-            f"{resource} member {member} day {day}: {booked} booked, {slots} slots")
+            f"{resource} member {member} day {day}: {booked} booked, {slots} slots"
+        )

@@ -83,27 +83,36 @@ def erlang_c_wait(c: int, rho: float, service_mean: float) -> float:
 
 def mmc_scenario(c: int, rho: float, days: int) -> Scenario:
     arrival_rate = rho * c / SERVICE_MEAN  # λ per minute
-    return from_mapping({
-        "name": f"M/M/{c} at ρ = {rho}",
-        "seed": SEED + 100 * c + round(10 * rho),  # independent luck per case
-        "horizon": {
-            "days": days,
-            "weekdays": list(WEEKDAYS),
-            "open": "00:00",
-            "close": "23:59",
-            "max_overtime": 10_000,
-        },
-        "resources": {"server": {"count": c}},
-        "demand": {
-            "requests_per_day": arrival_rate * (CLOSE - OPEN),
-            "classes": {"only": {"share": 1, "protocol": "one_step"}},
-        },
-        "protocols": {"one_step": {"steps": [
-            {"id": "service", "resource": "server",
-             "duration": {"dist": "exponential", "mean": SERVICE_MEAN}},
-        ]}},
-        "policies": {"fifo": {"arrival": "walk_in"}},
-    })
+    return from_mapping(
+        {
+            "name": f"M/M/{c} at ρ = {rho}",
+            "seed": SEED + 100 * c + round(10 * rho),  # independent luck per case
+            "horizon": {
+                "days": days,
+                "weekdays": list(WEEKDAYS),
+                "open": "00:00",
+                "close": "23:59",
+                "max_overtime": 10_000,
+            },
+            "resources": {"server": {"count": c}},
+            "demand": {
+                "requests_per_day": arrival_rate * (CLOSE - OPEN),
+                "classes": {"only": {"share": 1, "protocol": "one_step"}},
+            },
+            "protocols": {
+                "one_step": {
+                    "steps": [
+                        {
+                            "id": "service",
+                            "resource": "server",
+                            "duration": {"dist": "exponential", "mean": SERVICE_MEAN},
+                        },
+                    ]
+                }
+            },
+            "policies": {"fifo": {"arrival": "walk_in"}},
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -182,10 +191,12 @@ def test_mean_wait_matches_erlang_c(case: tuple[int, float, int]) -> None:
     standard_error = float(daily.std(ddof=1) / math.sqrt(days))
     theory = erlang_c_wait(c, rho, SERVICE_MEAN)
     assert 3 * standard_error < TOLERANCE * theory, (
-        f"too few patients for an honest test: SE {standard_error / theory:.1%} of Wq")
+        f"too few patients for an honest test: SE {standard_error / theory:.1%} of Wq"
+    )
     assert abs(simulated / theory - 1) <= TOLERANCE, (
         f"M/M/{c} at ρ = {rho}: simulated Wq {simulated:.5f} min, Erlang C {theory:.5f} min "
-        f"({simulated / theory - 1:+.1%}, SE {standard_error / theory:.1%})")
+        f"({simulated / theory - 1:+.1%}, SE {standard_error / theory:.1%})"
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -195,14 +206,14 @@ def test_utilisation_matches_offered_load(case: tuple[int, float, int]) -> None:
     c, rho, days = case
     out = simulate_mmc(c, rho, days)
     assert abs(out.utilisation / rho - 1) <= 0.02, (
-        f"M/M/{c}: utilisation {out.utilisation:.4f}, offered load ρ = {rho}")
+        f"M/M/{c}: utilisation {out.utilisation:.4f}, offered load ρ = {rho}"
+    )
     assert len(out.daily_utilisation) == days
     assert (np.abs(out.daily_utilisation / rho - 1) <= 0.06).all(), out.daily_utilisation
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_start_times_equal_first_come_first_served_recursion(case: tuple[int, float, int]
-                                                             ) -> None:
+def test_start_times_equal_first_come_first_served_recursion(case: tuple[int, float, int]) -> None:
     c, rho, days = case
     out = simulate_mmc(c, rho, days)
     for d in range(min(days, CHECKED_DAYS)):

@@ -61,16 +61,27 @@ def reversed_keys(value: Any) -> Any:
 
 
 def environment() -> dict[str, str]:
-    return {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "NO_COLOR": "1",
-            "PYTHONIOENCODING": "utf-8"}
+    return {
+        **os.environ,
+        "LC_ALL": "C.UTF-8",
+        "LANG": "C.UTF-8",
+        "NO_COLOR": "1",
+        "PYTHONIOENCODING": "utf-8",
+    }
 
 
 def start_run(scenario: str, out: Path, *extra: str) -> subprocess.Popen[str]:
     """Start ``clinicsim run SCENARIO --out OUT`` with the common options and ``extra``."""
     assert SCRIPT.is_file(), f"console script not installed: {SCRIPT}"
     args: Sequence[str] = [str(SCRIPT), "run", scenario, *COMMON, "--out", str(out), *extra]
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8", env=environment())
+    return subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=environment(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +89,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every run directory these tests compare, all started at once."""
     root = tmp_path_factory.mktemp("repro")
     reordered = root / "reordered.yaml"
-    reordered.write_text(yaml.safe_dump(reversed_keys(bundled_raw()), sort_keys=False,
-                                        allow_unicode=True), encoding="utf-8")
+    reordered.write_text(
+        yaml.safe_dump(reversed_keys(bundled_raw()), sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
     plans: dict[str, tuple[str, tuple[str, ...]]] = {
         "first": ("ophthalmology", ("--workers", "1")),
         "again": ("ophthalmology", ("--workers", "1")),
@@ -87,8 +100,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "two_workers": ("ophthalmology", ("--workers", "2")),
         "reordered": (str(reordered), ("--workers", "1")),
     }
-    started = {name: start_run(scenario, root / name, *extra)
-               for name, (scenario, extra) in plans.items()}
+    started = {
+        name: start_run(scenario, root / name, *extra) for name, (scenario, extra) in plans.items()
+    }
     for name, process in started.items():
         _, stderr = process.communicate(timeout=TIMEOUT_S)
         assert process.returncode == 0, f"{name}: {stderr}"
@@ -181,15 +195,18 @@ def test_changing_one_step_duration_changes_only_that_step(rep: int) -> None:
     target = step_columns(base, "cataract_new")["refraction"]
     width = before.outcomes.duration.shape[1]
     for j in range(width):
-        same = np.array_equal(before.outcomes.duration[new_rows, j],
-                              after.outcomes.duration[new_rows, j])
+        same = np.array_equal(
+            before.outcomes.duration[new_rows, j], after.outcomes.duration[new_rows, j]
+        )
         assert same == (j != target), f"cataract_new column {j}"
     # the follow-up protocol's own 'refraction' step (same id, other protocol) is untouched
-    assert np.array_equal(before.outcomes.duration[followup_rows],
-                          after.outcomes.duration[followup_rows])
+    assert np.array_equal(
+        before.outcomes.duration[followup_rows], after.outcomes.duration[followup_rows]
+    )
     # and the changed step really follows its new mean (lognormal, mean 10 → 14)
     assert after.outcomes.duration[new_rows, target].mean() > (
-        before.outcomes.duration[new_rows, target].mean() + 2)
+        before.outcomes.duration[new_rows, target].mean() + 2
+    )
 
 
 def test_inserting_a_step_leaves_other_steps_draws_alone() -> None:
@@ -197,8 +214,14 @@ def test_inserting_a_step_leaves_other_steps_draws_alone() -> None:
     base = from_mapping(raw)
     steps = raw["protocols"]["cataract_new"]["steps"]
     position = next(i for i, s in enumerate(steps) if s["id"] == "refraction") + 1
-    steps.insert(position, {"id": "tonometry", "resource": "technician",
-                            "duration": {"dist": "uniform", "low": 2, "high": 4}})
+    steps.insert(
+        position,
+        {
+            "id": "tonometry",
+            "resource": "technician",
+            "duration": {"dist": "uniform", "low": 2, "high": 4},
+        },
+    )
     extended = from_mapping(raw)
     before, after = realise(base, 1), realise(extended, 1)
     assert_same_requests(before, after)

@@ -118,13 +118,25 @@ def run_cli(args: Sequence[str], workdir: Path) -> CliResult:
 
 def cli_environment() -> dict[str, str]:
     """The environment of a real CLI process: English, no colours."""
-    return {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "NO_COLOR": "1",
-            "PYTHONIOENCODING": "utf-8"}
+    return {
+        **os.environ,
+        "LC_ALL": "C.UTF-8",
+        "LANG": "C.UTF-8",
+        "NO_COLOR": "1",
+        "PYTHONIOENCODING": "utf-8",
+    }
 
 
 def run_cli_subprocess(command: Sequence[str], args: Sequence[str]) -> CliResult:
-    done = subprocess.run([*command, *args], capture_output=True, text=True, encoding="utf-8",
-                          env=cli_environment(), timeout=CHILD_TIMEOUT_S, check=False)
+    done = subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=cli_environment(),
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
+    )
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 
@@ -156,8 +168,11 @@ def minimal_scenario() -> Raw:
         "protocols": {
             "visit": {
                 "steps": [
-                    {"id": "test", "resource": "technician",
-                     "duration": {"dist": "exponential", "mean": 5}},
+                    {
+                        "id": "test",
+                        "resource": "technician",
+                        "duration": {"dist": "exponential", "mean": 5},
+                    },
                     {"id": "consult", "resource": "doctor", "assigned": True, "duration": 10},
                 ],
             },
@@ -257,117 +272,224 @@ FIFO_MODES = "expected 'opening', 'walk_in' or 'appointment'"
 
 CASES: list[Case] = [
     # -- fields
-    Case("negative_count", ("{file}: resources.technician.count: must be ≥ 0, got -1",),
-         edit=set_at("resources.technician.count", -1)),
-    Case("unknown_key_typo", ("{file}: resources.technician.cuont: unknown key",),
-         edit=set_at("resources.technician.cuont", 2)),
+    Case(
+        "negative_count",
+        ("{file}: resources.technician.count: must be ≥ 0, got -1",),
+        edit=set_at("resources.technician.count", -1),
+    ),
+    Case(
+        "unknown_key_typo",
+        ("{file}: resources.technician.cuont: unknown key",),
+        edit=set_at("resources.technician.cuont", 2),
+    ),
     Case("unknown_top_level_key", ("{file}: horizn: unknown key",), edit=set_at("horizn", 3)),
-    Case("missing_required_key", ("{file}: horizon.days: required key is missing",),
-         edit=delete_at("horizon.days")),
-    Case("missing_required_section", ("{file}: demand: required key is missing",),
-         edit=delete_at("demand")),
-    Case("bad_time", ("{file}: horizon.open: expected a time of day \"HH:MM\", got '25:00'",),
-         edit=set_at("horizon.open", "25:00")),
-    Case("close_before_open", ("{file}: horizon.close: must be after open (08:00), got 07:00",),
-         edit=set_at("horizon.close", "07:00")),
-    Case("unknown_weekday_in_roster",
-         ("{file}: resources.technician.roster.monday: ", "'monday'"),
-         edit=set_at("resources.technician.roster", {"monday": 1}), forbidden=("[key]",)),
-    Case("unknown_weekday_in_daily_slots",
-         ("{file}: resources.doctor.daily_slots.funday: ", "'funday'"),
-         edit=set_at("resources.doctor.daily_slots", {"funday": 3}),
-         forbidden=("[key]", "constrained-int")),
+    Case(
+        "missing_required_key",
+        ("{file}: horizon.days: required key is missing",),
+        edit=delete_at("horizon.days"),
+    ),
+    Case(
+        "missing_required_section",
+        ("{file}: demand: required key is missing",),
+        edit=delete_at("demand"),
+    ),
+    Case(
+        "bad_time",
+        ("{file}: horizon.open: expected a time of day \"HH:MM\", got '25:00'",),
+        edit=set_at("horizon.open", "25:00"),
+    ),
+    Case(
+        "close_before_open",
+        ("{file}: horizon.close: must be after open (08:00), got 07:00",),
+        edit=set_at("horizon.close", "07:00"),
+    ),
+    Case(
+        "unknown_weekday_in_roster",
+        ("{file}: resources.technician.roster.monday: ", "'monday'"),
+        edit=set_at("resources.technician.roster", {"monday": 1}),
+        forbidden=("[key]",),
+    ),
+    Case(
+        "unknown_weekday_in_daily_slots",
+        ("{file}: resources.doctor.daily_slots.funday: ", "'funday'"),
+        edit=set_at("resources.doctor.daily_slots", {"funday": 3}),
+        forbidden=("[key]", "constrained-int"),
+    ),
     # -- distributions
-    Case("unknown_distribution",
-         ("{file}: protocols.visit.steps.test.duration: unknown distribution 'weibull'",),
-         edit=set_at(f"{STEP0}.duration", {"dist": "weibull", "mean": 3})),
-    Case("bad_distribution_parameter",
-         ("{file}: protocols.visit.steps.test.duration.sd: must be ≥ 0", "got -1"),
-         edit=set_at(f"{STEP0}.duration", {"dist": "normal", "mean": 5, "sd": -1})),
-    Case("triangular_out_of_order",
-         ("{file}: protocols.visit.steps.test.duration: must have low ≤ mode ≤ high",),
-         edit=set_at(f"{STEP0}.duration", {"dist": "triangular", "low": 5, "mode": 3, "high": 8})),
-    Case("distribution_missing_parameter",
-         ("{file}: protocols.visit.steps.test.duration.sd: required key is missing",),
-         edit=set_at(f"{STEP0}.duration", {"dist": "lognormal", "mean": 3})),
-    Case("negative_duration_possible",
-         ("{file}: protocols.visit.steps.test.duration: durations cannot be negative",),
-         edit=set_at(f"{STEP0}.duration", {"dist": "normal", "mean": 5, "sd": 2})),
-    Case("nan_duration", ("{file}: protocols.visit.steps.test.duration", "nan"),
-         edit=set_at(f"{STEP0}.duration", float("nan"))),
+    Case(
+        "unknown_distribution",
+        ("{file}: protocols.visit.steps.test.duration: unknown distribution 'weibull'",),
+        edit=set_at(f"{STEP0}.duration", {"dist": "weibull", "mean": 3}),
+    ),
+    Case(
+        "bad_distribution_parameter",
+        ("{file}: protocols.visit.steps.test.duration.sd: must be ≥ 0", "got -1"),
+        edit=set_at(f"{STEP0}.duration", {"dist": "normal", "mean": 5, "sd": -1}),
+    ),
+    Case(
+        "triangular_out_of_order",
+        ("{file}: protocols.visit.steps.test.duration: must have low ≤ mode ≤ high",),
+        edit=set_at(f"{STEP0}.duration", {"dist": "triangular", "low": 5, "mode": 3, "high": 8}),
+    ),
+    Case(
+        "distribution_missing_parameter",
+        ("{file}: protocols.visit.steps.test.duration.sd: required key is missing",),
+        edit=set_at(f"{STEP0}.duration", {"dist": "lognormal", "mean": 3}),
+    ),
+    Case(
+        "negative_duration_possible",
+        ("{file}: protocols.visit.steps.test.duration: durations cannot be negative",),
+        edit=set_at(f"{STEP0}.duration", {"dist": "normal", "mean": 5, "sd": 2}),
+    ),
+    Case(
+        "nan_duration",
+        ("{file}: protocols.visit.steps.test.duration", "nan"),
+        edit=set_at(f"{STEP0}.duration", float("nan")),
+    ),
     # -- references
-    Case("step_names_missing_resource",
-         ("{file}: protocols.visit.steps.test.resource: no resource 'nurse'",),
-         edit=set_at(f"{STEP0}.resource", "nurse")),
-    Case("class_names_missing_protocol",
-         ("{file}: demand.classes.new.protocol: no protocol 'surgery'",),
-         edit=set_at("demand.classes.new.protocol", "surgery")),
-    Case("after_names_missing_step",
-         ("{file}: protocols.visit.steps.consult.after: 'xray' is not a step listed before",),
-         edit=set_at(f"{STEP1}.after", ["xray"])),
-    Case("after_names_later_step",
-         ("{file}: protocols.visit.steps.test.after: 'consult' is not a step listed before",),
-         edit=set_at(f"{STEP0}.after", ["consult"])),
-    Case("shares_not_summing_to_one", ("{file}: demand.classes: shares must sum to 1, got 1.1",),
-         edit=set_at("demand.classes.new.share", 0.6)),
-    Case("duplicate_step_ids",
-         ("{file}: protocols.visit.steps.test: step ids must be unique within a protocol",),
-         edit=set_at(f"{STEP1}.id", "test")),
-    Case("assigned_step_without_resource",
-         ("{file}: protocols.visit.steps.consult.assigned: a step without a resource cannot be "
-          "assigned",),
-         edit=set_at(f"{STEP1}.resource", None)),
-    Case("specialty_no_member_has",
-         ("{file}: demand.classes.new.specialty: no member of 'doctor' has specialty 'retina'",),
-         edit=set_at("demand.classes.new.specialty", "retina")),
-    Case("roster_above_listed_members",
-         ("{file}: resources.doctor.roster.mon: must be ≤ the 2 members listed, got 3",),
-         edit=set_at("resources.doctor.roster", {"mon": 3})),
-    Case("daily_slots_missing_a_working_weekday",
-         ("{file}: resources.doctor.daily_slots: needs a value for every working weekday",
-          "missing: ['wed', 'thu', 'fri']"),
-         edit=set_at("resources.doctor.daily_slots", {"mon": 4, "tue": 4})),
-    Case("count_above_listed_members",
-         ("{file}: resources.doctor.count: must be ≤ the 2 members listed, got 3",),
-         edit=set_at("resources.doctor.count", 3)),
+    Case(
+        "step_names_missing_resource",
+        ("{file}: protocols.visit.steps.test.resource: no resource 'nurse'",),
+        edit=set_at(f"{STEP0}.resource", "nurse"),
+    ),
+    Case(
+        "class_names_missing_protocol",
+        ("{file}: demand.classes.new.protocol: no protocol 'surgery'",),
+        edit=set_at("demand.classes.new.protocol", "surgery"),
+    ),
+    Case(
+        "after_names_missing_step",
+        ("{file}: protocols.visit.steps.consult.after: 'xray' is not a step listed before",),
+        edit=set_at(f"{STEP1}.after", ["xray"]),
+    ),
+    Case(
+        "after_names_later_step",
+        ("{file}: protocols.visit.steps.test.after: 'consult' is not a step listed before",),
+        edit=set_at(f"{STEP0}.after", ["consult"]),
+    ),
+    Case(
+        "shares_not_summing_to_one",
+        ("{file}: demand.classes: shares must sum to 1, got 1.1",),
+        edit=set_at("demand.classes.new.share", 0.6),
+    ),
+    Case(
+        "duplicate_step_ids",
+        ("{file}: protocols.visit.steps.test: step ids must be unique within a protocol",),
+        edit=set_at(f"{STEP1}.id", "test"),
+    ),
+    Case(
+        "assigned_step_without_resource",
+        (
+            "{file}: protocols.visit.steps.consult.assigned: a step without a resource cannot be "
+            "assigned",
+        ),
+        edit=set_at(f"{STEP1}.resource", None),
+    ),
+    Case(
+        "specialty_no_member_has",
+        ("{file}: demand.classes.new.specialty: no member of 'doctor' has specialty 'retina'",),
+        edit=set_at("demand.classes.new.specialty", "retina"),
+    ),
+    Case(
+        "roster_above_listed_members",
+        ("{file}: resources.doctor.roster.mon: must be ≤ the 2 members listed, got 3",),
+        edit=set_at("resources.doctor.roster", {"mon": 3}),
+    ),
+    Case(
+        "daily_slots_missing_a_working_weekday",
+        (
+            "{file}: resources.doctor.daily_slots: needs a value for every working weekday",
+            "missing: ['wed', 'thu', 'fri']",
+        ),
+        edit=set_at("resources.doctor.daily_slots", {"mon": 4, "tue": 4}),
+    ),
+    Case(
+        "count_above_listed_members",
+        ("{file}: resources.doctor.count: must be ≤ the 2 members listed, got 3",),
+        edit=set_at("resources.doctor.count", 3),
+    ),
     # -- the file itself
-    Case("invalid_yaml_syntax", ("{file}: line 3, ", "invalid YAML"),
-         text="name: broken\nhorizon:\n  days: 2: 3\n  open: '08:00'\n"),
-    Case("top_level_not_a_mapping", ("{file}: expected a mapping of keys, got list",),
-         text="- name: a list\n- of things\n"),
+    Case(
+        "invalid_yaml_syntax",
+        ("{file}: line 3, ", "invalid YAML"),
+        text="name: broken\nhorizon:\n  days: 2: 3\n  open: '08:00'\n",
+    ),
+    Case(
+        "top_level_not_a_mapping",
+        ("{file}: expected a mapping of keys, got list",),
+        text="- name: a list\n- of things\n",
+    ),
     Case("empty_file", ("{file}: expected a mapping of keys, got empty",), text="# nothing\n"),
     Case("missing_file", ("{file}: no such file",), missing=True),
-    Case("control_character_in_file", ("{file}: ", "invalid YAML", "#x0000"),
-         text="name: x\x00\n"),
+    Case("control_character_in_file", ("{file}: ", "invalid YAML", "#x0000"), text="name: x\x00\n"),
     # -- overrides on the bundled scenario
-    Case("override_without_equals",
-         ("{file}: --set resources.technician.count: expected key=value",),
-         bundled=True, args=("--set", "resources.technician.count")),
-    Case("override_into_scalar",
-         ("{file}: horizon.days: is a single value (20), cannot set horizon.days.x",),
-         bundled=True, args=("--set", "horizon.days.x=1")),
-    Case("override_unknown_key", ("{file}: demand.foo: unknown key",),
-         bundled=True, args=("--set", "demand.foo=1")),
-    Case("override_bad_value", ("{file}: resources.technician.count: must be ≥ 0, got -1",),
-         bundled=True, args=("--set", "resources.technician.count=-1")),
-    Case("override_missing_list_item",
-         ("{file}: protocols.cataract_new.steps.xray: no such item",),
-         bundled=True, args=("--set", "protocols.cataract_new.steps.xray.duration=3")),
-    Case("override_infinite_request_rate", ("{file}: demand.requests_per_day: ", "inf"),
-         bundled=True, args=("--set", "demand.requests_per_day=.inf")),
-    Case("override_bad_time", ("{file}: horizon.open: expected a time of day", "25:00"),
-         bundled=True, args=("--set", "horizon.open=25:00")),
+    Case(
+        "override_without_equals",
+        ("{file}: --set resources.technician.count: expected key=value",),
+        bundled=True,
+        args=("--set", "resources.technician.count"),
+    ),
+    Case(
+        "override_into_scalar",
+        ("{file}: horizon.days: is a single value (20), cannot set horizon.days.x",),
+        bundled=True,
+        args=("--set", "horizon.days.x=1"),
+    ),
+    Case(
+        "override_unknown_key",
+        ("{file}: demand.foo: unknown key",),
+        bundled=True,
+        args=("--set", "demand.foo=1"),
+    ),
+    Case(
+        "override_bad_value",
+        ("{file}: resources.technician.count: must be ≥ 0, got -1",),
+        bundled=True,
+        args=("--set", "resources.technician.count=-1"),
+    ),
+    Case(
+        "override_missing_list_item",
+        ("{file}: protocols.cataract_new.steps.xray: no such item",),
+        bundled=True,
+        args=("--set", "protocols.cataract_new.steps.xray.duration=3"),
+    ),
+    Case(
+        "override_infinite_request_rate",
+        ("{file}: demand.requests_per_day: ", "inf"),
+        bundled=True,
+        args=("--set", "demand.requests_per_day=.inf"),
+    ),
+    Case(
+        "override_bad_time",
+        ("{file}: horizon.open: expected a time of day", "25:00"),
+        bundled=True,
+        args=("--set", "horizon.open=25:00"),
+    ),
     # -- policies
-    Case("unknown_policy", ("--policy: nope: unknown policy; available: ['fifo']",),
-         bundled=True, args=("-p", "nope"), source="--policy"),
-    Case("bad_policy_variant",
-         (f"--policy fifo:bogus: policies.fifo.arrival: {FIFO_MODES}, got 'bogus'",),
-         bundled=True, args=("-p", "fifo:bogus"), source="--policy"),
-    Case("bad_fifo_arrival_in_file",
-         (f"{{file}}: policies.fifo.arrival: {FIFO_MODES}, got 'sometimes'",),
-         edit=set_at("policies.fifo.arrival", "sometimes")),
-    Case("unknown_policy_in_file", ("{file}: policies.nope: unknown policy",),
-         edit=set_at("policies.nope", {})),
+    Case(
+        "unknown_policy",
+        ("--policy: nope: unknown policy; available: ['fifo']",),
+        bundled=True,
+        args=("-p", "nope"),
+        source="--policy",
+    ),
+    Case(
+        "bad_policy_variant",
+        (f"--policy fifo:bogus: policies.fifo.arrival: {FIFO_MODES}, got 'bogus'",),
+        bundled=True,
+        args=("-p", "fifo:bogus"),
+        source="--policy",
+    ),
+    Case(
+        "bad_fifo_arrival_in_file",
+        (f"{{file}}: policies.fifo.arrival: {FIFO_MODES}, got 'sometimes'",),
+        edit=set_at("policies.fifo.arrival", "sometimes"),
+    ),
+    Case(
+        "unknown_policy_in_file",
+        ("{file}: policies.nope: unknown policy",),
+        edit=set_at("policies.nope", {}),
+    ),
 ]
 
 COMMANDS = ("validate", "run")
@@ -379,8 +501,9 @@ def command_args(command: str, scenario: str, extra: Sequence[str]) -> list[str]
     return ["validate", scenario, *extra]
 
 
-def assert_clean_failure(result: CliResult, needles: Sequence[str], source: str = "",
-                         forbidden: Sequence[str] = ()) -> None:
+def assert_clean_failure(
+    result: CliResult, needles: Sequence[str], source: str = "", forbidden: Sequence[str] = ()
+) -> None:
     """Exit 2, nothing on stdout, no traceback, and on stderr only ``error: SOURCE…`` lines,
     one of which contains every needle."""
     shown = f"status {result.status}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
@@ -417,11 +540,13 @@ def test_table_ids_are_unique() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_field_problem_and_override_problem_is_reported(command: str,
-                                                              tmp_path: Path) -> None:
+def test_every_field_problem_and_override_problem_is_reported(command: str, tmp_path: Path) -> None:
     raw = minimal_scenario()
-    edits(set_at("resources.technician.count", -1), set_at("horizon.open", "25:00"),
-          set_at("demand.foo", 1))(raw)
+    edits(
+        set_at("resources.technician.count", -1),
+        set_at("horizon.open", "25:00"),
+        set_at("demand.foo", 1),
+    )(raw)
     path = str(write_scenario(tmp_path / "several.yaml", raw))
     extra = ["--set", "horizon.days=0", "--set", "no_equals_sign"]
     result = run_cli(command_args(command, path, extra), tmp_path / "out")
@@ -439,8 +564,12 @@ def test_every_field_problem_and_override_problem_is_reported(command: str,
 
 def test_every_reference_problem_is_reported(tmp_path: Path) -> None:
     raw = minimal_scenario()
-    edits(set_at("demand.classes.new.protocol", "surgery"), set_at(f"{STEP0}.resource", "nurse"),
-          set_at("horizon.close", "07:00"), set_at("demand.classes.old.share", 0.9))(raw)
+    edits(
+        set_at("demand.classes.new.protocol", "surgery"),
+        set_at(f"{STEP0}.resource", "nurse"),
+        set_at("horizon.close", "07:00"),
+        set_at("demand.classes.old.share", 0.9),
+    )(raw)
     path = str(write_scenario(tmp_path / "refs.yaml", raw))
     result = run_cli(["validate", path], tmp_path / "out")
     expected = [
@@ -460,8 +589,10 @@ def test_field_and_reference_problems_are_reported_together(tmp_path: Path) -> N
     edits(set_at("resources.technician.count", -1), set_at(f"{STEP0}.resource", "nurse"))(raw)
     path = str(write_scenario(tmp_path / "mixed.yaml", raw))
     result = run_cli(["validate", path], tmp_path / "out")
-    for needle in (f"{path}: resources.technician.count: must be ≥ 0, got -1",
-                   f"{path}: protocols.visit.steps.test.resource: no resource 'nurse'"):
+    for needle in (
+        f"{path}: resources.technician.count: must be ≥ 0, got -1",
+        f"{path}: protocols.visit.steps.test.resource: no resource 'nurse'",
+    ):
         assert_clean_failure(result, [needle], source=path)
 
 
@@ -510,9 +641,20 @@ def test_real_processes_match_the_forked_harness(tmp_path: Path) -> None:
     ]
     assert script.is_file(), f"console script missing: {script}"
     env = cli_environment()
-    started = [(subprocess.Popen([*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True, encoding="utf-8", env=env), args)
-               for command, args in runs]
+    started = [
+        (
+            subprocess.Popen(
+                [*command, *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env=env,
+            ),
+            args,
+        )
+        for command, args in runs
+    ]
     for process, args in started:
         stdout, stderr = process.communicate(timeout=CHILD_TIMEOUT_S)
         real = CliResult(process.returncode, stdout, stderr)

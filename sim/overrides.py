@@ -1,0 +1,71 @@
+"""Dotted ``key=value`` overrides (``--set``, the dashboard's what-if controls).
+
+``apply_override(raw, "resources.technician.count=5")`` edits the raw mapping
+of a scenario before validation; the value is read as YAML (``5``, ``walk_in``,
+``{mon: 3}``, ``[mon, tue]``). A list item is addressed by its position or by
+its ``id``/``name``: ``protocols.cataract.steps.consult.duration.mean=20``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from sim.problems import Problem
+
+
+def apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
+    """Apply one ``dotted.path=value`` to the raw mapping; the value is read as YAML."""
+    key, sep, value_text = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        return [Problem(f"--set {text}", "expected key=value, e.g. resources.technician.count=5")]
+    try:
+        value = yaml.safe_load(value_text) if value_text.strip() else ""
+    except yaml.YAMLError:
+        return [Problem(f"--set {key}", f"cannot read the value {value_text!r}")]
+    parts = key.split(".")
+    node: Any = raw
+    for depth, part in enumerate(parts[:-1]):
+        here = ".".join(parts[: depth + 1])
+        child = _child(node, part)
+        if child is _MISSING:
+            if not isinstance(node, dict):
+                return [Problem(here, f"no such item in {'.'.join(parts[:depth]) or 'the list'}")]
+            node[part] = child = {}
+        if not isinstance(child, dict | list):
+            return [Problem(here, f"is a single value ({child!r}), cannot set {key}")]
+        node = child
+    last = parts[-1]
+    if isinstance(node, list):
+        index = _list_index(node, last)
+        if index is None:
+            return [Problem(key, "no such item in the list (use its index or id)")]
+        node[index] = value
+    else:
+        node[last] = value
+    return []
+
+
+_MISSING = object()
+
+
+def _child(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part, _MISSING)
+    if isinstance(node, list):
+        index = _list_index(node, part)
+        return _MISSING if index is None else node[index]
+    return _MISSING
+
+
+def _list_index(items: list[Any], part: str) -> int | None:
+    """A list item by position (``0``) or by its ``id``/``name`` (``consult``)."""
+    if part.lstrip("-").isdigit():
+        index = int(part)
+        return index if -len(items) <= index < len(items) else None
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and part in (item.get("id"), item.get("name")):
+            return i
+    return None
