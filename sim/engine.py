@@ -138,7 +138,7 @@ class _DayInputs:
     occurs: list[list[bool]]
     route_of: list[Route]
     class_index: list[int]
-    ranks: dict[str, list[float]]
+    ranks: list[dict[int, list[float]]]
 
 
 def simulate(plan: Plan, realisation: Realisation, clinic: Clinic) -> SimRecords:
@@ -160,7 +160,7 @@ def simulate(plan: Plan, realisation: Realisation, clinic: Clinic) -> SimRecords
         occurs=outcomes.occurs.tolist(),
         route_of=[Route.of(clinic, p) for p in requests.class_protocol],
         class_index=requests.class_index.tolist(),
-        ranks={r: np.asarray(rank, dtype=float).tolist() for r, rank in plan.queue_rank.items()},
+        ranks=_queue_ranks(plan, requests.class_protocol, clinic),
     )
     day_bounds = np.searchsorted(plan.day[attending], np.arange(clinic.days + 1))
     for d in range(clinic.days):
@@ -171,6 +171,23 @@ def simulate(plan: Plan, realisation: Realisation, clinic: Clinic) -> SimRecords
     steps = _steps_frame(step_rows, requests.class_index, clinic)
     visits = _visits_frame(plan, realisation, arrival, comes, departure, steps)
     return SimRecords(visits=visits, steps=steps, members=member_days(steps, clinic))
+
+
+def _queue_ranks(
+    plan: Plan, class_protocol: list[str], clinic: Clinic
+) -> list[dict[int, list[float]]]:
+    """Per class and step position, each patient's planned start (unplanned last)."""
+    ranks: list[dict[int, list[float]]] = []
+    for protocol in class_protocol:
+        steps = clinic.scenario.protocols[protocol].steps
+        ranks.append(
+            {
+                j: np.nan_to_num(plan.planned_start[s.id], nan=np.inf).tolist()
+                for j, s in enumerate(steps)
+                if s.id in plan.planned_start
+            }
+        )
+    return ranks
 
 
 def _play_day(
@@ -212,7 +229,7 @@ def _play_day(
                 record((p, day, j, -1, NO_MEMBER, ready, ready, done[j]))
                 continue
             pool = pools[resource]
-            rank = ranks[resource][p] if ranks and resource in ranks else 0.0
+            rank = ranks[class_index[p]][j][p] if j in ranks[class_index[p]] else 0.0
             granted = yield pool.request(member if route.assigned[j] else _ANY_MEMBER, rank)
             start = env.now
             yield timeout(duration[j])

@@ -4,9 +4,10 @@ Arrays are indexed by patient id, aligned with ``Requests``. A patient with
 ``day == UNBOOKED`` got no appointment within the booking window and horizon.
 ``member`` is the index (in ``Clinic.member_names``) of the member of the
 protocol's booking resource, or ``NO_MEMBER``. ``appointment`` is minutes after
-midnight on the booked day. ``queue_rank`` optionally gives, per resource, the
-rank in which those present are served (lower first); resources without one
-serve in order of arrival at the queue.
+midnight on the booked day. ``planned_start`` optionally gives, per step id,
+the minute each patient's step is planned to start; at a step with a planned
+start the queue serves those present in planned order (earliest planned first),
+elsewhere in order of arrival at the queue.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Plan:
     member: np.ndarray
     appointment: np.ndarray
     apply_punctuality: bool = True
-    queue_rank: dict[str, np.ndarray] = field(default_factory=dict)
+    planned_start: dict[str, np.ndarray] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -41,7 +42,7 @@ class Plan:
         return self.day != UNBOOKED
 
     def to_frame(self, member_names: dict[int, str] | None = None) -> pd.DataFrame:
-        """One row per patient: booked day, member, appointment time."""
+        """One row per patient: booked day, member, appointment time, planned step starts."""
         frame = pd.DataFrame(
             {
                 "patient": np.arange(len(self.day)),
@@ -50,6 +51,6 @@ class Plan:
                 "appointment": self.appointment,
             }
         )
-        for resource, rank in sorted(self.queue_rank.items()):
-            frame[f"rank_{resource}"] = rank
+        for step, start in sorted(self.planned_start.items()):
+            frame[f"start_{step}"] = start
         return frame
