@@ -5,9 +5,11 @@ Adding a policy is one module here and one line in ``REGISTRY``.
 
 from policies.base import Policy, PolicyError, make_policy, parse_policy_spec
 from policies.fifo import FifoPolicy
+from policies.mip import MipPolicy
 
 REGISTRY: dict[str, type[Policy]] = {
     FifoPolicy.name: FifoPolicy,
+    MipPolicy.name: MipPolicy,
 }
 
 __all__ = ["REGISTRY", "Policy", "PolicyError", "make_policy", "parse_policy_spec"]

@@ -123,12 +123,12 @@ def _appointment_times(
     if mode == "walk_in":
         times = rng.uniform(clinic.open, clinic.close, len(requests))
     elif mode == "appointment":
-        times = _equally_spaced(requests, clinic, day, member)
+        times = equally_spaced_times(requests, clinic, day, member)
     times[day == UNBOOKED] = np.nan
     return times
 
 
-def _equally_spaced(
+def equally_spaced_times(
     requests: Requests, clinic: Clinic, day: np.ndarray, member: np.ndarray
 ) -> np.ndarray:
     """The i-th patient of a member's day at open + i · (day length / slots), on the grid."""
