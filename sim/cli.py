@@ -28,7 +28,7 @@ from sim.store import summary_json, write_run
 EXIT_BAD_INPUT = 2
 DEFAULT_SCENARIO = "ophthalmology"
 DEFAULT_REPS = 30
-COMPARE_POLICIES = ("fifo", "fifo:appointment")
+COMPARE_POLICIES = ("fifo", "fifo:appointment", "mip")
 P90_METRICS = ("los", "wait")
 TABLE_METRICS = (
     "los",
@@ -222,42 +222,44 @@ def _run_with_progress(
 
 
 def print_summary(result: RunResult, lang: str) -> None:
+    """The comparison table (a row per metric, a column per policy, the paired difference
+    against the baseline under each value), then the mean stay of each policy."""
     summary = result.summary
     console = Console()
-    table = Table(
-        title=t(
-            "title", lang, scenario=summary["scenario"], reps=summary["reps"], seed=summary["seed"]
-        ),
-        caption=t("footer", lang),
+    title = t(
+        "title", lang, scenario=summary["scenario"], reps=summary["reps"], seed=summary["seed"]
     )
+    table = Table(title=title, caption=t("footer", lang, baseline=result.baseline))
     table.add_column(t("metric", lang))
     for spec in result.policies:
         table.add_column(spec, justify="right")
-    for spec in result.policies[1:]:
-        table.add_column(t("vs", lang, baseline=result.baseline) + f"\n{spec}", justify="right")
     for metric in _table_metrics(result):
         row = [_metric_label(metric, lang)]
-        row += [_format_summary(metric, summary["policies"][s][metric]) for s in result.policies]
-        row += [_format_paired(metric, summary["paired"][s][metric]) for s in result.policies[1:]]
+        for spec in result.policies:
+            cell = _format_summary(metric, summary["policies"][spec][metric])
+            if spec != result.baseline:
+                cell += f"\n[dim]Δ {_format_paired(metric, summary['paired'][spec][metric])}[/]"
+            row.append(cell)
         table.add_row(*row)
         if metric in P90_METRICS:
             p90 = [_number(metric, summary["policies"][s][metric]["p90"]) for s in result.policies]
-            table.add_row("  p90", *p90, *[""] * (len(result.policies) - 1))
+            table.add_row("  p90", *p90)
     console.print(table)
-    los = summary["policies"][result.baseline]["los"]
-    if los["mean"] is not None:
-        lo, hi = los["ci95"]
-        key = "headline" if lo is not None else "headline_no_ci"
-        console.print(
-            t(
-                key,
-                lang,
-                policy=result.baseline,
-                value=hours(los["mean"]),
-                lo=hours(lo),
-                hi=hours(hi),
-            )
-        )
+    for spec in result.policies:
+        console.print(_headline(summary, spec, result.baseline, lang))
+
+
+def _headline(summary: dict[str, Any], spec: str, baseline: str, lang: str) -> str:
+    los = summary["policies"][spec]["los"]
+    if los["mean"] is None:
+        return t("headline_none", lang, policy=spec)
+    lo, hi = los["ci95"]
+    key = "headline" if lo is not None else "headline_no_ci"
+    line = t(key, lang, policy=spec, value=hours(los["mean"]), lo=hours(lo), hi=hours(hi))
+    base = summary["policies"][baseline]["los"]["mean"]
+    if spec != baseline and base:
+        line += f" ({100 * (los['mean'] - base) / base:+.0f} %)"
+    return line
 
 
 def _table_metrics(result: RunResult) -> list[str]:
@@ -279,10 +281,11 @@ def _number(metric: str, value: float | None) -> str:
 
 
 def _interval(metric: str, bounds: list[float | None]) -> str:
+    """The 95 % interval as ``±half-width`` (t intervals are symmetric)."""
     lo, hi = bounds
     if lo is None or hi is None:
         return ""
-    return f" [{_number(metric, lo)}, {_number(metric, hi)}]"
+    return f" ±{_number(metric, (hi - lo) / 2)}"
 
 
 def _format_summary(metric: str, s: dict[str, Any]) -> str:
@@ -294,9 +297,7 @@ def _format_summary(metric: str, s: dict[str, Any]) -> str:
 def _format_paired(metric: str, p: dict[str, Any]) -> str:
     if p["diff"] is None:
         return "–"
-    p_value = p["p_value"]
-    shown = "" if p_value is None else " p<0.001" if p_value < 0.001 else f" p={p_value:.3f}"
-    return f"{_number(metric, p['diff'])}{_interval(metric, p['ci95'])}{shown}"
+    return f"{_number(metric, p['diff'])}{_interval(metric, p['ci95'])}"
 
 
 def hours(minutes: float | None) -> str:

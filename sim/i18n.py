@@ -25,21 +25,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "cancelled": {"es": "Cancelados", "en": "Cancelled"},
     "unbooked": {"es": "Sin cita", "en": "Not booked"},
     "metric": {"es": "Indicador", "en": "Metric"},
-    "vs": {"es": "Δ vs {baseline}", "en": "Δ vs {baseline}"},
     "title": {
         "es": "{scenario} — {reps} réplicas, semilla {seed}",
         "en": "{scenario} — {reps} replications, seed {seed}",
     },
     "footer": {
-        "es": "media entre réplicas [IC 95 %] · p90 de todos los pacientes · "
-        "Δ: diferencia pareada [IC 95 %] y valor p",
-        "en": "mean over replications [95 % CI] · p90 over all patients · "
-        "Δ: paired difference [95 % CI] and p-value",
+        "es": "media entre réplicas ± semiancho del IC 95 % · p90 de todos los pacientes · "
+        "Δ: diferencia pareada con {baseline}",
+        "en": "mean over replications ± half-width of the 95 % CI · p90 over all patients · "
+        "Δ: paired difference against {baseline}",
     },
     "headline": {
         "es": "Estancia media con {policy}: {value} [IC 95 %: {lo} – {hi}]",
         "en": "Mean stay with {policy}: {value} [95 % CI: {lo} – {hi}]",
     },
+    "headline_none": {"es": "{policy}: ningún paciente atendido", "en": "{policy}: nobody served"},
     "headline_no_ci": {
         "es": "Estancia media con {policy}: {value} (una réplica: sin intervalo)",
         "en": "Mean stay with {policy}: {value} (one replication: no interval)",

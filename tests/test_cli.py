@@ -29,6 +29,7 @@ import pytest
 import yaml
 
 from scenarios import bundled_path
+from sim.cli import COMPARE_POLICIES
 from sim.runner import run_experiment
 from sim.scenario import load
 from sim.store import summary_json
@@ -195,7 +196,7 @@ def test_compare_json_has_design_keys(compare_runs: dict[str, CliResult], run: s
     assert_ok(result)
     summary = json.loads(result.stdout)
     check_summary_shape(
-        summary, reps=5, seed=bundled_raw()["seed"], policies=["fifo", "fifo:appointment"]
+        summary, reps=5, seed=bundled_raw()["seed"], policies=list(COMPARE_POLICIES)
     )
 
 
