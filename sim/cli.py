@@ -21,7 +21,7 @@ from sim import scenario as scenario_module
 from sim.clinic import resource_keys
 from sim.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
-from sim.runner import RunResult, check_policies, run_experiment
+from sim.runner import RunResult, check_policies, run_experiment, warnings_of
 from sim.scenario import Scenario
 from sim.store import summary_json, write_run
 
@@ -171,6 +171,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = _run_with_progress(scenario, specs, args, lang)
     if out is not None:
         write_run(out, result, ["clinicsim", *sys.argv[1:]])
+    _print_warnings(warnings_of(result))
     if args.json:
         sys.stdout.write(summary_json(result.summary))
     else:
@@ -178,6 +179,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         if out is not None:
             print(t("written", lang, path=out))
     return 0
+
+
+def _print_warnings(warnings: list[str], shown: int = 10) -> None:
+    for text in warnings[:shown]:
+        print(f"warning: {text}", file=sys.stderr)
+    if len(warnings) > shown:
+        print(f"warning: ... and {len(warnings) - shown} more (see run.json)", file=sys.stderr)
 
 
 def _check_out_dir(out: Path | None) -> Path | None:

@@ -180,7 +180,7 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
         spec: {m: metrics.paired(rep_values[spec][m], rep_values[baseline][m]) for m in names}
         for spec in specs[1:]
     }
-    return {
+    summary: dict[str, Any] = {
         "scenario": scenario.name,
         "reps": len(results),
         "seed": scenario.seed,
@@ -188,6 +188,45 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
         "policies": per_policy,
         "paired": paired,
     }
+    solver = {spec: solver_summary([r.policies[spec].info for r in results]) for spec in specs}
+    solver = {spec: stats for spec, stats in solver.items() if stats}
+    if solver:
+        summary["solver"] = solver
+    return summary
+
+
+def solver_summary(infos: list[dict[str, Any]]) -> dict[str, Any]:
+    """A policy's solver outcomes over replications: statuses, worst gap, fallbacks.
+
+    Seconds stay out (they live in ``run.json``): ``summary.json`` is the same bytes
+    for the same seed.
+    """
+    solved = [info["solver"] for info in infos if "solver" in info]
+    if not solved:
+        return {}
+    statuses: dict[str, int] = {}
+    for stats in solved:
+        for status, count in stats["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    gaps = [stats["max_gap"] for stats in solved if stats["max_gap"] is not None]
+    return {
+        "days": sum(stats["days"] for stats in solved),
+        "solved": sum(stats["solved"] for stats in solved),
+        "cached": sum(stats["cached"] for stats in solved),
+        "statuses": dict(sorted(statuses.items())),
+        "max_gap": max(gaps) if gaps else None,
+        "fallbacks": sum(len(info.get("warnings", [])) for info in infos),
+    }
+
+
+def warnings_of(result: RunResult) -> list[str]:
+    """Every warning a policy left in its plans, as ``policy, replication r: text``."""
+    return [
+        f"{spec}, replication {rep}: {text}"
+        for spec, infos in result.info["plans"].items()
+        for rep, info in enumerate(infos)
+        for text in info.get("warnings", [])
+    ]
 
 
 def gather_tables(results: list[RepResult], specs: list[str]) -> dict[str, pd.DataFrame]:
