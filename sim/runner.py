@@ -198,8 +198,9 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
 def solver_summary(infos: list[dict[str, Any]]) -> dict[str, Any]:
     """A policy's solver outcomes over replications: statuses, worst gap, fallbacks.
 
-    Seconds stay out (they live in ``run.json``): ``summary.json`` is the same bytes
-    for the same seed.
+    Only what does not depend on the plan cache, hence on the workers: seconds and
+    solved-or-cached counts live in ``run.json``, so ``summary.json`` is the same
+    bytes for the same seed.
     """
     solved = [info["solver"] for info in infos if "solver" in info]
     if not solved:
@@ -211,8 +212,6 @@ def solver_summary(infos: list[dict[str, Any]]) -> dict[str, Any]:
     gaps = [stats["max_gap"] for stats in solved if stats["max_gap"] is not None]
     return {
         "days": sum(stats["days"] for stats in solved),
-        "solved": sum(stats["solved"] for stats in solved),
-        "cached": sum(stats["cached"] for stats in solved),
         "statuses": dict(sorted(statuses.items())),
         "max_gap": max(gaps) if gaps else None,
         "fallbacks": sum(len(info.get("warnings", [])) for info in infos),

@@ -24,7 +24,7 @@ from collections import defaultdict
 from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from policies.base import PolicyParams
 from policies.fifo import book_first_come, equally_spaced_times
@@ -42,9 +42,14 @@ class MipParams(PolicyParams):
     time_limit_s: float = Field(default=30, gt=0)
     mip_gap: float = Field(default=0.01, ge=0, le=1)
     max_delay: int = Field(default=3, ge=0, le=24)
-    scenarios: int = Field(
-        default=1, ge=1, le=1, description="sampled scenarios ω; only the mean-value one so far"
-    )
+    scenarios: int = Field(default=1, description="sampled scenarios ω")
+
+    @field_validator("scenarios")
+    @classmethod
+    def _only_mean_value_scenario(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError(f"only 1 (the mean-value scenario) is supported so far, got {value}")
+        return value
 
 
 class MipPolicy:
@@ -206,7 +211,7 @@ def _fingerprint(clinic: Clinic, params: MipParams) -> str:
 def summarise_days(days: list[dict[str, Any]]) -> dict[str, Any]:
     """Solver statistics of a plan: totals and worst cases over its days."""
     solved = [d for d in days if not d["cached"] and d["status"] != "empty"]
-    gaps = [d["gap"] for d in solved if d["gap"] is not None]
+    gaps = [d["gap"] for d in days if d["gap"] is not None]  # cached days keep their gap
     statuses: dict[str, int] = defaultdict(int)
     for d in days:
         statuses[d["status"]] += 1

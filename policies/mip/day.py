@@ -242,7 +242,7 @@ def shift_earlier(
         shifted = []
         for a, g, p in sorted(entries):
             usage.add(g, a, p, -1)
-            earliest = next(w for w in range(a + 1) if usage.fits(g, w, p))
+            earliest = next((w for w in range(a) if usage.fits(g, w, p)), a)
             usage.add(g, earliest, p, +1)
             shifted.append((earliest, g, p))
         if shifted == sorted(entries):
