@@ -50,7 +50,7 @@ def busiest_day(scenario_name: str) -> tuple[DayInstance, int]:
     groups = _groups(patients, realisation.requests, member)
     slot = scenario.horizon.slot_minutes
     paths = {name: enumerate_paths(p, slot, 0) for name, p in scenario.protocols.items()}
-    return day_instance(clinic, d, groups, paths, overtime=True), len(patients)
+    return day_instance(clinic, d, groups, paths), len(patients)
 
 
 def highspy_direct(inst: DayInstance) -> tuple[float, float, float]:

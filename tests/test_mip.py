@@ -347,7 +347,7 @@ def solve_direct(
         name: enumerate_paths(protocol, SLOT, max_delay)
         for name, protocol in clinic.scenario.protocols.items()
     }
-    inst = day_instance(clinic, 0, groups, paths, overtime=True)
+    inst = day_instance(clinic, 0, groups, paths)
     solution = solve_day(inst, time_limit_s=20, mip_gap=0.0)
     tie_break_bound = 1e-3 * inst.windows * len(patients)
     if not solution.found:

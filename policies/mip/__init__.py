@@ -124,9 +124,9 @@ class MipPolicy:
         solution = DaySolution(status="empty")
         for delay in range(self.params.max_delay + 1):
             chosen = {p: v[delay] for p, v in paths.items()}
-            inst = day_instance(clinic, d, groups, chosen, overtime=True)
+            inst = day_instance(clinic, d, groups, chosen)
             solution = solve_day(inst, self.params.time_limit_s, self.params.mip_gap)
-            solution.delay_budget, solution.overtime = delay, True
+            solution.delay_budget = delay
             if solution.found:
                 break
         if len(_CACHE) >= _CACHE_LIMIT:
@@ -177,14 +177,14 @@ def _members_of(
 
 
 def day_instance(
-    clinic: Clinic, d: int, groups: list[Group], paths: dict[str, list[PlannedPath]], overtime: bool
+    clinic: Clinic, d: int, groups: list[Group], paths: dict[str, list[PlannedPath]]
 ) -> DayInstance:
-    """The plain data of day ``d``. Window 0 starts at opening; staff take work in the
-    windows of their shift, or, with ``overtime``, up to ``max_overtime`` past its end."""
+    """The plain data of day ``d``. Window 0 starts at opening; staff take work from the
+    start of their shift until ``max_overtime`` past its end, as in the engine."""
     slot = clinic.horizon.slot_minutes
     resources = resource_keys(clinic.scenario)
     shifts = {r: clinic.shift(r) for r in resources}
-    last = {r: s.go_home if overtime else s.end for r, s in shifts.items()}
+    last = {r: s.go_home for r, s in shifts.items()}
     windows = max(0, int((max(last.values(), default=clinic.close) - clinic.open) // slot))
     pool, own = {}, {}
     for r in resources:

@@ -72,7 +72,6 @@ class DaySolution:
     solve_seconds: float = 0.0
     variables: int = 0
     delay_budget: int = 0  # the planned-waiting budget (windows) of the paths solved with
-    overtime: bool = False  # whether the plan may put work past the end of shifts
 
     @property
     def found(self) -> bool:
@@ -88,7 +87,6 @@ class DaySolution:
             "solve_seconds": round(self.solve_seconds, 4),
             "variables": self.variables,
             "delay_budget": self.delay_budget,
-            "overtime": self.overtime,
         }
 
 
