@@ -26,7 +26,7 @@ import highspy
 import numpy as np
 
 from policies.fifo import book_first_come
-from policies.mip import _groups, day_instance
+from policies.mip import day_instance, groups_of, patients_by_group
 from policies.mip.day import (
     DayInstance,
     build_day_model,
@@ -47,7 +47,7 @@ def busiest_day(scenario_name: str) -> tuple[DayInstance, int]:
     day, member = book_first_come(realisation.requests, clinic)
     d = int(np.bincount(day[day >= 0]).argmax())
     patients = np.flatnonzero(day == d)
-    groups = _groups(patients, realisation.requests, member)
+    groups = groups_of(patients_by_group(patients, realisation.requests, member))
     slot = scenario.horizon.slot_minutes
     paths = {name: enumerate_paths(p, slot, 0) for name, p in scenario.protocols.items()}
     return day_instance(clinic, d, groups, paths), len(patients)

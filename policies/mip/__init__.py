@@ -68,21 +68,22 @@ class MipPolicy:
         planned = {s: np.full(len(requests), np.nan) for s in steps}
         day_stats, warnings = [], []
         paths = self._paths(clinic)
+        fallback: np.ndarray | None = None
         for d in range(clinic.days):
             patients = np.flatnonzero(day == d)
-            solution, cached = self._solve(d, patients, requests, member, clinic, paths)
+            by_group = patients_by_group(patients, requests, member)
+            solution, cached = self._solve(d, by_group, clinic, paths)
             day_stats.append(
                 {"day": d, "patients": len(patients), "cached": cached, **solution.stats()}
             )
             if solution.found:
-                self._apply(
-                    solution, d, patients, requests, member, clinic, paths, appointment, planned
-                )
+                self._apply(solution, by_group, clinic, paths, appointment, planned)
             else:
                 warnings.append(
                     f"day {d}: no MIP plan ({solution.status}); equally spaced appointments instead"
                 )
-                fallback = equally_spaced_times(requests, clinic, day, member)
+                if fallback is None:
+                    fallback = equally_spaced_times(requests, clinic, day, member)
                 appointment[patients] = fallback[patients]
         appointment[day == UNBOOKED] = np.nan
         return Plan(
@@ -107,13 +108,11 @@ class MipPolicy:
     def _solve(
         self,
         d: int,
-        patients: np.ndarray,
-        requests: Requests,
-        member: np.ndarray,
+        by_group: dict[tuple[str, int], list[int]],
         clinic: Clinic,
         paths: dict[str, list[list[PlannedPath]]],
     ) -> tuple[DaySolution, bool]:
-        groups = _groups(patients, requests, member)
+        groups = groups_of(by_group)
         key = (
             _fingerprint(clinic, self.params),
             _staffing(clinic, d),
@@ -137,10 +136,7 @@ class MipPolicy:
     def _apply(
         self,
         solution: DaySolution,
-        d: int,
-        patients: np.ndarray,
-        requests: Requests,
-        member: np.ndarray,
+        by_group: dict[tuple[str, int], list[int]],
         clinic: Clinic,
         paths: dict[str, list[list[PlannedPath]]],
         appointment: np.ndarray,
@@ -149,31 +145,27 @@ class MipPolicy:
         """Give the group's patients, in order of request, the group's planned windows."""
         slot, open_ = clinic.horizon.slot_minutes, clinic.open
         delay = solution.delay_budget
-        for g, group in enumerate(_groups(patients, requests, member)):
-            members = _members_of(group, patients, requests, member)
-            protocol = clinic.scenario.protocols[group.protocol]
+        for g, ((protocol_name, _member), members) in enumerate(by_group.items()):
+            protocol = clinic.scenario.protocols[protocol_name]
             for patient, (a, p) in zip(members, solution.assignments[g], strict=True):
-                path = paths[group.protocol][delay][p]
+                path = paths[protocol_name][delay][p]
                 appointment[patient] = open_ + a * slot
                 for step, start in zip(protocol.steps, path.starts, strict=True):
                     planned[step.id][patient] = open_ + (a + start) * slot
 
 
-def _groups(patients: np.ndarray, requests: Requests, member: np.ndarray) -> list[Group]:
-    counts: dict[tuple[str, int], int] = defaultdict(int)
+def patients_by_group(
+    patients: np.ndarray, requests: Requests, member: np.ndarray
+) -> dict[tuple[str, int], list[int]]:
+    """The day's patients, in order of request, per (protocol, member), groups sorted."""
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     for p in patients:
-        counts[requests.protocol_of(int(p)), int(member[p])] += 1
-    return [Group(protocol, m, n) for (protocol, m), n in sorted(counts.items())]
+        groups[requests.protocol_of(int(p)), int(member[p])].append(int(p))
+    return dict(sorted(groups.items()))
 
 
-def _members_of(
-    group: Group, patients: np.ndarray, requests: Requests, member: np.ndarray
-) -> list[int]:
-    return [
-        int(p)
-        for p in patients
-        if requests.protocol_of(int(p)) == group.protocol and int(member[p]) == group.member
-    ]
+def groups_of(by_group: dict[tuple[str, int], list[int]]) -> list[Group]:
+    return [Group(protocol, m, len(ps)) for (protocol, m), ps in by_group.items()]
 
 
 def day_instance(
