@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from sim.scenario import WEEKDAYS, Resource, Scenario
+from sim.scenario import WEEKDAYS, Scenario
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,6 @@ class Clinic:
             return [m.specialties for m in res.members]
         return [frozenset()] * len(self.member_names(resource))
 
-    def resource_label(self, resource: str) -> str:
-        return self.resources[resource].name or resource
-
 
 def _on_weekday(value: int | dict[str, int] | None, weekday: str) -> int | None:
     if isinstance(value, dict):
@@ -102,4 +99,4 @@ def resource_keys(scenario: Scenario) -> list[str]:
     return sorted(scenario.resources)
 
 
-__all__ = ["Clinic", "Resource", "Shift", "resource_keys"]
+__all__ = ["Clinic", "Shift", "resource_keys"]

@@ -18,8 +18,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from sim.runner import RunResult
 
 TABLES = ("patients", "steps", "resources", "plans")
@@ -99,7 +97,3 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
-
-
-def read_table(run_dir: Path, name: str) -> pd.DataFrame:
-    return pd.read_parquet(run_dir / f"{name}.parquet")
