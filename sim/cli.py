@@ -1,4 +1,4 @@
-"""The ``clinicsim`` command line: ``run``, ``compare``, ``validate``.
+"""The ``clinicsim`` command line: ``run``, ``compare``, ``report``, ``validate``.
 
 Bad input (a scenario file, an override, a policy name or parameter, an
 output path) prints one line per problem naming the file and dotted path and
@@ -11,38 +11,32 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sim import scenario as scenario_module
-from sim.clinic import resource_keys
+from sim.formatting import (
+    P90_METRICS,
+    format_paired,
+    format_summary,
+    headline,
+    metric_label,
+    number,
+    table_metrics,
+)
 from sim.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
+from sim.report import REPORT_NAME, check_report_path, load_run, run_data, write_report
 from sim.runner import RunResult, check_policies, run_experiment, warnings_of
 from sim.scenario import Scenario
-from sim.store import summary_json, write_run
+from sim.store import run_info, summary_json, write_run
 
 EXIT_BAD_INPUT = 2
 DEFAULT_SCENARIO = "ophthalmology"
 DEFAULT_REPS = 30
 COMPARE_POLICIES = ("fifo", "fifo:appointment", "mip")
-P90_METRICS = ("los", "wait")
-TABLE_METRICS = (
-    "los",
-    "wait",
-    "wait_first",
-    "access_days",
-    "utilisation",
-    "overtime",
-    "served",
-    "unserved",
-    "no_show",
-    "cancelled",
-    "unbooked",
-)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="simulate a scenario under one or more policies")
     run.add_argument("scenario", help="scenario file, or a bundled name (ophthalmology)")
     _experiment_options(run)
-    run.set_defaults(handler=cmd_run, default_policies=("fifo",))
+    run.add_argument("--report", type=Path, metavar="FILE", help="also write the HTML report")
+    run.set_defaults(handler=cmd_run, default_policies=("fifo",), with_report=False)
 
     compare = commands.add_parser(
         "compare", help="run several policies and show the paired comparison (the headline)"
@@ -80,7 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"scenario file or bundled name (default: {DEFAULT_SCENARIO})",
     )
     _experiment_options(compare)
-    compare.set_defaults(handler=cmd_run, default_policies=COMPARE_POLICIES)
+    compare.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help=f"write the HTML report here (default: {REPORT_NAME} in --out, or here)",
+    )
+    compare.add_argument("--no-report", action="store_true", help="write no HTML report")
+    compare.set_defaults(handler=cmd_run, default_policies=COMPARE_POLICIES, with_report=True)
+
+    report = commands.add_parser("report", help="write the HTML report of a run directory")
+    report.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    report.add_argument("--out", type=Path, metavar="FILE", help=f"default: RUN_DIR/{REPORT_NAME}")
+    report.add_argument("--lang", choices=LANGUAGES, help="language of the report (es|en)")
+    report.set_defaults(handler=cmd_report)
 
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
     validate.add_argument("scenario")
@@ -167,17 +175,47 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args)
     specs = list(dict.fromkeys(args.policies or args.default_policies))
     check_policies(scenario, specs)
+    report_path = _report_path(args, args.out)
     out = _check_out_dir(args.out)
-    result = _run_with_progress(scenario, specs, args, lang)
+    result = _run_with_progress(scenario, specs, args, lang, keep=bool(out or report_path))
+    command = ["clinicsim", *sys.argv[1:]]
     if out is not None:
-        write_run(out, result, ["clinicsim", *sys.argv[1:]])
+        write_run(out, result, command)
+    if report_path is not None:
+        write_report(report_path, run_data(result, run_info(result, command)), lang)
     _print_warnings(warnings_of(result))
     if args.json:
         sys.stdout.write(summary_json(result.summary))
-    else:
-        print_summary(result, lang)
+        return 0
+    print_summary(result, lang)
+    if out is not None:
+        print(t("written", lang, path=out))
+    if report_path is not None:
+        print(t("report_written", lang, path=report_path))
+    return 0
+
+
+def _report_path(args: argparse.Namespace, out: Path | None) -> Path | None:
+    """Where the HTML report goes, checked before any replication is run."""
+    if getattr(args, "report", None) is not None:
+        path = args.report
+    elif args.with_report and not args.no_report:
+        path = (out or Path.cwd()) / REPORT_NAME
         if out is not None:
-            print(t("written", lang, path=out))
+            return path  # its folder is --out, checked and created next
+    else:
+        return None
+    check_report_path(path)
+    return path
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    lang = language(args.lang)
+    data = load_run(args.run_dir)
+    path = args.out if args.out is not None else args.run_dir / REPORT_NAME
+    check_report_path(path)
+    write_report(path, data, lang)
+    print(t("report_written", lang, path=path))
     return 0
 
 
@@ -203,9 +241,8 @@ def _check_out_dir(out: Path | None) -> Path | None:
 
 
 def _run_with_progress(
-    scenario: Scenario, specs: list[str], args: argparse.Namespace, lang: str
+    scenario: Scenario, specs: list[str], args: argparse.Namespace, lang: str, keep: bool
 ) -> RunResult:
-    keep = args.out is not None
     if not sys.stderr.isatty() or args.json:
         return run_experiment(scenario, specs, args.reps, args.workers, keep_records=keep)
     columns = (
@@ -241,79 +278,20 @@ def print_summary(result: RunResult, lang: str) -> None:
     table.add_column(t("metric", lang))
     for spec in result.policies:
         table.add_column(spec, justify="right")
-    for metric in _table_metrics(result):
-        row = [_metric_label(metric, lang)]
+    for metric in table_metrics(result.scenario):
+        row = [metric_label(metric, lang)]
         for spec in result.policies:
-            cell = _format_summary(metric, summary["policies"][spec][metric])
+            cell = format_summary(metric, summary["policies"][spec][metric])
             if spec != result.baseline:
-                cell += f"\n[dim]Δ {_format_paired(metric, summary['paired'][spec][metric])}[/]"
+                cell += f"\n[dim]Δ {format_paired(metric, summary['paired'][spec][metric])}[/]"
             row.append(cell)
         table.add_row(*row)
         if metric in P90_METRICS:
-            p90 = [_number(metric, summary["policies"][s][metric]["p90"]) for s in result.policies]
+            p90 = [number(metric, summary["policies"][s][metric]["p90"]) for s in result.policies]
             table.add_row("  p90", *p90)
     console.print(table)
     for spec in result.policies:
-        console.print(_headline(summary, spec, result.baseline, lang))
-
-
-def _headline(summary: dict[str, Any], spec: str, baseline: str, lang: str) -> str:
-    los = summary["policies"][spec]["los"]
-    if los["mean"] is None:
-        return t("headline_none", lang, policy=spec)
-    lo, hi = los["ci95"]
-    key = "headline" if lo is not None else "headline_no_ci"
-    line = t(key, lang, policy=spec, value=hours(los["mean"]), lo=hours(lo), hi=hours(hi))
-    base = summary["policies"][baseline]["los"]["mean"]
-    if spec != baseline and base:
-        line += f" ({100 * (los['mean'] - base) / base:+.0f} %)"
-    return line
-
-
-def _table_metrics(result: RunResult) -> list[str]:
-    resources = resource_keys(result.scenario)
-    return [*TABLE_METRICS[:5], *[f"utilisation.{r}" for r in resources], *TABLE_METRICS[5:]]
-
-
-def _metric_label(metric: str, lang: str) -> str:
-    base, _, resource = metric.partition(".")
-    return f"  {resource}" if resource else t(base, lang)
-
-
-def _number(metric: str, value: float | None) -> str:
-    if value is None:
-        return "–"
-    if metric.startswith("utilisation"):
-        return f"{100 * value:.0f}%"
-    return f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
-
-
-def _interval(metric: str, bounds: list[float | None]) -> str:
-    """The 95 % interval as ``±half-width`` (t intervals are symmetric)."""
-    lo, hi = bounds
-    if lo is None or hi is None:
-        return ""
-    return f" ±{_number(metric, (hi - lo) / 2)}"
-
-
-def _format_summary(metric: str, s: dict[str, Any]) -> str:
-    if s["mean"] is None:
-        return "–"
-    return f"{_number(metric, s['mean'])}{_interval(metric, s['ci95'])}"
-
-
-def _format_paired(metric: str, p: dict[str, Any]) -> str:
-    if p["diff"] is None:
-        return "–"
-    return f"{_number(metric, p['diff'])}{_interval(metric, p['ci95'])}"
-
-
-def hours(minutes: float | None) -> str:
-    """215.4 → ``"3 h 35 min"``."""
-    if minutes is None:
-        return "–"
-    whole = round(minutes)
-    return f"{whole // 60} h {whole % 60:02d} min"
+        console.print(headline(summary, spec, lang))
 
 
 if __name__ == "__main__":  # pragma: no cover

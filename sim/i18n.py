@@ -47,6 +47,67 @@ TEXTS: dict[str, dict[str, str]] = {
     "progress": {"es": "Simulando réplicas", "en": "Simulating replications"},
     "valid": {"es": "{source}: escenario válido", "en": "{source}: valid scenario"},
     "written": {"es": "Resultados escritos en {path}", "en": "Results written to {path}"},
+    "report_written": {"es": "Informe escrito en {path}", "en": "Report written to {path}"},
+    "report_table": {"es": "Comparación de políticas", "en": "Policy comparison"},
+    "report_mean_stay": {"es": "Estancia media", "en": "Mean stay"},
+    "report_ci": {"es": "IC 95 %", "en": "95 % CI"},
+    "report_change_ci": {"es": "cambio pareado, IC 95 %", "en": "paired change, 95 % CI"},
+    "report_no_tables": {
+        "es": "Esta corrida no guardó los registros por paciente: solo hay tablas resumen.",
+        "en": "This run kept no per-patient records: summary tables only.",
+    },
+    "report_gantt": {"es": "Un día simulado por política", "en": "One simulated day per policy"},
+    "report_gantt_note": {
+        "es": "Réplica 1, día {day} (el de más pacientes atendidos): los mismos pacientes "
+        "y la misma suerte con cada política.",
+        "en": "Replication 1, day {day} (the one with most patients served): the same "
+        "patients and the same luck under every policy.",
+    },
+    "report_plan_note": {
+        "es": "La estancia que predice el plan (de la cita al fin planificado del último paso, "
+        "con duraciones medias) frente a la simulada con duraciones, pasos opcionales, "
+        "puntualidad y ausencias aleatorios; estado y brecha del solver en todos los días.",
+        "en": "The stay each plan predicts (appointment to the planned end of the last step, "
+        "with mean durations) beside the stay simulated with random durations, optional "
+        "steps, punctuality and no-shows; the solver's status and gap over all days.",
+    },
+    "report_method": {
+        "es": "Cada réplica sortea los pacientes y todos sus resultados aleatorios una vez; "
+        "cada política planifica y simula esos mismos pacientes (números aleatorios comunes), "
+        "por eso las diferencias pareadas son estrechas. Intervalos t de Student al 95 % "
+        "sobre las medias por réplica.",
+        "en": "Each replication draws the patients and all their random outcomes once; every "
+        "policy plans and plays those same patients (common random numbers), which is why "
+        "the paired differences are tight. Student t 95 % intervals over the replication "
+        "means.",
+    },
+    "fig_stay": {"es": "Distribución de la estancia", "en": "Distribution of the stay"},
+    "fig_wait_step": {"es": "Espera media antes de cada paso", "en": "Mean wait before each step"},
+    "fig_gantt": {
+        "es": "{policy}: día {day}, réplica {rep}",
+        "en": "{policy}: day {day}, replication {rep}",
+    },
+    "fig_plan": {"es": "Plan frente a resultado", "en": "Plan against outcome"},
+    "fig_utilisation": {"es": "Utilización por recurso", "en": "Utilisation by resource"},
+    "stay_minutes": {"es": "Estancia (min)", "en": "Stay (min)"},
+    "share_patients": {"es": "% de pacientes atendidos", "en": "% of patients served"},
+    "mean_wait_minutes": {"es": "Espera media (min)", "en": "Mean wait (min)"},
+    "utilisation_percent": {"es": "Utilización (%)", "en": "Utilisation (%)"},
+    "patient": {"es": "Paciente", "en": "Patient"},
+    "rep_day": {
+        "es": "réplica %{customdata[0]}, día %{customdata[1]}",
+        "en": "replication %{customdata[0]}, day %{customdata[1]}",
+    },
+    "as_planned": {"es": "igual a lo planificado", "en": "as planned"},
+    "planned_stay": {"es": "Estancia planificada (min)", "en": "Planned stay (min)"},
+    "simulated_stay": {"es": "Estancia simulada (min)", "en": "Simulated stay (min)"},
+    "policy": {"es": "Política", "en": "Policy"},
+    "mean_planned_stay": {"es": "Estancia planificada media", "en": "Mean planned stay"},
+    "mean_simulated_stay": {"es": "Estancia simulada media", "en": "Mean simulated stay"},
+    "solver_status": {"es": "Estado del solver (días)", "en": "Solver status (days)"},
+    "solver_gap": {"es": "Brecha máxima", "en": "Worst gap"},
+    "solver_seconds": {"es": "Construcción + resolución", "en": "Build + solve"},
+    "fallbacks": {"es": "Días sin plan MIP", "en": "Days without a MIP plan"},
 }
 
 

@@ -7,7 +7,9 @@ protocol's booking resource, or ``NO_MEMBER``. ``appointment`` is minutes after
 midnight on the booked day. ``planned_start`` optionally gives, per step id,
 the minute each patient's step is planned to start; at a step with a planned
 start the queue serves those present in planned order (earliest planned first),
-elsewhere in order of arrival at the queue.
+elsewhere in order of arrival at the queue. ``planned_end`` optionally gives the
+minute each patient's plan has their last step end (the stay the plan predicts
+is ``planned_end - appointment``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Plan:
     appointment: np.ndarray
     apply_punctuality: bool = True
     planned_start: dict[str, np.ndarray] = field(default_factory=dict)
+    planned_end: np.ndarray | None = None
     info: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -42,7 +45,7 @@ class Plan:
         return self.day != UNBOOKED
 
     def to_frame(self, member_names: dict[int, str] | None = None) -> pd.DataFrame:
-        """One row per patient: booked day, member, appointment time, planned step starts."""
+        """One row per patient: booked day, member, appointment time, planned starts and end."""
         frame = pd.DataFrame(
             {
                 "patient": np.arange(len(self.day)),
@@ -53,4 +56,6 @@ class Plan:
         )
         for step, start in sorted(self.planned_start.items()):
             frame[f"start_{step}"] = start
+        if self.planned_end is not None:
+            frame["planned_end"] = self.planned_end
         return frame

@@ -40,14 +40,14 @@ def write_run(out_dir: Path, result: RunResult, command: list[str]) -> list[Path
                     out_dir / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False)
                 )
             )
-    written.append(_atomic_text(out_dir / "scenario.yaml", result.scenario.to_yaml()))
+    written.append(write_text_atomically(out_dir / "scenario.yaml", result.scenario.to_yaml()))
     written.append(
-        _atomic_text(
+        write_text_atomically(
             out_dir / "run.json",
             json.dumps(run_info(result, command), indent=2, ensure_ascii=False, default=str) + "\n",
         )
     )
-    written.append(_atomic_text(out_dir / "summary.json", summary_json(result.summary)))
+    written.append(write_text_atomically(out_dir / "summary.json", summary_json(result.summary)))
     return written
 
 
@@ -75,7 +75,7 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def _atomic_text(path: Path, text: str) -> Path:
+def write_text_atomically(path: Path, text: str) -> Path:
     return _atomic(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
 
 

@@ -19,6 +19,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,11 +101,13 @@ def environment() -> dict[str, str]:
     }
 
 
-def start(args: Sequence[str]) -> subprocess.Popen[str]:
-    """Start the ``clinicsim`` console script with ``args``."""
+def start(args: Sequence[str], cwd: Path | None = None) -> subprocess.Popen[str]:
+    """Start the ``clinicsim`` console script with ``args``, by default in a fresh
+    temporary folder (``compare`` writes ``report.html`` where it runs)."""
     assert SCRIPT.is_file(), f"console script not installed: {SCRIPT}"
     return subprocess.Popen(
         [str(SCRIPT), *args],
+        cwd=cwd or tempfile.mkdtemp(prefix="clinicsim-cli-"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -36,8 +36,8 @@ import pytest
 import policies.mip as mip_module
 from policies.fifo import book_first_come, equally_spaced_times
 from policies.mip import MipParams, MipPolicy, day_instance
-from policies.mip.day import Group, solve_day
-from policies.mip.paths import enumerate_paths
+from policies.mip.day import Group, capacity_shortfall, solve_day
+from policies.mip.paths import enumerate_paths, step_windows
 from sim.clinic import Clinic
 from sim.engine import simulate
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
@@ -720,7 +720,7 @@ def test_zero_staff_falls_back_with_a_warning_and_still_runs() -> None:
     assert (visits["status"] == "unserved").sum() > 0
 
 
-def test_hours_too_short_are_infeasible_for_the_solver_and_fall_back() -> None:
+def test_hours_too_short_are_infeasible_and_fall_back() -> None:
     """Staff at work, every patient has some path, but a doctor working 20 minutes cannot
     see four 15-minute consults: infeasible at every budget, a warning, no crash."""
     scenario = tiny(
@@ -786,8 +786,8 @@ def test_a_solver_error_falls_back_with_a_warning(monkeypatch: pytest.MonkeyPatc
         (["--set", "policies.mip.mip_gap=2"], "policies.mip.mip_gap: must be ≤ 1"),
         (["-p", "mip:-1"], "policies.mip.max_delay: must be ≥ 0"),
         (
-            ["--set", "policies.mip.scenarios=8"],
-            "policies.mip.scenarios: only 1 (the mean-value scenario) is supported so far",
+            ["--set", "policies.mip.duration_quantile=1.5"],
+            "policies.mip.duration_quantile: must be < 1",
         ),
         (["--set", "policies.mip.time_limit_s=0"], "policies.mip.time_limit_s: must be > 0"),
     ],
@@ -864,3 +864,38 @@ def test_other_parameters_do_not_reuse_cached_plans() -> None:
     mip_plan(scenario)
     other, _requests, _clinic = mip_plan(scenario, max_delay=2)
     assert other.info["solver"]["cached"] == 0
+
+
+def test_planning_at_a_high_quantile_gives_every_step_at_least_its_mean_windows() -> None:
+    """``duration_quantile`` lengthens planned steps, never shortens them, so the stays
+    the plan predicts are longer than with mean durations."""
+    scenario = load(BUNDLED)
+    for protocol in scenario.protocols.values():
+        mean_windows = step_windows(protocol, SLOT)
+        q90_windows = step_windows(protocol, SLOT, quantile=0.9)
+        assert all(q >= m for q, m in zip(q90_windows, mean_windows, strict=True))
+        assert sum(q90_windows) > sum(mean_windows)
+    two_days = load(BUNDLED, ["horizon.days=2"])
+    plan, *_ = mip_plan(two_days, duration_quantile=0.9)
+    mean_plan, *_ = mip_plan(two_days)
+    served = plan.booked & ~np.isnan(plan.planned_end)
+    planned_stay = (plan.planned_end - plan.appointment)[served].mean()
+    mean_stay = (mean_plan.planned_end - mean_plan.appointment)[served].mean()
+    assert planned_stay > mean_stay
+
+
+def test_capacity_shortfall_names_the_overbooked_member_before_any_solve() -> None:
+    """Four 15-minute consults (12 windows) for a doctor at work 20 minutes (4 windows):
+    the day is declared infeasible from the counts alone; with a full day it fits."""
+    short_day = tiny({"visit": CONSULT_AFTER_TEST}, tech=2, doc=1, doc_hours=("08:00", "08:20"))
+    full_day = tiny({"visit": CONSULT_AFTER_TEST}, tech=2, doc=1)
+    for scenario, expected in ((short_day, ["doc", "('doc', 0)"]), (full_day, [])):
+        clinic = Clinic(scenario)
+        paths = {
+            name: enumerate_paths(protocol, SLOT, 0)
+            for name, protocol in scenario.protocols.items()
+        }
+        inst = day_instance(clinic, 0, [Group("visit", 0, 4)], paths)
+        assert capacity_shortfall(inst) == expected
+    solution = solve_day(day_instance(Clinic(short_day), 0, [Group("visit", 0, 4)], paths), 5, 0)
+    assert solution.status == "infeasible" and solution.variables == 0

@@ -12,6 +12,19 @@ windows of waiting, until a plan exists. A day for which no plan is found
 (infeasible, a time-out without incumbent, a solver error) falls back to
 ``fifo``'s equally spaced appointments, with a warning in the plan's info.
 
+Uncertainty. The document's model is two-stage: the appointment time is decided
+before the day (first stage, non-anticipative (13)) and step starts per sampled
+scenario ω. Here each day is planned for one scenario, every duration at its
+mean (or at ``duration_quantile``) with optional steps reserved, so (13) holds
+trivially; the simulation then plays the plan under the realised durations,
+optional steps, punctuality and no-shows, and that is where the reported stays
+come from. S sampled scenarios are left out on purpose: counting
+interchangeable patients is what solves a day in a fraction of a second, and
+per-patient sampled outcomes make the patients of a group differ per scenario,
+which brings back either the patient index (10–30 s a day measured, before
+multiplying by S) or a counted form in which each scenario picks which patients
+are the slow ones (a relaxation that plans optimistically).
+
 Plans are cached by the day's mix (staff at work, patients per protocol and
 member): a day whose mix was already solved, in this replication or an
 earlier one in the same process, reuses that plan.
@@ -24,7 +37,7 @@ from collections import defaultdict
 from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from policies.base import PolicyParams
 from policies.fifo import book_first_come, equally_spaced_times
@@ -42,14 +55,9 @@ class MipParams(PolicyParams):
     time_limit_s: float = Field(default=30, gt=0)
     mip_gap: float = Field(default=0.01, ge=0, le=1)
     max_delay: int = Field(default=3, ge=0, le=24)
-    scenarios: int = Field(default=1, description="sampled scenarios ω")
-
-    @field_validator("scenarios")
-    @classmethod
-    def _only_mean_value_scenario(cls, value: int) -> int:
-        if value != 1:
-            raise ValueError(f"only 1 (the mean-value scenario) is supported so far, got {value}")
-        return value
+    duration_quantile: float | None = Field(
+        default=None, gt=0, lt=1, description="plan durations at this quantile (default: mean)"
+    )
 
 
 class MipPolicy:
@@ -66,6 +74,7 @@ class MipPolicy:
         appointment = np.full(len(requests), np.nan)
         steps = sorted({s.id for p in clinic.scenario.protocols.values() for s in p.steps})
         planned = {s: np.full(len(requests), np.nan) for s in steps}
+        planned_end = np.full(len(requests), np.nan)
         day_stats, warnings = [], []
         paths = self._paths(clinic)
         fallback: np.ndarray | None = None
@@ -77,7 +86,7 @@ class MipPolicy:
                 {"day": d, "patients": len(patients), "cached": cached, **solution.stats()}
             )
             if solution.found:
-                self._apply(solution, by_group, clinic, paths, appointment, planned)
+                self._apply(solution, by_group, clinic, paths, appointment, planned, planned_end)
             else:
                 warnings.append(
                     f"day {d}: no MIP plan ({solution.status}); equally spaced appointments instead"
@@ -92,6 +101,7 @@ class MipPolicy:
             member=member,
             appointment=appointment,
             planned_start=planned,
+            planned_end=planned_end,
             info={"solver": summarise_days(day_stats), "warnings": warnings},
         )
 
@@ -100,7 +110,8 @@ class MipPolicy:
         slot = clinic.horizon.slot_minutes
         return {
             name: [
-                enumerate_paths(protocol, slot, delay) for delay in range(self.params.max_delay + 1)
+                enumerate_paths(protocol, slot, delay, self.params.duration_quantile)
+                for delay in range(self.params.max_delay + 1)
             ]
             for name, protocol in clinic.scenario.protocols.items()
         }
@@ -121,13 +132,16 @@ class MipPolicy:
         if key in _CACHE:
             return _CACHE[key], True
         solution = DaySolution(status="empty")
+        spent = [0.0, 0.0]  # build and solve seconds of every attempt, failed ones included
         for delay in range(self.params.max_delay + 1):
             chosen = {p: v[delay] for p, v in paths.items()}
             inst = day_instance(clinic, d, groups, chosen)
             solution = solve_day(inst, self.params.time_limit_s, self.params.mip_gap)
             solution.delay_budget = delay
+            spent = [spent[0] + solution.build_seconds, spent[1] + solution.solve_seconds]
             if solution.found:
                 break
+        solution.build_seconds, solution.solve_seconds = spent
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()
         _CACHE[key] = solution
@@ -141,6 +155,7 @@ class MipPolicy:
         paths: dict[str, list[list[PlannedPath]]],
         appointment: np.ndarray,
         planned: dict[str, np.ndarray],
+        planned_end: np.ndarray,
     ) -> None:
         """Give the group's patients, in order of request, the group's planned windows."""
         slot, open_ = clinic.horizon.slot_minutes, clinic.open
@@ -150,6 +165,7 @@ class MipPolicy:
             for patient, (a, p) in zip(members, solution.assignments[g], strict=True):
                 path = paths[protocol_name][delay][p]
                 appointment[patient] = open_ + a * slot
+                planned_end[patient] = open_ + (a + path.length) * slot
                 for step, start in zip(protocol.steps, path.starts, strict=True):
                     planned[step.id][patient] = open_ + (a + start) * slot
 

@@ -117,6 +117,27 @@ def _at_work(inst: DayInstance, group: Group, use: Any, a: int) -> bool:
     return True
 
 
+def capacity_shortfall(inst: DayInstance) -> list[str]:
+    """Pools and members asked for more windows of work than they have in the day: a
+    necessary condition of feasibility, checked before building the model, so a day that
+    cannot fit is known at once and not after one solve per waiting budget."""
+    demand: dict[Any, int] = defaultdict(int)
+    for group in inst.groups:
+        uses = inst.paths[group.protocol][0].uses  # every path of a protocol has the same uses
+        for use in uses:
+            demand[use.resource] += group.count * use.windows
+            if use.assigned:
+                demand[use.resource, group.member] += group.count * use.windows
+    short = []
+    for key, needed in demand.items():
+        capacity = inst.pool_capacity.get(key) if isinstance(key, str) else None
+        if capacity is None:
+            capacity = inst.member_capacity.get(key, [])
+        if needed > sum(capacity):
+            short.append(str(key))
+    return short
+
+
 def choice_cost(inst: DayInstance, choice: Choice) -> float:
     """Minutes from appointment to the end of the last step (objective (14)), plus a
     tie-break towards earlier appointments among plans of equal stay."""
@@ -189,7 +210,7 @@ def solve_day(inst: DayInstance, time_limit_s: float, mip_gap: float) -> DaySolu
     started = time.perf_counter()
     choices = feasible_choices(inst)
     served_groups = {g for g, _a, _p in choices}
-    if len(served_groups) < len(inst.groups):
+    if len(served_groups) < len(inst.groups) or capacity_shortfall(inst):
         return DaySolution(status="infeasible", build_seconds=time.perf_counter() - started)
     model = build_day_model(inst, choices)
     build_seconds = time.perf_counter() - started

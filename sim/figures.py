@@ -1,0 +1,288 @@
+"""Plotly figures of a run, as pure functions from its tables to a ``go.Figure``.
+
+Each function takes the run's tables (``patients``, ``steps``, ``resources``,
+``plans``, as written to a run directory) and the language, and draws nothing
+else: the HTML report and the dashboard use the same functions, and the tests
+check their traces without a browser. Figures carry aggregated data (bin
+counts, means), never one point per patient, so a report stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sim.i18n import t
+
+STAY_BIN_MINUTES = 15
+PALETTE = ("#636e7b", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#17becf")
+STEP_PALETTE = (
+    "#4c78a8",
+    "#f58518",
+    "#54a24b",
+    "#e45756",
+    "#72b7b2",
+    "#eeca3b",
+    "#b279a2",
+    "#ff9da6",
+    "#9d755d",
+    "#bab0ac",
+)
+
+
+def policy_colours(policies: Sequence[str]) -> dict[str, str]:
+    return {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(policies)}
+
+
+def clock(minutes: float) -> str:
+    """510 → ``"08:30"`` (minutes after midnight)."""
+    whole = round(minutes)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        height=height,
+        template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def stay_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
+    """The stay of served patients, one histogram per policy side by side, common bins,
+    as a share of the policy's served patients, with the mean marked."""
+    served = patients[patients["status"] == "served"]
+    top = float(served["los"].quantile(0.995)) if len(served) else STAY_BIN_MINUTES
+    edges = np.arange(0, top + STAY_BIN_MINUTES, STAY_BIN_MINUTES)
+    fig = make_subplots(
+        rows=1, cols=max(1, len(policies)), shared_yaxes=True, subplot_titles=list(policies)
+    )
+    colours = policy_colours(policies)
+    for col, policy in enumerate(policies, start=1):
+        stays = served.loc[served["policy"] == policy, "los"].to_numpy()
+        counts, _ = np.histogram(np.clip(stays, 0, edges[-1]), bins=edges)
+        share = 100 * counts / max(1, len(stays))
+        fig.add_trace(
+            go.Bar(
+                x=(edges[:-1] + edges[1:]) / 2,
+                y=share,
+                width=STAY_BIN_MINUTES,
+                name=policy,
+                marker_color=colours[policy],
+                customdata=np.stack([edges[:-1], edges[1:]], axis=1),
+                hovertemplate="%{customdata[0]:.0f}–%{customdata[1]:.0f} min: %{y:.1f} %"
+                "<extra>" + policy + "</extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+        if len(stays):
+            fig.add_vline(
+                x=float(stays.mean()), line_dash="dash", line_color="black", row=1, col=col
+            )
+        fig.update_xaxes(title_text=t("stay_minutes", lang), row=1, col=col)
+    fig.update_yaxes(title_text=t("share_patients", lang), row=1, col=1)
+    return _layout(fig, t("fig_stay", lang))
+
+
+def waiting_by_step(
+    steps: pd.DataFrame, policies: Sequence[str], step_order: Sequence[str], lang: str
+) -> go.Figure:
+    """Mean wait before each staffed step, a bar per policy."""
+    staffed = steps[steps["resource"].notna()]
+    order = [s for s in step_order if s in set(staffed["step"].astype(str))]
+    means = staffed.groupby(["policy", "step"], observed=True)["wait"].mean()
+    fig = go.Figure()
+    colours = policy_colours(policies)
+    for policy in policies:
+        values = [float(means.get((policy, step), np.nan)) for step in order]
+        fig.add_trace(
+            go.Bar(
+                x=order,
+                y=values,
+                name=policy,
+                marker_color=colours[policy],
+                hovertemplate="%{x}: %{y:.1f} min<extra>" + policy + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=t("mean_wait_minutes", lang))
+    return _layout(fig, t("fig_wait_step", lang))
+
+
+def busiest_day(patients: pd.DataFrame, policy: str, rep: int = 0) -> int | None:
+    """The day of replication ``rep`` with the most served patients under ``policy``."""
+    served = patients[
+        (patients["policy"] == policy) & (patients["rep"] == rep) & (patients["status"] == "served")
+    ]
+    if served.empty:
+        return None
+    counts = served.groupby("day").size()
+    return int(counts.idxmax())
+
+
+def day_gantt(
+    steps: pd.DataFrame,
+    resources: pd.DataFrame,
+    policy: str,
+    rep: int,
+    day: int,
+    step_order: Sequence[str],
+    lang: str,
+) -> go.Figure:
+    """One simulated day under ``policy``: a row per staff member, a bar per step served,
+    coloured by step; hover gives the patient and the clock times."""
+    chosen = steps[
+        (steps["policy"] == policy)
+        & (steps["rep"] == rep)
+        & (steps["day"] == day)
+        & steps["resource"].notna()
+    ]
+    roster = resources[
+        (resources["policy"] == policy) & (resources["rep"] == rep) & (resources["day"] == day)
+    ]
+    names = {
+        (str(r.resource), int(r.member)): f"{r.member_name} ({r.resource})"
+        for r in roster.itertuples()
+    }
+    rows = [names[key] for key in sorted(names)]
+    fig = go.Figure()
+    colours = {s: STEP_PALETTE[i % len(STEP_PALETTE)] for i, s in enumerate(step_order)}
+    for step in [s for s in step_order if s in set(chosen["step"].astype(str))]:
+        part = chosen[chosen["step"] == step]
+        labels = [
+            names.get((str(r), int(m)), f"{r} {m}")
+            for r, m in zip(part["resource"], part["member"], strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=labels,
+                x=(part["end"] - part["start"]).to_numpy(),
+                base=part["start"].to_numpy(),
+                name=step,
+                marker_color=colours[step],
+                customdata=np.stack(
+                    [
+                        part["patient"].to_numpy(),
+                        [clock(v) for v in part["start"]],
+                        [clock(v) for v in part["end"]],
+                    ],
+                    axis=1,
+                ),
+                hovertemplate=t("patient", lang)
+                + " %{customdata[0]}: %{customdata[1]}–%{customdata[2]}<extra>"
+                + step
+                + "</extra>",
+            )
+        )
+    _clock_axis(fig, chosen)
+    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], automargin=True)
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    title = t("fig_gantt", lang, policy=policy, day=day + 1, rep=rep + 1)
+    return _layout(fig, title, height=max(300, 60 + 28 * len(rows)))
+
+
+def _clock_axis(fig: go.Figure, steps: pd.DataFrame) -> None:
+    if steps.empty:
+        return
+    first = 60 * np.floor(steps["start"].min() / 60)
+    last = 60 * np.ceil(steps["end"].max() / 60)
+    ticks = np.arange(first, last + 1, 60)
+    fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks], range=[first, last])
+
+
+def planned_and_simulated(
+    patients: pd.DataFrame, plans: pd.DataFrame, policies: Sequence[str], lang: str
+) -> go.Figure:
+    """Per policy whose plan predicts a stay: each day's mean planned stay (appointment to
+    planned end) against its mean simulated stay, one point per replication and day."""
+    days = planned_vs_simulated_days(patients, plans)
+    fig = go.Figure()
+    colours = policy_colours(policies)
+    for policy in policies:
+        part = days[days["policy"] == policy]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part["planned"],
+                y=part["simulated"],
+                mode="markers",
+                name=policy,
+                marker={"color": colours[policy], "size": 6, "opacity": 0.6},
+                customdata=np.stack([part["rep"] + 1, part["day"] + 1], axis=1),
+                hovertemplate=t("rep_day", lang)
+                + ": %{x:.0f} → %{y:.0f} min<extra>"
+                + policy
+                + "</extra>",
+            )
+        )
+    if not days.empty:
+        low = float(min(days["planned"].min(), days["simulated"].min()))
+        top = float(max(days["planned"].max(), days["simulated"].max()))
+        fig.add_trace(
+            go.Scatter(
+                x=[low, top],
+                y=[low, top],
+                mode="lines",
+                name=t("as_planned", lang),
+                line={"color": "black", "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(title_text=t("planned_stay", lang))
+    fig.update_yaxes(title_text=t("simulated_stay", lang))
+    return _layout(fig, t("fig_plan", lang))
+
+
+def planned_vs_simulated_days(patients: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    """Served patients with a planned end: mean planned and simulated stay per policy,
+    replication and day (columns ``policy, rep, day, planned, simulated, patients``)."""
+    columns = ["policy", "rep", "day", "planned", "simulated", "patients"]
+    if "planned_end" not in plans.columns:
+        return pd.DataFrame(columns=columns)
+    keys = ["policy", "rep", "patient"]
+    joined = patients[patients["status"] == "served"][[*keys, "day", "los"]].merge(
+        plans[[*keys, "appointment", "planned_end"]], on=keys
+    )
+    joined = joined[joined["planned_end"].notna()]
+    joined["planned"] = joined["planned_end"] - joined["appointment"]
+    grouped = joined.groupby(["policy", "rep", "day"], observed=True)
+    days = grouped.agg(
+        planned=("planned", "mean"), simulated=("los", "mean"), patients=("los", "size")
+    )
+    return days.reset_index()[columns]
+
+
+def utilisation_by_resource(
+    summary: dict, policies: Sequence[str], resources: Sequence[str], lang: str
+) -> go.Figure:
+    """Mean utilisation of each resource per policy, with its 95 % interval."""
+    fig = go.Figure()
+    colours = policy_colours(policies)
+    for policy in policies:
+        entries = [summary["policies"][policy][f"utilisation.{r}"] for r in resources]
+        means = [100 * (e["mean"] or 0.0) for e in entries]
+        upper = [100 * ((e["ci95"][1] or e["mean"] or 0.0) - (e["mean"] or 0.0)) for e in entries]
+        fig.add_trace(
+            go.Bar(
+                x=list(resources),
+                y=means,
+                name=policy,
+                marker_color=colours[policy],
+                error_y={"type": "data", "array": upper},
+                hovertemplate="%{x}: %{y:.0f} %<extra>" + policy + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=t("utilisation_percent", lang), rangemode="tozero")
+    return _layout(fig, t("fig_utilisation", lang))

@@ -1,0 +1,100 @@
+"""How numbers of a run are shown to people: stays in hours, metrics with intervals.
+
+Shared by the terminal table (``cli``) and the HTML report (``report``), so both
+say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.clinic import resource_keys
+from sim.i18n import t
+from sim.scenario import Scenario
+
+TABLE_METRICS = (
+    "los",
+    "wait",
+    "wait_first",
+    "access_days",
+    "utilisation",
+    "overtime",
+    "served",
+    "unserved",
+    "no_show",
+    "cancelled",
+    "unbooked",
+)
+P90_METRICS = ("los", "wait")
+
+
+def hours(minutes: float | None) -> str:
+    """215.4 → ``"3 h 35 min"``."""
+    if minutes is None:
+        return "–"
+    whole = round(minutes)
+    return f"{whole // 60} h {whole % 60:02d} min"
+
+
+def table_metrics(scenario: Scenario) -> list[str]:
+    """The rows of a comparison table: utilisation is followed by one row per resource."""
+    resources = resource_keys(scenario)
+    return [*TABLE_METRICS[:5], *[f"utilisation.{r}" for r in resources], *TABLE_METRICS[5:]]
+
+
+def metric_label(metric: str, lang: str) -> str:
+    base, _, resource = metric.partition(".")
+    return f"  {resource}" if resource else t(base, lang)
+
+
+def number(metric: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if metric.startswith("utilisation"):
+        return f"{100 * value:.0f}%"
+    return f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+
+
+def interval(metric: str, bounds: list[float | None]) -> str:
+    """The 95 % interval as ``±half-width`` (t intervals are symmetric)."""
+    lo, hi = bounds
+    if lo is None or hi is None:
+        return ""
+    return f" ±{number(metric, (hi - lo) / 2)}"
+
+
+def format_summary(metric: str, s: dict[str, Any]) -> str:
+    if s["mean"] is None:
+        return "–"
+    return f"{number(metric, s['mean'])}{interval(metric, s['ci95'])}"
+
+
+def format_paired(metric: str, p: dict[str, Any]) -> str:
+    if p["diff"] is None:
+        return "–"
+    return f"{number(metric, p['diff'])}{interval(metric, p['ci95'])}"
+
+
+def relative_change(summary: dict[str, Any], spec: str, metric: str = "los") -> dict[str, Any]:
+    """The paired change of ``spec`` against the baseline as fractions of the baseline mean:
+    ``{"change": -0.76, "ci95": [-0.77, -0.75]}`` (``None`` where undefined)."""
+    base = summary["policies"][summary["baseline"]][metric]["mean"]
+    paired = summary.get("paired", {}).get(spec, {}).get(metric)
+    if not base or paired is None or paired["diff"] is None:
+        return {"change": None, "ci95": [None, None]}
+    bounds = [None if b is None else b / base for b in paired["ci95"]]
+    return {"change": paired["diff"] / base, "ci95": bounds}
+
+
+def headline(summary: dict[str, Any], spec: str, lang: str) -> str:
+    """``Mean stay with mip: 0 h 56 min [95 % CI: …] (-76 %)``."""
+    los = summary["policies"][spec]["los"]
+    if los["mean"] is None:
+        return t("headline_none", lang, policy=spec)
+    lo, hi = los["ci95"]
+    key = "headline" if lo is not None else "headline_no_ci"
+    line = t(key, lang, policy=spec, value=hours(los["mean"]), lo=hours(lo), hi=hours(hi))
+    change = relative_change(summary, spec)["change"]
+    if spec != summary["baseline"] and change is not None:
+        line += f" ({100 * change:+.0f} %)"
+    return line

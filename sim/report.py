@@ -1,0 +1,418 @@
+"""The one-page HTML report of a run: the headline, the comparison table and the figures.
+
+``load_run(run_dir)`` reads a run directory (checking every file it needs and
+naming the one that is missing or unreadable); ``run_data(result)`` takes a run
+still in memory. ``render(data, lang)`` returns the page as one self-contained
+HTML string: plotly.js is inlined once, so the file opens without a network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from sim import figures
+from sim.clinic import resource_keys
+from sim.formatting import (
+    P90_METRICS,
+    format_paired,
+    format_summary,
+    hours,
+    metric_label,
+    number,
+    relative_change,
+    table_metrics,
+)
+from sim.i18n import t
+from sim.problems import Problem, ScenarioError
+from sim.runner import RunResult
+from sim.scenario import Scenario
+from sim.scenario import load as load_scenario
+from sim.store import TABLES, write_text_atomically
+
+REPORT_NAME = "report.html"
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+SUMMARY_KEYS = ("scenario", "reps", "seed", "baseline", "policies")
+TABLE_COLUMNS = {  # what the figures read of each table
+    "patients": {"policy", "rep", "patient", "day", "status", "los"},
+    "steps": {
+        "policy",
+        "rep",
+        "patient",
+        "day",
+        "member",
+        "start",
+        "end",
+        "resource",
+        "step",
+        "wait",
+    },
+    "resources": {"policy", "rep", "day", "resource", "member", "member_name"},
+    "plans": {"policy", "rep", "patient", "appointment"},
+}
+
+
+@dataclass
+class RunData:
+    """What a report needs of a run: its summary, its tables and its resolved scenario."""
+
+    summary: dict[str, Any]
+    scenario: Scenario
+    tables: dict[str, pd.DataFrame]
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def policies(self) -> list[str]:
+        return list(self.summary["policies"])
+
+    @property
+    def baseline(self) -> str:
+        return str(self.summary["baseline"])
+
+
+def run_data(result: RunResult, info: dict[str, Any] | None = None) -> RunData:
+    return RunData(result.summary, result.scenario, result.tables, info or result.info)
+
+
+def load_run(run_dir: Path) -> RunData:
+    """Read a run directory written by ``clinicsim run/compare --out``."""
+    source = str(run_dir)
+    if not run_dir.is_dir():
+        raise ScenarioError(source, [Problem("RUN_DIR", "is not a directory")])
+    missing = [
+        name
+        for name in ("summary.json", "scenario.yaml", *(f"{table}.parquet" for table in TABLES))
+        if not (run_dir / name).is_file()
+    ]
+    if missing:
+        message = f"not a complete run directory: missing {', '.join(missing)}"
+        raise ScenarioError(source, [Problem("RUN_DIR", message)])
+    summary = _read_json(run_dir / "summary.json", required=True)
+    _check_summary(run_dir / "summary.json", summary)
+    info = _read_json(run_dir / "run.json", required=False)
+    scenario = load_scenario(run_dir / "scenario.yaml")
+    tables = {name: _read_table(run_dir / f"{name}.parquet", name) for name in TABLES}
+    return RunData(summary, scenario, tables, info)
+
+
+def _check_summary(path: Path, summary: dict[str, Any]) -> None:
+    missing = [key for key in SUMMARY_KEYS if key not in summary]
+    if missing:
+        problem = f"not a clinicsim summary: missing {', '.join(missing)}"
+    elif (
+        not isinstance(summary["policies"], dict) or summary["baseline"] not in summary["policies"]
+    ):
+        problem = "not a clinicsim summary: the baseline is not among its policies"
+    else:
+        return
+    raise ScenarioError(str(path), [Problem("", problem)])
+
+
+def _read_json(path: Path, required: bool) -> dict[str, Any]:
+    if not path.is_file() and not required:
+        return {}
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError(str(path), [Problem("", f"cannot be read as JSON: {exc}")]) from None
+    if not isinstance(value, dict):
+        raise ScenarioError(str(path), [Problem("", "expected a JSON object")])
+    return value
+
+
+def _read_table(path: Path, name: str) -> pd.DataFrame:
+    try:
+        table = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several unrelated types for a bad file
+        message = f"cannot be read as Parquet: {type(exc).__name__}"
+        raise ScenarioError(str(path), [Problem("", message)]) from None
+    missing = sorted(TABLE_COLUMNS[name] - set(table.columns))
+    if missing:
+        message = f"not a clinicsim {name} table: missing columns {', '.join(missing)}"
+        raise ScenarioError(str(path), [Problem("", message)])
+    return table
+
+
+def check_report_path(path: Path) -> None:
+    """Refuse, before any work, a report path that cannot be written."""
+    if path.is_dir():
+        raise ScenarioError(str(path), [Problem("report", "is a directory, expected a file")])
+    if not path.parent.is_dir():
+        raise ScenarioError(str(path), [Problem("report", "its folder does not exist")])
+
+
+def write_report(path: Path, data: RunData, lang: str) -> Path:
+    """Write the report atomically (a previous report stays whole if this fails)."""
+    check_report_path(path)
+    return write_text_atomically(path, render(data, lang))
+
+
+# ---------------------------------------------------------------- the page
+
+
+def render(data: RunData, lang: str) -> str:
+    summary = data.summary
+    sections = [
+        _header(data, lang),
+        _headlines(summary, lang),
+        _section(t("report_table", lang), _comparison_table(data, lang)),
+        *_figure_sections(data, lang),
+        _footer(data, lang),
+    ]
+    title = html.escape(f"clinicsim — {summary['scenario']}")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>{STYLE}</style>\n"
+        f'<script type="text/javascript">{get_plotlyjs()}</script>\n</head>\n<body>\n'
+        + "\n".join(sections)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _header(data: RunData, lang: str) -> str:
+    s = data.summary
+    line = t("title", lang, scenario=s["scenario"], reps=s["reps"], seed=s["seed"])
+    created = data.info.get("created", "")
+    command = " ".join(data.info.get("command", []))
+    meta = html.escape(f"{created} · {command}" if command else created)
+    return f"<header><h1>{html.escape(line)}</h1><p class='meta'>{meta}</p></header>"
+
+
+def _headlines(summary: dict[str, Any], lang: str) -> str:
+    baseline = summary["baseline"]
+    cards = [
+        _headline_card(summary, baseline, spec, lang)
+        for spec in summary["policies"]
+        if spec != baseline
+    ]
+    if not cards:
+        cards = [_single_card(summary, baseline, lang)]
+    return f"<section class='headlines'>{''.join(cards)}</section>"
+
+
+def _headline_card(summary: dict[str, Any], baseline: str, spec: str, lang: str) -> str:
+    base = summary["policies"][baseline]["los"]
+    los = summary["policies"][spec]["los"]
+    change = relative_change(summary, spec)
+    lo, hi = change["ci95"]
+    change_text = "–" if change["change"] is None else f"{100 * change['change']:+.0f} %"
+    change_ci = "" if lo is None else f"[{100 * lo:+.0f} %, {100 * hi:+.0f} %]"
+    return (
+        "<div class='card'>"
+        f"<div class='label'>{html.escape(t('report_mean_stay', lang))}: "
+        f"{html.escape(baseline)} → {html.escape(spec)}</div>"
+        f"<div class='big'>{hours(base['mean'])} → {hours(los['mean'])}</div>"
+        f"<div class='change {_direction(change['change'])}'>{change_text}</div>"
+        f"<div class='ci'>{html.escape(t('report_ci', lang))}: {_ci_hours(base)} → "
+        f"{_ci_hours(los)} · {html.escape(t('report_change_ci', lang))} {change_ci}</div>"
+        "</div>"
+    )
+
+
+def _direction(change: float | None) -> str:
+    """A shorter stay is good news (green), a longer one bad news (red)."""
+    return "better" if change is not None and change < 0 else "worse"
+
+
+def _single_card(summary: dict[str, Any], spec: str, lang: str) -> str:
+    los = summary["policies"][spec]["los"]
+    return (
+        "<div class='card'>"
+        f"<div class='label'>{html.escape(t('report_mean_stay', lang))}: {html.escape(spec)}</div>"
+        f"<div class='big'>{hours(los['mean'])}</div>"
+        f"<div class='ci'>{html.escape(t('report_ci', lang))}: {_ci_hours(los)}</div></div>"
+    )
+
+
+def _ci_hours(entry: dict[str, Any]) -> str:
+    lo, hi = entry["ci95"]
+    return "–" if lo is None else f"[{hours(lo)}, {hours(hi)}]"
+
+
+def _comparison_table(data: RunData, lang: str) -> str:
+    summary, policies = data.summary, data.policies
+    head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
+    rows = [f"<tr><th>{html.escape(t('metric', lang))}</th>{head}</tr>"]
+    for metric in table_metrics(data.scenario):
+        cells = []
+        for spec in policies:
+            cell = html.escape(format_summary(metric, summary["policies"][spec][metric]))
+            if spec != data.baseline:
+                paired = format_paired(metric, summary["paired"][spec][metric])
+                cell += f"<div class='delta'>Δ {html.escape(paired)}</div>"
+            cells.append(f"<td>{cell}</td>")
+        label = html.escape(metric_label(metric, lang).strip())
+        css = " class='sub'" if "." in metric else ""
+        rows.append(f"<tr><th{css}>{label}</th>{''.join(cells)}</tr>")
+        if metric in P90_METRICS:
+            p90 = "".join(
+                f"<td>{number(metric, summary['policies'][s][metric]['p90'])}</td>"
+                for s in policies
+            )
+            rows.append(f"<tr><th class='sub'>p90</th>{p90}</tr>")
+    caption = html.escape(t("footer", lang, baseline=data.baseline))
+    return f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
+
+
+def _figure_sections(data: RunData, lang: str) -> list[str]:
+    tables, policies = data.tables, data.policies
+    if not all(name in tables for name in TABLES):
+        return [f"<p class='note'>{html.escape(t('report_no_tables', lang))}</p>"]
+    steps = _step_order(data.scenario)
+    sections = [
+        _section(
+            t("fig_stay", lang),
+            _plot(figures.stay_distributions(tables["patients"], policies, lang)),
+        ),
+        _section(
+            t("fig_wait_step", lang),
+            _plot(figures.waiting_by_step(tables["steps"], policies, steps, lang)),
+        ),
+        _section(t("report_gantt", lang), _gantts(data, steps, lang)),
+        _section(t("fig_plan", lang), _plan_section(data, lang)),
+        _section(
+            t("fig_utilisation", lang),
+            _plot(
+                figures.utilisation_by_resource(
+                    data.summary, policies, resource_keys(data.scenario), lang
+                )
+            ),
+        ),
+    ]
+    return sections
+
+
+def _gantts(data: RunData, steps: list[str], lang: str) -> str:
+    tables = data.tables
+    day = figures.busiest_day(tables["patients"], data.baseline)
+    if day is None:
+        return f"<p class='note'>{html.escape(t('headline_none', lang, policy=data.baseline))}</p>"
+    intro = f"<p class='note'>{html.escape(t('report_gantt_note', lang, day=day + 1))}</p>"
+    plots = [
+        _plot(figures.day_gantt(tables["steps"], tables["resources"], spec, 0, day, steps, lang))
+        for spec in data.policies
+    ]
+    return intro + "".join(plots)
+
+
+def _plan_section(data: RunData, lang: str) -> str:
+    days = figures.planned_vs_simulated_days(data.tables["patients"], data.tables["plans"])
+    rows = [
+        "<tr>"
+        + "".join(
+            f"<th>{html.escape(t(key, lang))}</th>"
+            for key in (
+                "policy",
+                "mean_planned_stay",
+                "mean_simulated_stay",
+                "solver_status",
+                "solver_gap",
+                "solver_seconds",
+                "fallbacks",
+            )
+        )
+        + "</tr>"
+    ]
+    for spec in data.policies:
+        rows.append(_plan_row(data, spec, days[days["policy"] == spec]))
+    table = f"<table>{''.join(rows)}</table>"
+    note = f"<p class='note'>{html.escape(t('report_plan_note', lang))}</p>"
+    plot = (
+        ""
+        if days.empty
+        else _plot(
+            figures.planned_and_simulated(
+                data.tables["patients"], data.tables["plans"], data.policies, lang
+            )
+        )
+    )
+    return note + table + plot
+
+
+def _plan_row(data: RunData, spec: str, days: pd.DataFrame) -> str:
+    if days.empty:
+        planned = simulated = "–"
+    else:
+        weights = days["patients"]
+        planned = hours(float((days["planned"] * weights).sum() / weights.sum()))
+        simulated = hours(float((days["simulated"] * weights).sum() / weights.sum()))
+    solver = data.summary.get("solver", {}).get(spec)
+    if solver is None:
+        status = gap = seconds = fallbacks = "–"
+    else:
+        status = ", ".join(f"{name} × {count}" for name, count in solver["statuses"].items())
+        gap = "–" if solver["max_gap"] is None else f"{100 * solver['max_gap']:.2f} %"
+        seconds = _solver_seconds(data.info, spec)
+        fallbacks = str(solver["fallbacks"])
+    cells = [spec, planned, simulated, status, gap, seconds, fallbacks]
+    return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+
+
+def _solver_seconds(info: dict[str, Any], spec: str) -> str:
+    """Build + solve seconds over the run (cached days cost nothing), from ``run.json``."""
+    plans = info.get("plans", {}).get(spec, [])
+    stats = [p["solver"] for p in plans if isinstance(p, dict) and "solver" in p]
+    if not stats:
+        return "–"
+    build = sum(s.get("build_seconds", 0.0) for s in stats)
+    solve = sum(s.get("solve_seconds", 0.0) for s in stats)
+    return f"{build:.1f} + {solve:.1f} s"
+
+
+def _footer(data: RunData, lang: str) -> str:
+    versions = data.info.get("versions", {})
+    text = ", ".join(f"{k} {v}" for k, v in versions.items())
+    method = html.escape(t("report_method", lang))
+    return f"<footer><p>{method}</p><p class='meta'>{html.escape(text)}</p></footer>"
+
+
+def _section(title: str, body: str) -> str:
+    return f"<section><h2>{html.escape(title)}</h2>{body}</section>"
+
+
+def _plot(fig: go.Figure) -> str:
+    fig.update_layout(title=None)
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
+
+
+def _step_order(scenario: Scenario) -> list[str]:
+    """Step ids in protocol order, each once."""
+    order: dict[str, None] = {}
+    for protocol in scenario.protocols.values():
+        for step in protocol.steps:
+            order.setdefault(step.id, None)
+    return list(order)
+
+
+STYLE = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 0 auto;
+       max-width: 1200px; padding: 1.5rem; color: #1b1f24; }
+h1 { font-size: 1.6rem; margin: 0; }
+h3 { font-size: 1rem; margin: .8rem 0 0; }
+h2 { font-size: 1.25rem; border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; }
+.meta { color: #57606a; font-size: .85rem; }
+.headlines { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1.5rem 0; }
+.card { flex: 1 1 420px; border: 1px solid #d0d7de; border-radius: 8px; padding: 1rem 1.25rem; }
+.card .label { color: #57606a; font-size: 1rem; }
+.card .big { font-size: 2.2rem; font-weight: 700; margin: .3rem 0; }
+.card .change { font-size: 2.2rem; font-weight: 700; }
+.card .better { color: #1a7f37; }
+.card .worse { color: #cf222e; }
+.card .ci { color: #57606a; font-size: .9rem; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; }
+th, td { border-bottom: 1px solid #eaeef2; padding: .3rem .7rem; text-align: right; }
+th:first-child { text-align: left; }
+th.sub { font-weight: normal; padding-left: 1.5rem; color: #57606a; }
+caption { caption-side: bottom; color: #57606a; font-size: .8rem; text-align: left; }
+.delta { color: #57606a; font-size: .8rem; }
+.note { color: #57606a; }
+footer { margin-top: 2rem; color: #57606a; font-size: .85rem; }
+"""
