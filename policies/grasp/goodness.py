@@ -1,0 +1,90 @@
+"""The thesis's three goodness functions (chapter 3) and the relaxation threshold.
+
+- FOP, a patient's goodness: (α·f(E) + β·CEDX + γ·CF) / (ω·IM), with
+  f(E) = 0.015·E² − E + 20, so the very young and the old come first. An
+  income below 1 counts as 1: minors have no income, and the thesis's own file
+  stores 1 for them to avoid dividing by zero.
+- FOM, a doctor's goodness: (α·EX) / (β·TC) · θ·(TD / TT): experience, over the
+  days to the doctor's next free appointment, times the share of the doctor's
+  shifts still free (recomputed as the shifts fill).
+- FS, a solution's value: Σ (α·BP_i · β·BM_i) / (θ·T_i) over booked patients,
+  BM_i the goodness of patient i's doctor when i was booked.
+
+The constants are the thesis's, each 1 by default. The functions take NumPy
+arrays or plain numbers alike; the reference and fast implementations both
+call them, so they compute the same floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+from policies.grasp.instance import Instance
+
+Number = TypeVar("Number", float, np.ndarray)
+MIN_INCOME = 1.0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The configurable constants of FOP, FOM and FS (all 1 in the thesis's runs)."""
+
+    fop_alpha: float = 1.0
+    fop_beta: float = 1.0
+    fop_gamma: float = 1.0
+    fop_omega: float = 1.0
+    fom_alpha: float = 1.0
+    fom_beta: float = 1.0
+    fom_theta: float = 1.0
+    fs_alpha: float = 1.0
+    fs_beta: float = 1.0
+    fs_theta: float = 1.0
+
+
+UNIT = Weights()
+
+
+def age_factor(age: Number) -> Number:
+    """f(E) = 0.015·E² − E + 20: high for infants and the old, lowest near 33."""
+    return 0.015 * age * age - age + 20
+
+
+def patient_goodness(instance: Instance, weights: Weights = UNIT) -> np.ndarray:
+    """FOP of every patient."""
+    w = weights
+    numerator = (
+        w.fop_alpha * age_factor(instance.age.astype(float))
+        + w.fop_beta * instance.disease_burden
+        + w.fop_gamma * instance.family_load
+    )
+    return numerator / (w.fop_omega * np.maximum(instance.income, MIN_INCOME))
+
+
+def doctor_goodness(
+    experience: Number, next_day: Number, free: Number, total: Number, weights: Weights = UNIT
+) -> Number:
+    """FOM of doctors with ``free`` of ``total`` shifts left, the next on ``next_day``."""
+    w = weights
+    return (w.fom_alpha * experience) / (w.fom_beta * next_day) * (w.fom_theta * (free / total))
+
+
+def booking_weight(bp: Number, bm: Number, weights: Weights = UNIT) -> Number:
+    """α·BP · β·BM: a booked patient's contribution to FS before dividing by θ·T."""
+    return (weights.fs_alpha * bp) * (weights.fs_beta * bm)
+
+
+def solution_value(
+    bp: np.ndarray, bm: np.ndarray, day: np.ndarray, weights: Weights = UNIT
+) -> float:
+    """FS of a booking; ``day`` is 0 for patients not booked, who add nothing."""
+    booked = day > 0
+    terms = booking_weight(bp[booked], bm[booked], weights) / (weights.fs_theta * day[booked])
+    return float(np.sum(terms))
+
+
+def threshold(best: Number, worst: Number, alpha: float) -> Number:
+    """The restricted candidate list keeps goodness ≥ best − α·(best − worst)."""
+    return best - alpha * (best - worst)
