@@ -1,4 +1,5 @@
-"""The ``clinicsim`` command line: ``run``, ``compare``, ``report``, ``validate``.
+"""The ``clinicsim`` command line: ``run``, ``compare``, ``report``, ``validate``, and the
+thesis's ``generate-instance``, ``greedy`` and ``grasp`` (``cli_thesis``).
 
 Bad input (a scenario file, an override, a policy name or parameter, an
 output path) prints one line per problem naming the file and dotted path and
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sim import cli_thesis
 from sim import scenario as scenario_module
 from sim.formatting import (
     P90_METRICS,
@@ -103,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("-p", "--policy", dest="policies", action="append", default=[])
     validate.add_argument("--lang", choices=LANGUAGES)
     validate.set_defaults(handler=cmd_validate)
+    cli_thesis.add_commands(commands)
     return parser
 
 
