@@ -81,6 +81,13 @@ class Clinic:
                 return own
         return _on_weekday(res.daily_slots, weekday)
 
+    def member_experience(self, resource: str) -> list[float | None]:
+        """Years of experience of each member (``None`` where the scenario does not say)."""
+        res = self.resources[resource]
+        if res.members:
+            return [m.experience_years for m in res.members]
+        return [None] * len(self.member_names(resource))
+
     def member_specialties(self, resource: str) -> list[frozenset[str]]:
         res = self.resources[resource]
         if res.members:

@@ -27,8 +27,9 @@ import pandas as pd
 import simpy
 
 from sim.clinic import Clinic, Shift, resource_keys
+from sim.need import need_of
 from sim.plan import NO_MEMBER, Plan
-from sim.sampling import Realisation
+from sim.sampling import Realisation, Requests
 
 STATUSES = ("served", "unserved", "no_show", "cancelled", "unbooked")
 _ANY_MEMBER = -1
@@ -170,6 +171,8 @@ def simulate(plan: Plan, realisation: Realisation, clinic: Clinic) -> SimRecords
 
     steps = _steps_frame(step_rows, requests.class_index, clinic)
     visits = _visits_frame(plan, realisation, arrival, comes, departure, steps)
+    visits["need"] = need_of(realisation.requests.attributes, len(realisation.requests))
+    visits["experience"] = booked_experience(plan, realisation.requests, clinic)
     return SimRecords(visits=visits, steps=steps, members=member_days(steps, clinic))
 
 
@@ -333,6 +336,20 @@ def _visits_frame(
             "access_days": np.where(plan.booked, plan.day - requests.request_day, np.nan),
         }
     )
+
+
+def booked_experience(plan: Plan, requests: Requests, clinic: Clinic) -> np.ndarray:
+    """Years of experience of each patient's booked member (NaN: none, or not given)."""
+    experience = np.full(len(requests), np.nan)
+    protocols = clinic.scenario.protocols
+    for k, protocol in enumerate(requests.class_protocol):
+        resource = protocols[protocol].booking_resource()
+        if resource is None:
+            continue
+        years = np.array([np.nan if y is None else y for y in clinic.member_experience(resource)])
+        chosen = (requests.class_index == k) & (plan.member >= 0)
+        experience[chosen] = years[plan.member[chosen]]
+    return experience
 
 
 def member_days(steps: pd.DataFrame, clinic: Clinic) -> pd.DataFrame:

@@ -17,6 +17,8 @@ TABLE_METRICS = (
     "wait",
     "wait_first",
     "access_days",
+    "access_days_vulnerable",
+    "fs",
     "utilisation",
     "overtime",
     "served",
@@ -39,7 +41,12 @@ def hours(minutes: float | None) -> str:
 def table_metrics(scenario: Scenario) -> list[str]:
     """The rows of a comparison table: utilisation is followed by one row per resource."""
     resources = resource_keys(scenario)
-    return [*TABLE_METRICS[:5], *[f"utilisation.{r}" for r in resources], *TABLE_METRICS[5:]]
+    split = TABLE_METRICS.index("utilisation") + 1
+    return [
+        *TABLE_METRICS[:split],
+        *[f"utilisation.{r}" for r in resources],
+        *TABLE_METRICS[split:],
+    ]
 
 
 def metric_label(metric: str, lang: str) -> str:

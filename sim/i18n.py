@@ -15,6 +15,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "wait": {"es": "Espera total (min)", "en": "Total wait (min)"},
     "wait_first": {"es": "Espera hasta la 1.ª atención (min)", "en": "Wait to first service (min)"},
     "access_days": {"es": "Días hasta la cita", "en": "Days to appointment"},
+    "access_days_vulnerable": {
+        "es": "  quintil más vulnerable",
+        "en": "  most vulnerable quintile",
+    },
+    "fs": {"es": "FS (Σ necesidad·experiencia / días)", "en": "FS (Σ need·experience / days)"},
     "utilisation": {"es": "Utilización", "en": "Utilisation"},
     "overtime": {"es": "Horas extra (min/día)", "en": "Overtime (min/day)"},
     "idle": {"es": "Tiempo ocioso (min/miembro-día)", "en": "Idle (min/member-day)"},

@@ -10,6 +10,12 @@ those of the replication values; ``p50`` and ``p90`` are quantiles of all
 observations pooled. ``paired`` is the policy minus the baseline over the same
 replications (common random numbers): mean difference, t interval, p-value.
 
+``access_days_vulnerable`` are the access days of the fifth of requests of
+highest need (``sim.need``), ``fs`` the thesis's solution value with the
+doctor's goodness reduced to years of experience (its other factors depend on
+the state of the booking when each patient was booked, which only the booking
+policy sees).
+
 Stays (``los``), waits and first waits count served patients only; access
 days count booked patients. Minutes unless the name says otherwise.
 """
@@ -25,19 +31,30 @@ import pandas as pd
 from sim.engine import SimRecords
 
 PATIENT_METRICS = ("los", "wait", "wait_first", "access_days")
+NEED_METRICS = ("access_days_vulnerable", "fs")
 COUNT_METRICS = ("booked", "served", "unserved", "no_show", "cancelled", "unbooked")
+VULNERABLE_SHARE = 0.2  # the most vulnerable quintile: the fifth of requests of highest need
 
 
 def metric_names(resources: Sequence[str]) -> list[str]:
     """Every metric in the summary, in display order."""
     per_resource = [f"{m}.{r}" for m in ("utilisation", "overtime") for r in resources]
-    return [*PATIENT_METRICS, "utilisation", "overtime", "idle", *per_resource, *COUNT_METRICS]
+    return [
+        *PATIENT_METRICS,
+        *NEED_METRICS,
+        "utilisation",
+        "overtime",
+        "idle",
+        *per_resource,
+        *COUNT_METRICS,
+    ]
 
 
 def observations(records: SimRecords, resources: Sequence[str]) -> dict[str, np.ndarray]:
     """Every observation of every metric in one replication."""
     visits = records.visits
     obs: dict[str, np.ndarray] = {m: visits[m].dropna().to_numpy() for m in PATIENT_METRICS}
+    obs.update(need_observations(visits))
     members = records.members
     by_resource_day = members.groupby(["resource", "day"], observed=True)[
         ["busy", "available", "overtime"]
@@ -58,6 +75,20 @@ def observations(records: SimRecords, resources: Sequence[str]) -> dict[str, np.
         obs[status] = np.array([float(status_counts.get(status, 0))])
     obs["booked"] = np.array([float(len(visits) - status_counts.get("unbooked", 0))])
     return obs
+
+
+def need_observations(visits: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Access days of the most vulnerable quintile of requests (by need), and the
+    replication's FS in the thesis's form: Σ over booked patients of need × the booked
+    member's years of experience (1 where not given) / (access days + 1)."""
+    need = visits["need"].to_numpy()
+    access = visits["access_days"].to_numpy()
+    cut = np.quantile(need, 1 - VULNERABLE_SHARE) if len(need) else np.inf
+    vulnerable = access[(need >= cut) & ~np.isnan(access)]
+    booked = ~np.isnan(access)
+    experience = np.nan_to_num(visits["experience"].to_numpy(), nan=1.0)
+    fs = float(np.sum(need[booked] * experience[booked] / (access[booked] + 1)))
+    return {"access_days_vulnerable": vulnerable, "fs": np.array([fs])}
 
 
 def replication_values(records: SimRecords, obs: Mapping[str, np.ndarray]) -> dict[str, float]:

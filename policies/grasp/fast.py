@@ -37,7 +37,7 @@ from policies.grasp.goodness import (
     solution_value,
     threshold,
 )
-from policies.grasp.instance import DEFAULT_WEEKS, Instance, slot_days
+from policies.grasp.instance import DEFAULT_WEEKS, Calendar, Instance, slot_days
 from policies.grasp.reference import doctors_by_specialty, patients_by_specialty
 
 BLOCK = 1024  # iterations advanced together: large enough to amortise NumPy's overhead
@@ -52,13 +52,15 @@ def grasp(
     weeks: int = DEFAULT_WEEKS,
     weights: Weights = UNIT,
     block: int = BLOCK,
+    calendar: Calendar | None = None,
 ) -> Booking:
     """The best of ``iterations`` GRASP constructions and improvements (highest FS)."""
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
     bp = patient_goodness(instance, weights)
+    slots = calendar or slot_days(instance, weeks)
     parts = [
-        _Specialty(instance, bp, patients, doctors_by_specialty(instance)[s], weeks, weights)
+        _Specialty(instance, bp, patients, doctors_by_specialty(instance)[s], slots, weights)
         for s, patients in patients_by_specialty(instance).items()
     ]
     offsets = np.cumsum([0] + [len(part.patients) for part in parts])
@@ -111,14 +113,13 @@ class _Specialty:
         bp: np.ndarray,
         arrivals: list[int],
         doctors: list[int],
-        weeks: int,
+        slots: Calendar,
         weights: Weights,
     ):
         self.patients = np.array(sorted(arrivals, key=lambda p: (-bp[p], p)), dtype=np.int64)
         self.goodness = bp[self.patients]
         self.doctors = np.array(doctors, dtype=np.int64)
         self.weights = weights
-        slots = slot_days(instance, weeks)
         self.capacity = np.array([len(slots[d]) for d in doctors], dtype=np.int64)
         width = int(self.capacity.max(initial=0)) + 1
         self.days = np.ones((len(doctors), width), dtype=np.int64)  # padded past capacity
@@ -131,6 +132,11 @@ class _Specialty:
         self.improve_days[: len(doctors), :width] = self.days
         self.row_start = (np.arange(len(doctors)) * self.days.shape[1])[:, None]
         local = {d: k for k, d in enumerate(doctors)}
+        self.eligible = (
+            None
+            if instance.eligible is None
+            else instance.eligible[np.ix_(self.patients, self.doctors)].T.copy()
+        )  # (doctors, sorted patients)
         self.treating = np.array(
             [local.get(int(instance.treating[p]), -1) for p in self.patients], dtype=np.int64
         )
@@ -161,7 +167,7 @@ class _Specialty:
                 break
             position = self._draw_patient(state, live, draws[:, step, 0], alpha_p)
             doctor, goodness = self._choose_doctor(state, position, draws[:, step, 1], alpha_m)
-            state.book(live, position, doctor, goodness)
+            state.book(live & (goodness > -np.inf), position, doctor, goodness)
         return self._improve(state)
 
     def _draw_patient(
@@ -189,12 +195,17 @@ class _Specialty:
     def _choose_doctor(
         self, state: _State, position: np.ndarray, u: np.ndarray, alpha_m: float
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The treating doctor if open, else a draw from the doctors' candidate list.
-        Arrays here are doctor-major, (doctors, rows): reductions over a few doctors
-        are then a few element-wise operations."""
+        """The treating doctor if open, else a draw from the candidate list of the open
+        doctors the patient may see; goodness -inf where there is none. Arrays here are
+        doctor-major, (doctors, rows): reductions over a few doctors are then a few
+        element-wise operations."""
         k = len(self.doctors)
         goodness = self.highest.take(self.row_start + state.used)  # (k, rows)
         lowest = self.lowest.take(self.row_start + state.used)
+        if self.eligible is not None:
+            allowed = self.eligible[:, position]
+            goodness = np.where(allowed, goodness, -np.inf)
+            lowest = np.where(allowed, lowest, np.inf)
         with np.errstate(invalid="ignore"):  # rows with no doctor open are not booked
             limit = threshold(np.max(goodness, axis=0), np.min(lowest, axis=0), alpha_m)
         candidate = goodness >= limit

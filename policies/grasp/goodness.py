@@ -23,9 +23,10 @@ from typing import TypeVar
 import numpy as np
 
 from policies.grasp.instance import Instance
+from sim.need import age_factor, patient_need
 
 Number = TypeVar("Number", float, np.ndarray)
-MIN_INCOME = 1.0
+__all__ = ["UNIT", "Weights", "age_factor", "booking_weight", "doctor_goodness", "threshold"]
 
 
 @dataclass(frozen=True)
@@ -47,20 +48,16 @@ class Weights:
 UNIT = Weights()
 
 
-def age_factor(age: Number) -> Number:
-    """f(E) = 0.015·E² − E + 20: high for infants and the old, lowest near 33."""
-    return 0.015 * age * age - age + 20
-
-
 def patient_goodness(instance: Instance, weights: Weights = UNIT) -> np.ndarray:
-    """FOP of every patient."""
+    """FOP of every patient (``sim.need``: the simulation weighs patients by it too)."""
     w = weights
-    numerator = (
-        w.fop_alpha * age_factor(instance.age.astype(float))
-        + w.fop_beta * instance.disease_burden
-        + w.fop_gamma * instance.family_load
+    return patient_need(
+        instance.age.astype(float),
+        instance.disease_burden.astype(float),
+        instance.family_load.astype(float),
+        instance.income.astype(float),
+        (w.fop_alpha, w.fop_beta, w.fop_gamma, w.fop_omega),
     )
-    return numerator / (w.fop_omega * np.maximum(instance.income, MIN_INCOME))
 
 
 def doctor_goodness(

@@ -25,6 +25,8 @@ import numpy as np
 WEEKDAYS = 7
 DEFAULT_WEEKS = 4
 
+Calendar = list[np.ndarray]  # per doctor, the day (T ≥ 1) of each appointment, nondecreasing
+
 
 @dataclass(frozen=True)
 class Instance:
@@ -42,6 +44,11 @@ class Instance:
     disease_burden: np.ndarray  # CEDX; 1 for a first visit
     treating: np.ndarray  # index of the patient's treating doctor, -1 for none
     appointments: np.ndarray  # appointments a year
+    eligible: np.ndarray | None = None  # (patients, doctors): who may see whom; None: all
+
+    def may_see(self, patient: int, doctor: int) -> bool:
+        """Whether ``doctor`` may see ``patient`` (beyond having the patient's specialty)."""
+        return self.eligible is None or bool(self.eligible[patient, doctor])
 
     @property
     def n_patients(self) -> int:
@@ -52,8 +59,9 @@ class Instance:
         return len(self.doctor_names)
 
 
-def slot_days(instance: Instance, weeks: int = DEFAULT_WEEKS) -> list[np.ndarray]:
-    """Per doctor, the day (T) of each appointment of the month in calendar order."""
+def slot_days(instance: Instance, weeks: int = DEFAULT_WEEKS) -> Calendar:
+    """Per doctor, the day (T) of each appointment of the month in calendar order. The
+    algorithms take any such calendar (the simulation's are the free daily slots)."""
     days = []
     for shifts in instance.shifts:
         week = np.repeat(np.arange(1, WEEKDAYS + 1), shifts)

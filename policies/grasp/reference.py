@@ -2,7 +2,11 @@
 
 Both book specialty by specialty (1..S); a doctor serves one specialty. A
 patient whose treating doctor (the CMP column) still has a free shift keeps
-that doctor. Booking patient p with doctor d gives p the doctor's next free
+that doctor. An instance may narrow which of its specialty's doctors a patient
+may see (``Instance.eligible``, used by the simulation, where members serve
+several sub-specialties); a patient with no such doctor free is left unbooked
+and the others go on (in the thesis's instances every doctor of the specialty
+is eligible, so this never happens). Booking patient p with doctor d gives p the doctor's next free
 appointment day T (``instance.slot_days``), records d's goodness at that moment
 as BM_p, and uses up the shift. A specialty stops when its patients or its
 doctors' shifts run out; patients left over are not booked.
@@ -44,15 +48,15 @@ from policies.grasp.goodness import (
     solution_value,
     threshold,
 )
-from policies.grasp.instance import DEFAULT_WEEKS, Instance, slot_days
+from policies.grasp.instance import DEFAULT_WEEKS, Calendar, Instance, slot_days
 
 
 class _Calendar:
     """The doctors' shifts as the month fills: how many appointments each has given."""
 
-    def __init__(self, instance: Instance, weeks: int, weights: Weights):
+    def __init__(self, instance: Instance, slots: Calendar, weights: Weights):
         self.instance = instance
-        self.slots = slot_days(instance, weeks)
+        self.slots = slots
         self.used = [0] * instance.n_doctors
         self.weights = weights
 
@@ -84,9 +88,9 @@ class _Calendar:
 class _Builder:
     """A booking under construction."""
 
-    def __init__(self, instance: Instance, weeks: int, weights: Weights):
+    def __init__(self, instance: Instance, slots: Calendar, weights: Weights):
         n = instance.n_patients
-        self.calendar = _Calendar(instance, weeks, weights)
+        self.calendar = _Calendar(instance, slots, weights)
         self.doctor = np.full(n, -1)
         self.day = np.zeros(n, dtype=np.int64)
         self.order = np.zeros(n, dtype=np.int64)
@@ -120,10 +124,15 @@ def patients_by_specialty(instance: Instance) -> dict[int, list[int]]:
     }
 
 
-def greedy(instance: Instance, weeks: int = DEFAULT_WEEKS, weights: Weights = UNIT) -> Booking:
+def greedy(
+    instance: Instance,
+    weeks: int = DEFAULT_WEEKS,
+    weights: Weights = UNIT,
+    calendar: Calendar | None = None,
+) -> Booking:
     started = time.perf_counter()
     bp = patient_goodness(instance, weights)
-    builder = _Builder(instance, weeks, weights)
+    builder = _Builder(instance, calendar or slot_days(instance, weeks), weights)
     doctors = doctors_by_specialty(instance)
     for s, patients in patients_by_specialty(instance).items():
         for p in patients:
@@ -131,9 +140,11 @@ def greedy(instance: Instance, weeks: int = DEFAULT_WEEKS, weights: Weights = UN
             if not open_doctors:
                 break
             d = builder.treating_doctor(instance, p)
-            if d is None:
-                d = min(open_doctors, key=lambda e: (builder.calendar.next_day(e), e))
-            builder.book(p, d)
+            eligible = [e for e in open_doctors if instance.may_see(p, e)]
+            if d is None and eligible:
+                d = min(eligible, key=lambda e: (builder.calendar.next_day(e), e))
+            if d is not None:
+                builder.book(p, d)
     booking = builder.result(bp, weights)
     booking.info = {"algorithm": "greedy", "seconds": time.perf_counter() - started}
     return booking
@@ -147,15 +158,17 @@ def grasp_reference(
     seed: int,
     weeks: int = DEFAULT_WEEKS,
     weights: Weights = UNIT,
+    calendar: Calendar | None = None,
 ) -> Booking:
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
+    slots = calendar or slot_days(instance, weeks)
     bp = patient_goodness(instance, weights)
     best: Booking | None = None
     best_iteration = -1
     for iteration in range(iterations):
         draws = rng.random((instance.n_patients, 2))
-        booking = construct(instance, bp, draws, alpha_p, alpha_m, weeks, weights)
+        booking = construct(instance, bp, draws, alpha_p, alpha_m, weeks, weights, slots)
         improve(booking, weights)
         if best is None or booking.value > best.value:
             best, best_iteration = booking, iteration
@@ -177,9 +190,10 @@ def construct(
     alpha_m: float,
     weeks: int,
     weights: Weights,
+    calendar: Calendar | None = None,
 ) -> Booking:
     """One GRASP construction, drawing from ``draws`` (one row per booking)."""
-    builder = _Builder(instance, weeks, weights)
+    builder = _Builder(instance, calendar or slot_days(instance, weeks), weights)
     doctors = doctors_by_specialty(instance)
     step = 0
     for s, arrivals in patients_by_specialty(instance).items():
@@ -194,9 +208,11 @@ def construct(
             candidates = [p for p in pending if bp[p] >= limit]
             p = candidates[math.floor(u_patient * len(candidates))]
             d = builder.treating_doctor(instance, p)
-            if d is None:
-                d = _draw_doctor(builder.calendar, open_doctors, u_doctor, alpha_m)
-            builder.book(p, d)
+            eligible = [e for e in open_doctors if instance.may_see(p, e)]
+            if d is None and eligible:
+                d = _draw_doctor(builder.calendar, eligible, u_doctor, alpha_m)
+            if d is not None:
+                builder.book(p, d)
             pending.remove(p)
             step += 1
         step = first_step + len(arrivals)
