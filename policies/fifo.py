@@ -69,7 +69,7 @@ def book_first_come(requests: Requests, clinic: Clinic) -> tuple[np.ndarray, np.
         ok = free_days & (first <= last)
         day[ok] = first[ok]
 
-    books = {r: _SlotBook(clinic, r) for r in set(booking_of.values()) if r is not None}
+    books = {r: SlotBook(clinic, r) for r in set(booking_of.values()) if r is not None}
     for i in np.flatnonzero(~free_days):
         book = books[booking_of[requests.class_index[i]]]
         found = book.take_earliest(int(first[i]), int(last[i]), requests.specialty_of(i))
@@ -78,7 +78,7 @@ def book_first_come(requests: Requests, clinic: Clinic) -> tuple[np.ndarray, np.
     return day, member
 
 
-class _SlotBook:
+class SlotBook:
     """Bookings so far per member and day of one resource, against their daily slots."""
 
     def __init__(self, clinic: Clinic, resource: str):
@@ -129,9 +129,14 @@ def _appointment_times(
 
 
 def equally_spaced_times(
-    requests: Requests, clinic: Clinic, day: np.ndarray, member: np.ndarray
+    requests: Requests,
+    clinic: Clinic,
+    day: np.ndarray,
+    member: np.ndarray,
+    order: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The i-th patient of a member's day at open + i · (day length / slots), on the grid."""
+    """The i-th patient of a member's day at open + i · (day length / slots), on the grid;
+    patients of a member's day in order of request, or of ``order`` (lowest first)."""
     slot = clinic.horizon.slot_minutes
     length = clinic.close - clinic.open
     times = np.full(len(requests), float(clinic.open))
@@ -141,6 +146,8 @@ def equally_spaced_times(
     for i in booked:
         groups.setdefault((int(day[i]), int(member[i])), []).append(int(i))
     for (d, m), patients in groups.items():
+        if order is not None:
+            patients = sorted(patients, key=lambda p: (order[p], p))
         resource = protocols[requests.protocol_of(patients[0])].booking_resource()
         slots = clinic.daily_slots(resource, m, d) if resource and m != NO_MEMBER else None
         spacing = length / max(slots or len(patients), len(patients))

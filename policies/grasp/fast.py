@@ -38,9 +38,9 @@ from policies.grasp.goodness import (
     threshold,
 )
 from policies.grasp.instance import DEFAULT_WEEKS, Calendar, Instance, slot_days
-from policies.grasp.reference import doctors_by_specialty, patients_by_specialty
+from policies.grasp.reference import DoctorRule, doctors_by_specialty, patients_by_specialty
 
-BLOCK = 1024  # iterations advanced together: large enough to amortise NumPy's overhead
+BLOCK = 2048  # iterations advanced together: large enough to amortise NumPy's overhead
 
 
 def grasp(
@@ -53,6 +53,7 @@ def grasp(
     weights: Weights = UNIT,
     block: int = BLOCK,
     calendar: Calendar | None = None,
+    doctor_rule: DoctorRule = "goodness",
 ) -> Booking:
     """The best of ``iterations`` GRASP constructions and improvements (highest FS)."""
     started = time.perf_counter()
@@ -60,7 +61,9 @@ def grasp(
     bp = patient_goodness(instance, weights)
     slots = calendar or slot_days(instance, weeks)
     parts = [
-        _Specialty(instance, bp, patients, doctors_by_specialty(instance)[s], slots, weights)
+        _Specialty(
+            instance, bp, patients, doctors_by_specialty(instance)[s], slots, weights, doctor_rule
+        )
         for s, patients in patients_by_specialty(instance).items()
     ]
     offsets = np.cumsum([0] + [len(part.patients) for part in parts])
@@ -115,6 +118,7 @@ class _Specialty:
         doctors: list[int],
         slots: Calendar,
         weights: Weights,
+        doctor_rule: DoctorRule = "goodness",
     ):
         self.patients = np.array(sorted(arrivals, key=lambda p: (-bp[p], p)), dtype=np.int64)
         self.goodness = bp[self.patients]
@@ -125,8 +129,13 @@ class _Specialty:
         self.days = np.ones((len(doctors), width), dtype=np.int64)  # padded past capacity
         for k, d in enumerate(doctors):
             self.days[k, : len(slots[d])] = slots[d]
-        highest, lowest = self._goodness_tables(instance.experience[doctors])
-        self.highest, self.lowest = highest.ravel(), lowest.ravel()
+        fom = self._goodness_table(instance.experience[doctors])
+        key = fom if doctor_rule == "goodness" else -self.days.astype(float)
+        open_ = np.arange(self.days.shape[1])[None, :] < self.capacity[:, None]
+        # a closed doctor is never best nor worst, and has no goodness to record
+        self.highest = np.where(open_, key, -np.inf).ravel()
+        self.lowest = np.where(open_, key, np.inf).ravel()
+        self.fom = np.where(open_, fom, -np.inf).ravel()
         # the doctors' days, and a row of ones for the patients not booked (weight 0)
         self.improve_days = np.ones((len(doctors) + 1, max(width, len(arrivals))))
         self.improve_days[: len(doctors), :width] = self.days
@@ -141,20 +150,19 @@ class _Specialty:
             [local.get(int(instance.treating[p]), -1) for p in self.patients], dtype=np.int64
         )
 
-    def _goodness_tables(self, experience: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """FOM of doctor k after c bookings, at [k, c]; past the doctor's capacity -inf in
-        the first table and +inf in the second, so a closed doctor is never best or worst."""
+    def _goodness_table(self, experience: np.ndarray) -> np.ndarray:
+        """FOM of doctor k after c bookings, at [k, c]."""
         count = np.arange(self.days.shape[1])[None, :]
         capacity = self.capacity[:, None].astype(float)
-        goodness = doctor_goodness(
-            experience.astype(float)[:, None],
-            self.days.astype(float),
-            capacity - count,
-            capacity,
-            self.weights,
-        )
-        open_ = count < self.capacity[:, None]
-        return np.where(open_, goodness, -np.inf), np.where(open_, goodness, np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):  # doctors with no slot at all
+            goodness = doctor_goodness(
+                experience.astype(float)[:, None],
+                self.days.astype(float),
+                capacity - count,
+                capacity,
+                self.weights,
+            )
+        return goodness
 
     def build(self, draws: np.ndarray, alpha_p: float, alpha_m: float) -> _Built:
         """Construct and improve one block; ``draws[:, k]`` are the k-th step's numbers
@@ -166,8 +174,8 @@ class _Specialty:
             if not live.any():
                 break
             position = self._draw_patient(state, live, draws[:, step, 0], alpha_p)
-            doctor, goodness = self._choose_doctor(state, position, draws[:, step, 1], alpha_m)
-            state.book(live & (goodness > -np.inf), position, doctor, goodness)
+            doctor, found, bm = self._choose_doctor(state, position, draws[:, step, 1], alpha_m)
+            state.book(live & found, position, doctor, bm)
         return self._improve(state)
 
     def _draw_patient(
@@ -194,9 +202,10 @@ class _Specialty:
 
     def _choose_doctor(
         self, state: _State, position: np.ndarray, u: np.ndarray, alpha_m: float
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The treating doctor if open, else a draw from the candidate list of the open
-        doctors the patient may see; goodness -inf where there is none. Arrays here are
+        doctors the patient may see, ranked by the doctor rule: (doctor, whether there is
+        one, its goodness FOM). Arrays here are
         doctor-major, (doctors, rows): reductions over a few doctors are then a few
         element-wise operations."""
         k = len(self.doctors)
@@ -223,7 +232,9 @@ class _Specialty:
         rows = np.arange(len(u))
         keeps = (treating >= 0) & (goodness[np.maximum(treating, 0), rows] > -np.inf)
         doctor = np.where(keeps, treating, drawn)
-        return doctor, goodness[doctor, rows]
+        found = goodness[doctor, rows] > -np.inf
+        bm = self.fom.take(self.row_start[doctor, 0] + state.used[doctor, rows])
+        return doctor, found, bm
 
     def _improve(self, state: _State) -> _Built:
         value, _, _ = self.improved(state.doctor, state.bm, placements=False)

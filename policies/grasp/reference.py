@@ -20,7 +20,10 @@ doctors' shifts run out; patients left over are not booked.
   ties by arrival), the candidate list holds those with goodness ≥
   max − α_p·(max − min), and one is drawn; among the specialty's doctors with
   shifts left, sorted the same way by their current goodness, the list holds
-  those ≥ max − α_m·(max − min), and one is drawn (double relaxation).
+  those ≥ max − α_m·(max − min), and one is drawn (double relaxation). With
+  ``doctor_rule="earliest"`` (not the thesis's) doctors are ranked by their
+  next free day instead, earliest first: booking by need without trading the
+  patient's days for the doctor's experience; BM is still the doctor's FOM.
   Improvement: within each doctor's list, swap the days of two patients when
   that raises FS, pass after pass until no swap does ("while FS improves"): the
   patient of higher α·BP·β·BM ends with the earlier day.
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Literal
 
 import numpy as np
 
@@ -49,6 +53,8 @@ from policies.grasp.goodness import (
     threshold,
 )
 from policies.grasp.instance import DEFAULT_WEEKS, Calendar, Instance, slot_days
+
+DoctorRule = Literal["goodness", "earliest"]
 
 
 class _Calendar:
@@ -102,7 +108,7 @@ class _Builder:
 
     def treating_doctor(self, instance: Instance, p: int) -> int | None:
         d = int(instance.treating[p])
-        return d if d >= 0 and self.calendar.has_room(d) else None
+        return d if d >= 0 and self.calendar.has_room(d) and instance.may_see(p, d) else None
 
     def result(self, bp: np.ndarray, weights: Weights) -> Booking:
         value = solution_value(bp, self.bm, self.day, weights)
@@ -159,6 +165,7 @@ def grasp_reference(
     weeks: int = DEFAULT_WEEKS,
     weights: Weights = UNIT,
     calendar: Calendar | None = None,
+    doctor_rule: DoctorRule = "goodness",
 ) -> Booking:
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -168,7 +175,9 @@ def grasp_reference(
     best_iteration = -1
     for iteration in range(iterations):
         draws = rng.random((instance.n_patients, 2))
-        booking = construct(instance, bp, draws, alpha_p, alpha_m, weeks, weights, slots)
+        booking = construct(
+            instance, bp, draws, alpha_p, alpha_m, weeks, weights, slots, doctor_rule
+        )
         improve(booking, weights)
         if best is None or booking.value > best.value:
             best, best_iteration = booking, iteration
@@ -191,6 +200,7 @@ def construct(
     weeks: int,
     weights: Weights,
     calendar: Calendar | None = None,
+    doctor_rule: DoctorRule = "goodness",
 ) -> Booking:
     """One GRASP construction, drawing from ``draws`` (one row per booking)."""
     builder = _Builder(instance, calendar or slot_days(instance, weeks), weights)
@@ -210,7 +220,7 @@ def construct(
             d = builder.treating_doctor(instance, p)
             eligible = [e for e in open_doctors if instance.may_see(p, e)]
             if d is None and eligible:
-                d = _draw_doctor(builder.calendar, eligible, u_doctor, alpha_m)
+                d = _draw_doctor(builder.calendar, eligible, u_doctor, alpha_m, doctor_rule)
             if d is not None:
                 builder.book(p, d)
             pending.remove(p)
@@ -219,8 +229,13 @@ def construct(
     return builder.result(bp, weights)
 
 
-def _draw_doctor(calendar: _Calendar, open_doctors: list[int], u: float, alpha_m: float) -> int:
-    goodness = {d: calendar.goodness(d) for d in open_doctors}
+def _draw_doctor(
+    calendar: _Calendar, open_doctors: list[int], u: float, alpha_m: float, rule: DoctorRule
+) -> int:
+    if rule == "goodness":
+        goodness = {d: calendar.goodness(d) for d in open_doctors}
+    else:
+        goodness = {d: -float(calendar.next_day(d)) for d in open_doctors}
     ranked = sorted(open_doctors, key=lambda d: (-goodness[d], d))
     limit = threshold(goodness[ranked[0]], goodness[ranked[-1]], alpha_m)
     candidates = [d for d in ranked if goodness[d] >= limit]

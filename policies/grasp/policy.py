@@ -1,0 +1,200 @@
+"""``grasp``: book by need with the thesis's GRASP, then give times by need on the day.
+
+Booking, at the end of each request day: that day's requests are booked
+together, by ``fast.grasp``, on the free daily slots of the members of their
+protocol's booking resource, from ``min_lead_days`` to ``booking_window_days``
+ahead (the doctors' calendars); a patient's day T is its access days + 1. The
+thesis's patient goodness is the scenario's need (``sim.need``: attributes
+``age``, ``disease_burden``, ``family_load``, ``income``); a doctor's goodness
+uses ``experience_years`` (1 where not given), the next free slot and the share
+of slots still free. ``grasp:earliest`` (``doctors: earliest``) ranks doctors by
+their next free slot instead: the thesis's goodness prefers an experienced
+doctor's later day to a newer doctor's slot tomorrow, and in a rolling booking
+the slot left empty tomorrow is lost. Specialties: members serve the specialties they list,
+possibly several; classes without a specialty may see any member. Requests of
+protocols without a booking resource are booked for their first day, as in
+``fifo``. A request that finds no free eligible slot is not booked.
+
+The day: each member's patients get equally spaced times (as
+``fifo:appointment``), in decreasing order of need. That is the fixed point of
+the thesis's swap improvement on expected waiting that grows with the place in
+the day: a swap that puts the needier patient earlier always helps.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from policies.base import PolicyParams
+from policies.fifo import SlotBook, equally_spaced_times
+from policies.grasp.fast import grasp
+from policies.grasp.instance import Calendar, Instance
+from policies.grasp.reference import DoctorRule
+from sim.clinic import Clinic
+from sim.need import NEED_DEFAULTS, need_of
+from sim.plan import NO_MEMBER, UNBOOKED, Plan
+from sim.sampling import Requests
+
+NO_EXPERIENCE_GIVEN = 1.0
+SEED_BOUND = 2**63
+
+
+class GraspParams(PolicyParams):
+    doctors: DoctorRule = Field(
+        default="goodness", description="rank doctors by the thesis's goodness or earliest day"
+    )
+    iterations: int = Field(default=1000, ge=1, description="GRASP iterations per booking day")
+    alpha_p: float = Field(default=0.203, ge=0, le=1, description="patients' relaxation")
+    alpha_m: float = Field(default=0.261, ge=0, le=1, description="doctors' relaxation")
+
+
+class GraspPolicy:
+    name: ClassVar[str] = "grasp"
+    shorthand: ClassVar[str] = "doctors"
+    Params: ClassVar[type[GraspParams]] = GraspParams
+
+    def __init__(self, params: GraspParams | None = None, label: str = "grasp"):
+        self.params = params or GraspParams()
+        self.label = label
+
+    def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
+        need = need_of(requests.attributes, len(requests))
+        day, member, stats = book_by_need(requests, clinic, need, self.params, rng)
+        appointment = equally_spaced_times(requests, clinic, day, member, order=-need)
+        appointment[day == UNBOOKED] = np.nan
+        return Plan(
+            policy=self.label,
+            day=day,
+            member=member,
+            appointment=appointment,
+            info={"grasp": stats},
+        )
+
+
+def book_by_need(
+    requests: Requests,
+    clinic: Clinic,
+    need: np.ndarray,
+    params: GraspParams,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Each request day's requests booked together by GRASP; (day, member, statistics)."""
+    n = len(requests)
+    day = np.full(n, UNBOOKED, dtype=np.int64)
+    member = np.full(n, NO_MEMBER, dtype=np.int64)
+    demand = clinic.scenario.demand
+    protocols = clinic.scenario.protocols
+    resource_of = [protocols[p].booking_resource() for p in requests.class_protocol]
+    batches: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i in range(n):
+        resource = resource_of[requests.class_index[i]]
+        first = int(requests.request_day[i]) + demand.min_lead_days
+        if resource is None:
+            if first < clinic.days:
+                day[i] = first
+        else:
+            batches[resource, int(requests.request_day[i])].append(i)
+    books = {r: SlotBook(clinic, r) for r, _ in batches}
+    seconds, solved = 0.0, 0
+    for (resource, request_day), patients in sorted(batches.items()):
+        first = request_day + demand.min_lead_days
+        last = min(request_day + demand.booking_window_days, clinic.days - 1)
+        if first > last:
+            continue
+        batch = _Batch(requests, clinic, resource, patients, books[resource], first, last)
+        booking = grasp(
+            batch.instance,
+            params.iterations,
+            params.alpha_p,
+            params.alpha_m,
+            seed=int(rng.integers(SEED_BOUND)),
+            calendar=batch.calendar,
+            doctor_rule=params.doctors,
+        )
+        seconds += booking.info["seconds"]
+        solved += 1
+        for k, p in enumerate(patients):
+            d = int(booking.doctor[k])
+            if d >= 0:
+                m, booked_day = batch.members[d], first + int(booking.day[k]) - 1
+                day[p], member[p] = booked_day, m
+                books[resource].booked[m, booked_day] += 1
+    return day, member, {"batches": solved, "seconds": round(seconds, 4)}
+
+
+class _Batch:
+    """One request day's patients of one booking resource as an instance of the thesis's
+    problem: its doctors are the members any of them may see, with their free slots from
+    ``first`` to ``last`` as the calendar (day T = days after the request day + 1)."""
+
+    def __init__(
+        self,
+        requests: Requests,
+        clinic: Clinic,
+        resource: str,
+        patients: list[int],
+        book: SlotBook,
+        first: int,
+        last: int,
+    ):
+        specialties = clinic.member_specialties(resource)
+        allowed = np.array(
+            [
+                [s is None or s in own for own in specialties]
+                for s in (requests.specialty_of(p) for p in patients)
+            ],
+            dtype=bool,
+        ).reshape(len(patients), len(specialties))
+        self.members = [int(m) for m in np.flatnonzero(allowed.any(axis=0))]
+        self.calendar = self._calendar(book, first, last, len(patients))
+        experience = [
+            NO_EXPERIENCE_GIVEN if y is None else y for y in clinic.member_experience(resource)
+        ]
+        self.instance = _instance(
+            requests, patients, [experience[m] for m in self.members], allowed[:, self.members]
+        )
+
+    def _calendar(self, book: SlotBook, first: int, last: int, patients: int) -> Calendar:
+        days = np.arange(first, last + 1)
+        calendar = []
+        for m in self.members:
+            free = book.capacity[m, first : last + 1] - book.booked[m, first : last + 1]
+            free = np.minimum(free, patients).astype(np.int64)  # no limit: enough for all
+            calendar.append(np.repeat(days - first + 1, np.maximum(free, 0)))
+        return calendar
+
+
+def _instance(
+    requests: Requests, patients: list[int], experience: list[float], eligible: np.ndarray
+) -> Instance:
+    """The batch as one specialty of the thesis's problem (who may see whom in
+    ``eligible``), with the attributes behind the need, so its FOP is ``sim.need``'s."""
+    count, doctors = len(patients), len(experience)
+    attributes = {
+        name: np.nan_to_num(
+            np.asarray(requests.attributes.get(name, np.full(len(requests), np.nan)))[patients],
+            nan=default,
+        )
+        for name, default in NEED_DEFAULTS.items()
+    }
+    return Instance(
+        specialties=1,
+        doctor_names=tuple(f"member{m}" for m in range(doctors)),
+        doctor_cmp=tuple(f"M-{m}" for m in range(doctors)),
+        experience=np.asarray(experience, dtype=float),
+        doctor_specialty=np.ones(doctors, dtype=np.int64),
+        shifts=np.zeros((doctors, 7), dtype=np.int64),
+        patient_names=tuple(f"patient{p}" for p in patients),
+        age=attributes["age"],
+        family_load=attributes["family_load"],
+        income=attributes["income"],
+        patient_specialty=np.ones(count, dtype=np.int64),
+        disease_burden=attributes["disease_burden"],
+        treating=np.full(count, -1, dtype=np.int64),
+        appointments=np.zeros(count, dtype=np.int64),
+        eligible=eligible,
+    )
