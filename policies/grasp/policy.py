@@ -105,7 +105,9 @@ def book_by_need(
         last = min(request_day + demand.booking_window_days, clinic.days - 1)
         if first > last:
             continue
-        batch = _Batch(requests, clinic, resource, patients, books[resource], first, last)
+        batch = _Batch(
+            requests, clinic, resource, patients, books[resource], request_day, (first, last)
+        )
         booking = grasp(
             batch.instance,
             params.iterations,
@@ -120,7 +122,7 @@ def book_by_need(
         for k, p in enumerate(patients):
             d = int(booking.doctor[k])
             if d >= 0:
-                m, booked_day = batch.members[d], first + int(booking.day[k]) - 1
+                m, booked_day = batch.members[d], request_day + int(booking.day[k]) - 1
                 day[p], member[p] = booked_day, m
                 books[resource].booked[m, booked_day] += 1
     return day, member, {"batches": solved, "seconds": round(seconds, 4)}
@@ -128,8 +130,8 @@ def book_by_need(
 
 class _Batch:
     """One request day's patients of one booking resource as an instance of the thesis's
-    problem: its doctors are the members any of them may see, with their free slots from
-    ``first`` to ``last`` as the calendar (day T = days after the request day + 1)."""
+    problem: its doctors are the members any of them may see, with their free slots in
+    the booking window as the calendar (day T = access days + 1)."""
 
     def __init__(
         self,
@@ -138,8 +140,8 @@ class _Batch:
         resource: str,
         patients: list[int],
         book: SlotBook,
-        first: int,
-        last: int,
+        request_day: int,
+        window: tuple[int, int],
     ):
         specialties = clinic.member_specialties(resource)
         allowed = np.array(
@@ -150,7 +152,7 @@ class _Batch:
             dtype=bool,
         ).reshape(len(patients), len(specialties))
         self.members = [int(m) for m in np.flatnonzero(allowed.any(axis=0))]
-        self.calendar = self._calendar(book, first, last, len(patients))
+        self.calendar = self._calendar(book, request_day, window, len(patients))
         experience = [
             NO_EXPERIENCE_GIVEN if y is None else y for y in clinic.member_experience(resource)
         ]
@@ -158,13 +160,18 @@ class _Batch:
             requests, patients, [experience[m] for m in self.members], allowed[:, self.members]
         )
 
-    def _calendar(self, book: SlotBook, first: int, last: int, patients: int) -> Calendar:
+    def _calendar(
+        self, book: SlotBook, request_day: int, window: tuple[int, int], patients: int
+    ) -> Calendar:
+        """Each member's free slots in the window, as days T = access days + 1."""
+        first, last = window
         days = np.arange(first, last + 1)
         calendar = []
         for m in self.members:
-            free = book.capacity[m, first : last + 1] - book.booked[m, first : last + 1]
-            free = np.minimum(free, patients).astype(np.int64)  # no limit: enough for all
-            calendar.append(np.repeat(days - first + 1, np.maximum(free, 0)))
+            capacity = book.capacity[m, first : last + 1]
+            free = capacity - book.booked[m, first : last + 1]
+            free = np.where(np.isinf(capacity), patients, free)  # no limit: room for all
+            calendar.append(np.repeat(days - request_day + 1, np.maximum(free, 0).astype(np.int64)))
         return calendar
 
 
