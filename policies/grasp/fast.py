@@ -22,6 +22,7 @@ swaps; the bookings' doctors, days per doctor and FS are the same.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ from policies.grasp.goodness import (
 from policies.grasp.instance import DEFAULT_WEEKS, Calendar, Instance, slot_days
 from policies.grasp.reference import DoctorRule, doctors_by_specialty, patients_by_specialty
 
+SMALL_SPECIALTY = 6  # doctors up to which ranking by pairwise comparison beats a sort
+NEAR_TOP = 1e-9  # rows within this relative distance of the best are summed exactly
 BLOCK = 2048  # iterations advanced together: large enough to amortise NumPy's overhead
 
 
@@ -75,10 +78,9 @@ def grasp(
             part.build(draws[:, offsets[k] : offsets[k + 1]], alpha_p, alpha_m)
             for k, part in enumerate(parts)
         ]
-        values = np.sum([b.value for b in built], axis=0)
-        row = int(np.argmax(values))  # the first of equal values, like the reference
-        if values[row] > best_value:
-            best_value, best_iteration = float(values[row]), first + row
+        row, value = _best_row(np.concatenate([b.terms for b in built], axis=1))
+        if value > best_value:  # strictly: the first of equal values, like the reference
+            best_value, best_iteration = value, first + row
             best_rows = [b.row(row) for b in built]
     assert best_rows is not None, "at least one iteration"
     booking = _assemble(instance, bp, parts, best_rows, weights)
@@ -91,12 +93,24 @@ def grasp(
     return booking
 
 
+def _best_row(terms: np.ndarray) -> tuple[int, float]:
+    """The row of highest FS (the first of equal ones) and its FS. Sums are rounded
+    exactly (``math.fsum``) so the choice does not depend on the order of the terms,
+    which differs from the reference's; only rows near the top are summed exactly."""
+    approximate = terms.sum(axis=1)
+    top = approximate.max()
+    near = np.flatnonzero(approximate >= top - NEAR_TOP * abs(top))
+    exact = [math.fsum(terms[r]) for r in near]
+    best = int(np.argmax(exact))
+    return int(near[best]), exact[best]
+
+
 @dataclass
 class _Built:
     """A block of constructions of one specialty, improved."""
 
     specialty: _Specialty
-    value: np.ndarray  # (iterations,) FS of the specialty
+    terms: np.ndarray  # (iterations, patients): each booked patient's term of FS, else 0
     doctor: np.ndarray  # (iterations, patients): local doctor index, -1 if not booked
     bm: np.ndarray  # (iterations, patients)
 
@@ -123,6 +137,8 @@ class _Specialty:
         self.patients = np.array(sorted(arrivals, key=lambda p: (-bp[p], p)), dtype=np.int64)
         self.goodness = bp[self.patients]
         self.doctors = np.array(doctors, dtype=np.int64)
+        # small integers sort fastest (radix); one more for "not booked"
+        self.group_type = np.int8 if len(doctors) < 127 else np.int64
         self.weights = weights
         self.capacity = np.array([len(slots[d]) for d in doctors], dtype=np.int64)
         width = int(self.capacity.max(initial=0)) + 1
@@ -205,10 +221,8 @@ class _Specialty:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The treating doctor if open, else a draw from the candidate list of the open
         doctors the patient may see, ranked by the doctor rule: (doctor, whether there is
-        one, its goodness FOM). Arrays here are
-        doctor-major, (doctors, rows): reductions over a few doctors are then a few
-        element-wise operations."""
-        k = len(self.doctors)
+        one, its goodness FOM). Arrays here are doctor-major, (doctors, rows): reductions
+        over a few doctors are then a few element-wise operations."""
         goodness = self.highest.take(self.row_start + state.used)  # (k, rows)
         lowest = self.lowest.take(self.row_start + state.used)
         if self.eligible is not None:
@@ -219,15 +233,7 @@ class _Specialty:
             limit = threshold(np.max(goodness, axis=0), np.min(lowest, axis=0), alpha_m)
         candidate = goodness >= limit
         draw = np.floor(u * candidate.sum(axis=0)).astype(np.int64)
-        # place in the candidate list: sorted by goodness, highest first, ties by index
-        drawn = np.zeros(len(u), dtype=np.int64)
-        for d in range(k):
-            ahead = np.zeros(len(u), dtype=np.int64)
-            for e in range(k):
-                if e != d:
-                    first = goodness[e] > goodness[d] if e > d else goodness[e] >= goodness[d]
-                    ahead += first
-            drawn = np.where(candidate[d] & (ahead == draw), d, drawn)
+        drawn = _draw_ranked(goodness, draw)
         treating = self.treating[position]
         rows = np.arange(len(u))
         keeps = (treating >= 0) & (goodness[np.maximum(treating, 0), rows] > -np.inf)
@@ -237,19 +243,19 @@ class _Specialty:
         return doctor, found, bm
 
     def _improve(self, state: _State) -> _Built:
-        value, _, _ = self.improved(state.doctor, state.bm, placements=False)
-        return _Built(self, value, state.doctor, state.bm)
+        terms, _, _ = self.improved(state.doctor, state.bm, placements=False)
+        return _Built(self, terms, state.doctor, state.bm)
 
     def improved(
         self, doctor: np.ndarray, bm: np.ndarray, placements: bool = True
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For rows of bookings (doctor per sorted patient, -1 if none, and BM): FS after
-        the improvement, and (with ``placements``) each patient's day and place in its
-        doctor's list. Each doctor's patients by descending weight take the doctor's days
-        in order."""
+        """For rows of bookings (doctor per sorted patient, -1 if none, and BM): the terms
+        of FS after the improvement, and (with ``placements``) each patient's day and place
+        in its doctor's list. Each doctor's patients by descending weight take the
+        doctor's days in order."""
         rows, n = doctor.shape
         weight = booking_weight(self.goodness[None, :], bm, self.weights)  # 0 if not booked
-        group = np.where(doctor >= 0, doctor, len(self.doctors)).astype(np.int8)
+        group = np.where(doctor >= 0, doctor, len(self.doctors)).astype(self.group_type)
         by_weight = np.argsort(-weight, axis=1)
         by_group = np.argsort(np.take_along_axis(group, by_weight, axis=1), axis=1, kind="stable")
         order = np.take_along_axis(by_weight, by_group, axis=1)
@@ -259,14 +265,32 @@ class _Specialty:
         place = np.arange(n)[None, :] - np.take_along_axis(starts, sorted_group, axis=1)
         sorted_day = self.improve_days.take(sorted_group * self.improve_days.shape[1] + place)
         sorted_weight = np.take_along_axis(weight, order, axis=1)
-        value = (sorted_weight / (self.weights.fs_theta * sorted_day)).sum(axis=1)
+        terms = sorted_weight / (self.weights.fs_theta * sorted_day)
         if not placements:
-            return value, doctor, doctor
+            return terms, doctor, doctor
         day, rank = np.zeros((rows, n), dtype=np.int64), np.zeros((rows, n), dtype=np.int64)
         booked = sorted_group < len(self.doctors)
         np.put_along_axis(day, order, np.where(booked, sorted_day, 0), axis=1)
         np.put_along_axis(rank, order, np.where(booked, place + 1, 0), axis=1)
-        return value, day, rank
+        return terms, day, rank
+
+
+def _draw_ranked(goodness: np.ndarray, draw: np.ndarray) -> np.ndarray:
+    """Per row (column of ``goodness``, doctors × rows), the doctor at place ``draw`` when
+    sorted by goodness, highest first, ties by index. Few doctors: count those ahead of
+    each, k² element-wise steps; many: one sort."""
+    k, rows = goodness.shape
+    if k > SMALL_SPECIALTY:
+        order = np.argsort(-goodness.T, axis=1, kind="stable")
+        return np.take_along_axis(order, np.minimum(draw, k - 1)[:, None], axis=1)[:, 0]
+    drawn = np.zeros(rows, dtype=np.int64)
+    for d in range(k):
+        ahead = np.zeros(rows, dtype=np.int64)
+        for e in range(k):
+            if e != d:
+                ahead += goodness[e] > goodness[d] if e > d else goodness[e] >= goodness[d]
+        drawn = np.where((goodness[d] > -np.inf) & (ahead == draw), d, drawn)
+    return drawn
 
 
 class _State:

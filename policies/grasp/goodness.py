@@ -17,6 +17,7 @@ call them, so they compute the same floats.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -76,10 +77,11 @@ def booking_weight(bp: Number, bm: Number, weights: Weights = UNIT) -> Number:
 def solution_value(
     bp: np.ndarray, bm: np.ndarray, day: np.ndarray, weights: Weights = UNIT
 ) -> float:
-    """FS of a booking; ``day`` is 0 for patients not booked, who add nothing."""
+    """FS of a booking; ``day`` is 0 for patients not booked, who add nothing. Summed
+    exactly rounded, so equal bookings in any order have equal FS."""
     booked = day > 0
     terms = booking_weight(bp[booked], bm[booked], weights) / (weights.fs_theta * day[booked])
-    return float(np.sum(terms))
+    return math.fsum(terms)
 
 
 def threshold(best: Number, worst: Number, alpha: float) -> Number:
