@@ -468,7 +468,7 @@ CASES: list[Case] = [
     # -- policies
     Case(
         "unknown_policy",
-        ("--policy: nope: unknown policy; available: ['fifo', 'mip']",),
+        ("--policy: nope: unknown policy; available: ['fifo', 'grasp', 'mip']",),
         bundled=True,
         args=("-p", "nope"),
         source="--policy",
