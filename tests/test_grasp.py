@@ -461,7 +461,7 @@ def random_case(seed: int) -> tuple[Instance, dict]:
 def _both(instance: Instance, case: dict) -> tuple[Booking, Booking]:
     """The reference's and fast's bookings for the same settings."""
     case = dict(case)
-    block = case.pop("block", fast.BLOCK)
+    block = case.pop("block", None)
     return grasp_reference(instance, **case), fast.grasp(instance, **case, block=block)
 
 

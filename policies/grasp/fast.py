@@ -43,7 +43,7 @@ from policies.grasp.reference import DoctorRule, doctors_by_specialty, patients_
 
 SMALL_SPECIALTY = 6  # doctors up to which ranking by pairwise comparison beats a sort
 NEAR_TOP = 1e-9  # rows within this relative distance of the best are summed exactly
-BLOCK = 2048  # iterations advanced together: large enough to amortise NumPy's overhead
+MAX_BLOCK = 4096  # iterations advanced together: enough to amortise NumPy's overhead
 
 
 def grasp(
@@ -54,7 +54,7 @@ def grasp(
     seed: int,
     weeks: int = DEFAULT_WEEKS,
     weights: Weights = UNIT,
-    block: int = BLOCK,
+    block: int | None = None,
     calendar: Calendar | None = None,
     doctor_rule: DoctorRule = "goodness",
 ) -> Booking:
@@ -71,6 +71,7 @@ def grasp(
     ]
     offsets = np.cumsum([0] + [len(part.patients) for part in parts])
     best_value, best_iteration, best_rows = -np.inf, -1, None
+    block = block or math.ceil(iterations / math.ceil(iterations / MAX_BLOCK))  # equal blocks
     for first in range(0, iterations, block):
         size = min(block, iterations - first)
         draws = rng.random((size, instance.n_patients, 2))
