@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -31,11 +32,23 @@ from sim.formatting import (
 from sim.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
 from sim.report import REPORT_NAME, check_report_path, load_run, run_data, write_report
-from sim.runner import RunResult, check_policies, run_experiment, warnings_of
+from sim.resultstore import ResultStore
+from sim.runner import (
+    Execution,
+    RunResult,
+    TaskFailures,
+    check_policies,
+    run_experiment,
+    warnings_of,
+)
+from sim.runner import (
+    Progress as RunProgress,
+)
 from sim.scenario import Scenario
 from sim.store import run_info, summary_json, write_run
 
 EXIT_BAD_INPUT = 2
+EXIT_TASK_FAILED = 1
 DEFAULT_SCENARIO = "ophthalmology"
 DEFAULT_REPS = 30
 COMPARE_POLICIES = ("fifo", "fifo:appointment", "mip")
@@ -49,8 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except TaskFailures as exc:
+        for failure in exc.failures:
+            print(f"error: task failed: {failure.task}: {failure.error}", file=sys.stderr)
+        print(
+            "error: the other tasks were run and stored; run the command again to retry",
+            file=sys.stderr,
+        )
+        return EXIT_TASK_FAILED
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: finished tasks are stored; run again to resume", file=sys.stderr)
         return 130
 
 
@@ -137,6 +158,15 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=_positive_int, help="worker processes (default: all cores)"
     )
+    parser.add_argument(
+        "--cluster", metavar="ADDRESS", help="run on a Dask scheduler, e.g. tcp://host:8786"
+    )
+    parser.add_argument(
+        "--store", type=Path, metavar="DIR", help="result store (default: $CLINICSIM_STORE)"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="recompute tasks already in the store"
+    )
     parser.add_argument("--out", type=Path, help="write the run's files to this directory")
     parser.add_argument("--json", action="store_true", help="print summary.json to stdout")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the table (es|en)")
@@ -184,6 +214,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     command = ["clinicsim", *sys.argv[1:]]
     if out is not None:
         write_run(out, result, command)
+        ResultStore(args.store).record_run(out, run_info(result, command))
     if report_path is not None:
         write_report(report_path, run_data(result, run_info(result, command)), lang)
     _print_warnings(warnings_of(result))
@@ -246,8 +277,33 @@ def _check_out_dir(out: Path | None) -> Path | None:
 def _run_with_progress(
     scenario: Scenario, specs: list[str], args: argparse.Namespace, lang: str, keep: bool
 ) -> RunResult:
-    if not sys.stderr.isatty() or args.json:
-        return run_experiment(scenario, specs, args.reps, args.workers, keep_records=keep)
+    with progress_bar(args, lang) as progress:
+        execution = execution_of(args, progress)
+        return run_experiment(scenario, specs, args.reps, keep_records=keep, execution=execution)
+
+
+def execution_of(args: argparse.Namespace, progress: RunProgress | None) -> Execution:
+    """Where tasks run and where their results are kept, from the command line."""
+    try:
+        store = ResultStore(args.store)
+    except OSError as exc:
+        where = str(args.store or "$CLINICSIM_STORE")
+        raise ScenarioError(where, [Problem("--store", f"cannot use it: {exc}")]) from None
+    return Execution(
+        workers=args.workers,
+        cluster=args.cluster,
+        store=store,
+        refresh=args.no_cache,
+        progress=progress,
+    )
+
+
+@contextmanager
+def progress_bar(args: argparse.Namespace, lang: str) -> Iterator[RunProgress | None]:
+    """A bar of tasks done on a terminal; nothing otherwise."""
+    if not sys.stderr.isatty() or getattr(args, "json", False):
+        yield None
+        return
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -255,15 +311,8 @@ def _run_with_progress(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(t("progress", lang), total=args.reps)
-        return run_experiment(
-            scenario,
-            specs,
-            args.reps,
-            args.workers,
-            keep_records=keep,
-            progress=lambda done, _total: bar.update(task, completed=done),
-        )
+        task = bar.add_task(t("progress", lang), total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 # ---------------------------------------------------------------- terminal table

@@ -49,7 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Estancia media con {policy}: {value} (una réplica: sin intervalo)",
         "en": "Mean stay with {policy}: {value} (one replication: no interval)",
     },
-    "progress": {"es": "Simulando réplicas", "en": "Simulating replications"},
+    "progress": {"es": "Simulando (tareas)", "en": "Simulating (tasks)"},
     "valid": {"es": "{source}: escenario válido", "en": "{source}: valid scenario"},
     "written": {"es": "Resultados escritos en {path}", "en": "Results written to {path}"},
     "thesis_title": {

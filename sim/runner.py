@@ -1,18 +1,22 @@
-"""Replications of several policies over common random numbers, in-process or in a pool.
+"""Experiments: the tasks of several policies over replications, run, stored and summarised.
 
-A task is ``(scenario, policy specs, rep index)``: it draws the replication's
-realisation once, lets each policy plan it and SimPy play it, and returns the
-records and metric values. Its result depends on nothing else, so the
-experiment gives the same numbers whatever the number of workers: results are
-gathered in replication order before anything is summarised.
+An experiment is the tasks ``(scenario, policy, rep)`` for every policy and
+replication (``tasks``). ``execute`` runs those not already in the result store
+on an executor (this process, a pool, a Dask cluster), keeps each in the store
+as soon as it is done, and returns all results in task order, so the numbers
+never depend on where or in which order tasks ran. Every policy of a
+replication faces the same patients and luck (common random numbers): the
+realisation depends only on the scenario's seed and the rep index.
+
+A failing task does not stop the others: they are run and stored, and the
+failures are raised together at the end (``TaskFailures``), so running the same
+command again computes only what is missing.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,24 +25,16 @@ import pandas as pd
 
 from policies import REGISTRY, PolicyError, make_policy
 from sim import metrics
-from sim.clinic import Clinic, resource_keys
-from sim.engine import SimRecords, simulate
+from sim.clinic import resource_keys
+from sim.executors import default_workers, make_executor
 from sim.problems import Problem
-from sim.sampling import realise, stream
+from sim.resultstore import ResultStore
 from sim.scenario import Scenario
+from sim.tasks import PolicyRep, Task, TaskFailure, play, run_task
 
 Progress = Callable[[int, int], None]
 
-
-@dataclass
-class PolicyRep:
-    """One policy in one replication: its plan, what happened, and the numbers."""
-
-    values: dict[str, float]
-    observations: dict[str, np.ndarray]
-    records: SimRecords | None
-    plan: pd.DataFrame | None
-    info: dict[str, Any]
+__all__ = ["PolicyRep", "RepResult", "RunResult", "TaskFailures", "run_experiment"]
 
 
 @dataclass
@@ -56,6 +52,26 @@ class RunResult:
     summary: dict[str, Any]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
+
+
+class TaskFailures(Exception):
+    """Tasks that failed; the others were run and stored."""
+
+    def __init__(self, failures: list[TaskFailure]):
+        super().__init__(f"{len(failures)} task(s) failed")
+        self.failures = failures
+
+
+@dataclass
+class Execution:
+    """How to run tasks: the executor settings, the store, and what to report."""
+
+    workers: int | None = None
+    cluster: str | None = None
+    store: ResultStore | None = None
+    refresh: bool = False  # recompute tasks even if stored (--no-cache)
+    progress: Progress | None = None
+    counts: dict[str, int] = field(default_factory=lambda: {"computed": 0, "stored": 0})
 
 
 def check_policies(scenario: Scenario, specs: Sequence[str]) -> None:
@@ -88,30 +104,57 @@ def check_policies(scenario: Scenario, specs: Sequence[str]) -> None:
 def run_replication(
     scenario: Scenario, specs: Sequence[str], rep: int, keep_records: bool = True
 ) -> RepResult:
-    """Plan and play replication ``rep`` for every policy, on the same realisation."""
-    clinic = Clinic(scenario)
-    realisation = realise(scenario, rep)
-    resources = resource_keys(scenario)
-    results: dict[str, PolicyRep] = {}
+    """Plan and play replication ``rep`` for every policy, in this process, unstored."""
+    results = {}
     for spec in specs:
-        policy = make_policy(spec, scenario, REGISTRY)
-        started = time.perf_counter()
-        plan = policy.plan(realisation.requests, clinic, stream(scenario.seed, rep, "policy", spec))
-        plan_seconds = time.perf_counter() - started
-        records = simulate(plan, realisation, clinic)
-        obs = metrics.observations(records, resources)
-        results[spec] = PolicyRep(
-            values=metrics.replication_values(records, obs),
-            observations=obs,
-            records=records if keep_records else None,
-            plan=plan.to_frame() if keep_records else None,
-            info={"plan_seconds": plan_seconds, **plan.info},
-        )
+        result = play(scenario, spec, rep)
+        if not keep_records:
+            result.records, result.plan = None, None
+        results[spec] = result
     return RepResult(rep, results)
 
 
-def _task(args: tuple[Scenario, tuple[str, ...], int, bool]) -> RepResult:
-    return run_replication(*args)
+def execute(tasks: Sequence[Task], execution: Execution, keep_records: bool) -> list[PolicyRep]:
+    """Every task's result, in task order: from the store, or run and then stored."""
+    store = execution.store
+    keys = [task.key() for task in tasks]
+    results: list[PolicyRep | None] = [None] * len(tasks)
+    if store is not None and not execution.refresh:
+        for i, key in enumerate(keys):
+            results[i] = store.get(key, with_records=keep_records)
+    missing = [i for i, result in enumerate(results) if result is None]
+    execution.counts["stored"] += len(tasks) - len(missing)
+    done = len(tasks) - len(missing)
+    if execution.progress:
+        execution.progress(done, len(tasks))
+    failures: list[TaskFailure] = []
+    if missing:
+        executor = make_executor(execution.workers, execution.cluster, len(missing))
+        try:
+            for j, result in executor.imap(run_task, [tasks[i] for i in missing]):
+                i = missing[j]
+                if isinstance(result, TaskFailure):
+                    failures.append(result)
+                    continue
+                if store is not None:
+                    store.put(keys[i], tasks[i], result)
+                execution.counts["computed"] += 1
+                if not keep_records:
+                    result.records, result.plan = None, None
+                results[i] = result
+                done += 1
+                if execution.progress:
+                    execution.progress(done, len(tasks))
+        finally:
+            executor.close()
+    if failures:
+        raise TaskFailures(failures)
+    return [result for result in results if result is not None]
+
+
+def experiment_tasks(scenario: Scenario, specs: Sequence[str], reps: int) -> list[Task]:
+    """Replication by replication, every policy."""
+    return [Task(scenario, spec, rep) for rep in range(reps) for spec in specs]
 
 
 def run_experiment(
@@ -121,44 +164,52 @@ def run_experiment(
     workers: int | None = None,
     progress: Progress | None = None,
     keep_records: bool = True,
+    execution: Execution | None = None,
 ) -> RunResult:
     """Run ``reps`` replications of every policy and summarise them; the first is the baseline."""
     check_policies(scenario, specs)
-    workers = default_workers(reps) if workers is None else max(1, workers)
+    execution = execution or Execution(workers=workers, progress=progress)
     started = time.perf_counter()
-    tasks = [(scenario, tuple(specs), rep, keep_records) for rep in range(reps)]
-    results: list[RepResult] = []
-    if workers == 1:
-        for task in tasks:
-            results.append(_task(task))
-            if progress:
-                progress(len(results), reps)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_task, tasks):
-                results.append(result)
-                if progress:
-                    progress(len(results), reps)
+    tasks = experiment_tasks(scenario, specs, reps)
+    results = execute(tasks, execution, keep_records)
     wall = time.perf_counter() - started
-    summary = summarise(scenario, list(specs), results)
+    return assemble(scenario, list(specs), reps, results, keep_records, execution, wall)
+
+
+def assemble(
+    scenario: Scenario,
+    specs: list[str],
+    reps: int,
+    results: list[PolicyRep],
+    keep_records: bool,
+    execution: Execution,
+    wall: float,
+) -> RunResult:
+    """Task results (in ``experiment_tasks`` order) as a summarised run."""
+    per_rep = [
+        RepResult(
+            rep, dict(zip(specs, results[rep * len(specs) : (rep + 1) * len(specs)], strict=True))
+        )
+        for rep in range(reps)
+    ]
+    workers = execution.workers or default_workers(reps * len(specs))
     return RunResult(
         scenario=scenario,
-        policies=list(specs),
+        policies=specs,
         baseline=specs[0],
         reps=reps,
-        summary=summary,
-        tables=gather_tables(results, list(specs)) if keep_records else {},
+        summary=summarise(scenario, specs, per_rep),
+        tables=gather_tables(per_rep, specs) if keep_records else {},
         info={
-            "workers": workers,
+            "workers": "dask" if execution.cluster else workers,
             "wall_seconds": round(wall, 3),
-            "plans": {spec: [r.policies[spec].info for r in results] for spec in specs},
+            "tasks": dict(execution.counts),
+            "task_keys": {
+                spec: [Task(scenario, spec, rep).key() for rep in range(reps)] for spec in specs
+            },
+            "plans": {spec: [r.policies[spec].info for r in per_rep] for spec in specs},
         },
     )
-
-
-def default_workers(reps: int) -> int:
-    """All cores, but no more processes than replications (and none for one)."""
-    return max(1, min(os.cpu_count() or 1, reps))
 
 
 def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) -> dict[str, Any]:

@@ -1,0 +1,115 @@
+"""A task: one policy planning and playing one replication of one resolved scenario.
+
+A task's result depends only on ``(resolved scenario, policy spec, rep)``: the
+replication's patients and luck come from the scenario's seed and the rep index
+(``sampling``), the policy's own stream from the spec. So a task can run
+anywhere (this process, a pool worker, a Dask worker) and be stored under its
+key, the hash of those three and of the code that computes it, and never be
+computed twice.
+
+``run_task`` never raises for a failing policy or engine: it returns a
+``TaskFailure`` naming the scenario, policy and replication, so one bad task
+does not take the others down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import traceback
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from policies import REGISTRY, make_policy
+from sim import metrics
+from sim.clinic import Clinic, resource_keys
+from sim.engine import SimRecords, simulate
+from sim.sampling import realise, stream
+from sim.scenario import Scenario
+
+CODE_PACKAGES = ("sim", "policies")
+
+
+@dataclass(frozen=True)
+class Task:
+    scenario: Scenario
+    spec: str
+    rep: int
+
+    def key(self) -> str:
+        """The hash of everything the result depends on, code included."""
+        text = "\n".join(
+            [
+                self.scenario.model_dump_json(),
+                self.spec,
+                str(self.rep),
+                code_fingerprint(),
+            ]
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def describe(self) -> str:
+        return f"{self.scenario.name}, {self.spec}, replication {self.rep}"
+
+
+@dataclass
+class PolicyRep:
+    """One policy in one replication: its plan, what happened, and the numbers."""
+
+    values: dict[str, float]
+    observations: dict[str, np.ndarray]
+    records: SimRecords | None
+    plan: pd.DataFrame | None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    task: str  # what failed: scenario, policy, replication
+    error: str  # the exception, one line
+    details: str  # the traceback, for the log
+
+
+def run_task(task: Task) -> PolicyRep | TaskFailure:
+    try:
+        return play(task.scenario, task.spec, task.rep)
+    except Exception as exc:  # any policy or engine failure becomes a reported result
+        return TaskFailure(task.describe(), f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
+def play(scenario: Scenario, spec: str, rep: int) -> PolicyRep:
+    """Plan replication ``rep`` with policy ``spec`` and play it."""
+    clinic = Clinic(scenario)
+    realisation = realise(scenario, rep)
+    policy = make_policy(spec, scenario, REGISTRY)
+    started = time.perf_counter()
+    plan = policy.plan(realisation.requests, clinic, stream(scenario.seed, rep, "policy", spec))
+    plan_seconds = time.perf_counter() - started
+    records = simulate(plan, realisation, clinic)
+    return evaluate(records, plan.to_frame(), {"plan_seconds": plan_seconds, **plan.info}, scenario)
+
+
+def evaluate(
+    records: SimRecords, plan: pd.DataFrame, info: dict[str, Any], scenario: Scenario
+) -> PolicyRep:
+    """The numbers of a played replication (also for records read back from a store)."""
+    observations = metrics.observations(records, resource_keys(scenario))
+    values = metrics.replication_values(records, observations)
+    return PolicyRep(values, observations, records, plan, info)
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of clinicsim's source: results computed by other code are not reused."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for package in CODE_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
