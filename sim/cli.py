@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim import cli_thesis
+from sim import cli_sweep, cli_thesis
 from sim import scenario as scenario_module
 from sim.formatting import (
     P90_METRICS,
@@ -46,6 +46,7 @@ from sim.runner import (
 )
 from sim.scenario import Scenario
 from sim.store import run_info, summary_json, write_run
+from sim.sweep import resolve, run_sweep, variants_from
 
 EXIT_BAD_INPUT = 2
 EXIT_TASK_FAILED = 1
@@ -167,6 +168,14 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="recompute tasks already in the store"
     )
+    parser.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="what-if values of a key (repeatable: every combination), against the base",
+    )
+    parser.add_argument("--grid", type=Path, metavar="FILE", help="YAML file of named variants")
     parser.add_argument("--out", type=Path, help="write the run's files to this directory")
     parser.add_argument("--json", action="store_true", help="print summary.json to stdout")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the table (es|en)")
@@ -204,6 +213,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.sweep or args.grid:
+        return cmd_sweep(args)
     lang = language(args.lang)
     scenario = load_scenario(args)
     specs = list(dict.fromkeys(args.policies or args.default_policies))
@@ -226,6 +237,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(t("written", lang, path=out))
     if report_path is not None:
         print(t("report_written", lang, path=report_path))
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    lang = language(args.lang)
+    variants = variants_from(args.sweep, args.grid)
+    overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
+    scenarios = resolve(args.scenario, overrides, variants)
+    specs = list(dict.fromkeys(args.policies or args.default_policies))
+    out = _check_out_dir(args.out)
+    with progress_bar(args, lang) as progress:
+        execution = execution_of(args, progress)
+        result = run_sweep(scenarios, variants, specs, args.reps, execution, out is not None)
+    command = ["clinicsim", *sys.argv[1:]]
+    if out is not None:
+        cli_sweep.write_sweep(out, result, command)
+        ResultStore(args.store).record_run(out, cli_sweep.sweep_info(result, command))
+    for run in result.runs.values():
+        _print_warnings(warnings_of(run))
+    cli_sweep.emit(result, args, lang)
+    if out is not None and not args.json:
+        print(t("written", lang, path=out))
     return 0
 
 

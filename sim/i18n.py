@@ -66,6 +66,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "thesis_doctor": {"es": "Médico", "en": "Doctor"},
     "thesis_specialty": {"es": "Especialidad", "en": "Specialty"},
     "thesis_shifts": {"es": "Turnos del mes", "en": "Shifts in the month"},
+    "sweep_title": {
+        "es": "Variantes: {variants}, {reps} réplicas cada una",
+        "en": "Variants: {variants}, {reps} replications each",
+    },
+    "sweep_footer": {
+        "es": "media ± semiancho del IC 95 % · Δ: diferencia pareada con la variante base",
+        "en": "mean ± half-width of the 95 % CI · Δ: paired difference against the base variant",
+    },
+    "variant": {"es": "Variante", "en": "Variant"},
     "report_written": {"es": "Informe escrito en {path}", "en": "Report written to {path}"},
     "report_table": {"es": "Comparación de políticas", "en": "Policy comparison"},
     "report_mean_stay": {"es": "Estancia media", "en": "Mean stay"},

@@ -52,6 +52,7 @@ class RunResult:
     summary: dict[str, Any]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
+    rep_values: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
 
 class TaskFailures(Exception):
@@ -199,6 +200,7 @@ def assemble(
         baseline=specs[0],
         reps=reps,
         summary=summarise(scenario, specs, per_rep),
+        rep_values=replication_values(scenario, specs, per_rep),
         tables=gather_tables(per_rep, specs) if keep_records else {},
         info={
             "workers": "dask" if execution.cluster else workers,
@@ -212,16 +214,24 @@ def assemble(
     )
 
 
+def replication_values(
+    scenario: Scenario, specs: list[str], results: list[RepResult]
+) -> dict[str, dict[str, list[float]]]:
+    """Per policy and metric, the value of each replication, in order."""
+    names = metrics.metric_names(resource_keys(scenario))
+    return {
+        spec: {m: [r.policies[spec].values.get(m, np.nan) for r in results] for m in names}
+        for spec in specs
+    }
+
+
 def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) -> dict[str, Any]:
     """``summary.json``: per policy and metric the summary, and paired against the baseline."""
     names = metrics.metric_names(resource_keys(scenario))
     baseline = specs[0]
     per_policy: dict[str, dict[str, Any]] = {}
-    rep_values: dict[str, dict[str, list[float]]] = {}
+    rep_values = replication_values(scenario, specs, results)
     for spec in specs:
-        rep_values[spec] = {
-            m: [r.policies[spec].values.get(m, np.nan) for r in results] for m in names
-        }
         per_policy[spec] = {}
         for m in names:
             pooled = [r.policies[spec].observations.get(m, np.array([])) for r in results]
