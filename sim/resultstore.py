@@ -97,10 +97,11 @@ class ResultStore:
             _write(staging, result)
             os.rename(staging, folder)
         except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-            if not folder.is_dir():
+            if not folder.is_dir():  # not another writer's rename that came first
                 raise
             return
+        finally:  # whatever interrupts the write (Ctrl-C too), no half task is left
+            shutil.rmtree(staging, ignore_errors=True)
         with self._index() as db:
             db.execute(
                 "INSERT OR REPLACE INTO tasks VALUES (?, ?, ?, ?, ?, ?)",
