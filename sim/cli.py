@@ -13,13 +13,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim import cli_sweep, cli_thesis
+from sim import cli_experiments, cli_thesis, metrics
 from sim import scenario as scenario_module
+from sim.clinic import resource_keys
 from sim.formatting import (
     P90_METRICS,
     format_paired,
@@ -31,6 +33,7 @@ from sim.formatting import (
 )
 from sim.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
+from sim.replications import Precision, run_until_precise
 from sim.report import REPORT_NAME, check_report_path, load_run, run_data, write_report
 from sim.resultstore import ResultStore
 from sim.runner import (
@@ -52,6 +55,7 @@ EXIT_BAD_INPUT = 2
 EXIT_TASK_FAILED = 1
 DEFAULT_SCENARIO = "ophthalmology"
 DEFAULT_REPS = 30
+AUTO_START = 10  # replications --reps auto starts with
 COMPARE_POLICIES = ("fifo", "fifo:appointment", "mip")
 
 
@@ -127,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("-p", "--policy", dest="policies", action="append", default=[])
     validate.add_argument("--lang", choices=LANGUAGES)
     validate.set_defaults(handler=cmd_validate)
+    cli_experiments.add_commands(commands, _experiment_options)
     cli_thesis.add_commands(commands)
     return parser
 
@@ -143,10 +148,18 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--reps",
-        type=_positive_int,
+        type=_reps,
         default=DEFAULT_REPS,
-        help=f"replications (default {DEFAULT_REPS})",
+        help=f"replications (default {DEFAULT_REPS}), or auto: until --reps-precision is reached",
     )
+    parser.add_argument("--reps-metric", default="los", help="metric --reps auto watches (los)")
+    parser.add_argument(
+        "--reps-precision",
+        type=float,
+        default=0.05,
+        help="relative half-width of its 95 %% interval to reach (0.05)",
+    )
+    parser.add_argument("--reps-cap", type=_positive_int, default=200, help="at most (200)")
     parser.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
     parser.add_argument(
         "--set",
@@ -179,6 +192,10 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write the run's files to this directory")
     parser.add_argument("--json", action="store_true", help="print summary.json to stdout")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the table (es|en)")
+
+
+def _reps(text: str) -> int | str:
+    return "auto" if text.strip() == "auto" else _positive_int(text)
 
 
 def _positive_int(text: str) -> int:
@@ -233,6 +250,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.write(summary_json(result.summary))
         return 0
     print_summary(result, lang)
+    if "reps_auto" in result.info:
+        print(_reps_auto_line(result.info["reps_auto"], lang))
     if out is not None:
         print(t("written", lang, path=out))
     if report_path is not None:
@@ -242,6 +261,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     lang = language(args.lang)
+    if args.reps == "auto":
+        raise ScenarioError(
+            "--reps", [Problem("auto", "not with --sweep or --grid: give a number")]
+        )
     variants = variants_from(args.sweep, args.grid)
     overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
     scenarios = resolve(args.scenario, overrides, variants)
@@ -252,14 +275,28 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         result = run_sweep(scenarios, variants, specs, args.reps, execution, out is not None)
     command = ["clinicsim", *sys.argv[1:]]
     if out is not None:
-        cli_sweep.write_sweep(out, result, command)
-        ResultStore(args.store).record_run(out, cli_sweep.sweep_info(result, command))
+        cli_experiments.write_sweep(out, result, command)
+        ResultStore(args.store).record_run(out, cli_experiments.sweep_info(result, command))
     for run in result.runs.values():
         _print_warnings(warnings_of(run))
-    cli_sweep.emit(result, args, lang)
+    cli_experiments.emit(result, args, lang)
     if out is not None and not args.json:
         print(t("written", lang, path=out))
     return 0
+
+
+def _reps_auto_line(info: dict[str, Any], lang: str) -> str:
+    widths = [w for w in info["relative_half_width"].values() if w is not None]
+    worst = f"{100 * max(widths):.1f} %" if widths else "–"
+    key = "reps_auto_reached" if info["reached"] else "reps_auto_capped"
+    return t(
+        key,
+        lang,
+        reps=info["reps"],
+        metric=info["metric"],
+        worst=worst,
+        target=f"{100 * info['target']:.1f} %",
+    )
 
 
 def _report_path(args: argparse.Namespace, out: Path | None) -> Path | None:
@@ -312,7 +349,22 @@ def _run_with_progress(
 ) -> RunResult:
     with progress_bar(args, lang) as progress:
         execution = execution_of(args, progress)
+        if args.reps == "auto":
+            return run_until_precise(scenario, specs, precision_of(args, scenario), execution, keep)
         return run_experiment(scenario, specs, args.reps, keep_records=keep, execution=execution)
+
+
+def precision_of(args: argparse.Namespace, scenario: Scenario) -> Precision:
+    problems = []
+    names = metrics.metric_names(resource_keys(scenario))
+    if args.reps_metric not in names:
+        problems.append(Problem("--reps-metric", f"unknown metric; one of: {', '.join(names)}"))
+    if not 0 < args.reps_precision < 1:
+        problems.append(Problem("--reps-precision", "expected a fraction, e.g. 0.05"))
+    if problems:
+        raise ScenarioError("--reps auto", problems)
+    start = min(AUTO_START, args.reps_cap)
+    return Precision(args.reps_metric, args.reps_precision, start, args.reps_cap)
 
 
 def execution_of(args: argparse.Namespace, progress: RunProgress | None) -> Execution:

@@ -75,6 +75,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "mean ± half-width of the 95 % CI · Δ: paired difference against the base variant",
     },
     "variant": {"es": "Variante", "en": "Variant"},
+    "reps_auto_reached": {
+        "es": "--reps auto: {reps} réplicas; semiancho relativo de {metric} {worst} ≤ {target}",
+        "en": "--reps auto: {reps} replications; relative half-width of {metric} "
+        "{worst} ≤ {target}",
+    },
+    "reps_auto_capped": {
+        "es": "--reps auto: tope de {reps} réplicas; semiancho relativo de {metric} {worst} "
+        "(objetivo {target})",
+        "en": "--reps auto: capped at {reps} replications; relative half-width of {metric} "
+        "{worst} (target {target})",
+    },
+    "staff_title": {
+        "es": "{resource}: {target} ({reps} réplicas por dotación)",
+        "en": "{resource}: {target} ({reps} replications per count)",
+    },
+    "staff_footer": {
+        "es": "cumple: la cota unilateral al {confidence} % de la media cumple el objetivo",
+        "en": "meets: the one-sided {confidence} % bound of the mean meets the target",
+    },
+    "staff_count": {"es": "Dotación", "en": "Count"},
+    "staff_estimate": {"es": "Estimación", "en": "Estimate"},
+    "staff_ci": {"es": "IC 95 %", "en": "95 % CI"},
+    "staff_bound": {"es": "Cota", "en": "Bound"},
+    "staff_meets": {"es": "Cumple", "en": "Meets"},
+    "yes": {"es": "sí", "en": "yes"},
+    "no": {"es": "no", "en": "no"},
+    "staff_answer": {
+        "es": "Mínima dotación de {resource} que cumple: {count}",
+        "en": "Fewest {resource} meeting the target: {count}",
+    },
+    "staff_none": {
+        "es": "Ninguna dotación de {resource} en {range} cumple el objetivo",
+        "en": "No count of {resource} in {range} meets the target",
+    },
     "report_written": {"es": "Informe escrito en {path}", "en": "Report written to {path}"},
     "report_table": {"es": "Comparación de políticas", "en": "Policy comparison"},
     "report_mean_stay": {"es": "Estancia media", "en": "Mean stay"},
