@@ -34,7 +34,16 @@ from sim.formatting import (
 from sim.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
 from sim.replications import Precision, run_until_precise
-from sim.report import REPORT_NAME, check_report_path, load_run, run_data, write_report
+from sim.report import (
+    REPORT_NAME,
+    check_report_path,
+    is_sweep,
+    load_run,
+    load_sweep,
+    render_sweep,
+    run_data,
+    write_report,
+)
 from sim.resultstore import ResultStore
 from sim.runner import (
     Execution,
@@ -48,8 +57,8 @@ from sim.runner import (
     Progress as RunProgress,
 )
 from sim.scenario import Scenario
-from sim.store import run_info, summary_json, write_run
-from sim.sweep import resolve, run_sweep, variants_from
+from sim.store import run_info, summary_json, write_run, write_text_atomically
+from sim.sweep import resolve, run_sweep, short_name, variants_from
 
 EXIT_BAD_INPUT = 2
 EXIT_TASK_FAILED = 1
@@ -269,6 +278,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
     scenarios = resolve(args.scenario, overrides, variants)
     specs = list(dict.fromkeys(args.policies or args.default_policies))
+    report_path = _report_path(args, args.out)
     out = _check_out_dir(args.out)
     with progress_bar(args, lang) as progress:
         execution = execution_of(args, progress)
@@ -277,12 +287,22 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if out is not None:
         cli_experiments.write_sweep(out, result, command)
         ResultStore(args.store).record_run(out, cli_experiments.sweep_info(result, command))
+    if report_path is not None:
+        write_sweep_report(report_path, result.summary, lang)
     for run in result.runs.values():
         _print_warnings(warnings_of(run))
     cli_experiments.emit(result, args, lang)
-    if out is not None and not args.json:
-        print(t("written", lang, path=out))
+    if not args.json:
+        if out is not None:
+            print(t("written", lang, path=out))
+        if report_path is not None:
+            print(t("report_written", lang, path=report_path))
     return 0
+
+
+def write_sweep_report(path: Path, sweep: dict[str, Any], lang: str) -> Path:
+    labels = {name: short_name(name) for name in sweep["variants"]}
+    return write_text_atomically(path, render_sweep(sweep, lang, labels))
 
 
 def _reps_auto_line(info: dict[str, Any], lang: str) -> str:
@@ -315,8 +335,14 @@ def _report_path(args: argparse.Namespace, out: Path | None) -> Path | None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     lang = language(args.lang)
-    data = load_run(args.run_dir)
     path = args.out if args.out is not None else args.run_dir / REPORT_NAME
+    if args.run_dir.is_dir() and is_sweep(args.run_dir):
+        sweep = load_sweep(args.run_dir)
+        check_report_path(path)
+        write_sweep_report(path, sweep, lang)
+        print(t("report_written", lang, path=path))
+        return 0
+    data = load_run(args.run_dir)
     check_report_path(path)
     write_report(path, data, lang)
     print(t("report_written", lang, path=path))

@@ -28,7 +28,7 @@ from sim.i18n import language, t
 from sim.problems import Problem, ScenarioError
 from sim.resultstore import ResultStore
 from sim.store import run_info, write_run, write_text_atomically
-from sim.sweep import BASE, SweepResult
+from sim.sweep import BASE, SweepResult, short_name
 
 TABLE_WIDTH = 120
 SWEEP_METRICS = ("los", "wait", "access_days", "utilisation", "overtime", "unbooked")
@@ -61,15 +61,6 @@ def print_sweep(result: SweepResult, lang: str) -> None:
             table.add_row(short_name(variant.name), spec, *cells)
     console = Console()
     Console(width=max(console.width, TABLE_WIDTH)).print(table)
-
-
-def short_name(variant: str) -> str:
-    """``resources.technician.count=5`` → ``technician.count=5``: the table stays narrow."""
-    parts = []
-    for override in variant.split(" "):
-        key, sep, value = override.partition("=")
-        parts.append(".".join(key.split(".")[-2:]) + sep + value)
-    return " ".join(parts)
 
 
 def write_sweep(out: Path, result: SweepResult, command: list[str]) -> list[Path]:

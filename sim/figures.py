@@ -286,3 +286,30 @@ def utilisation_by_resource(
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=t("utilisation_percent", lang), rangemode="tozero")
     return _layout(fig, t("fig_utilisation", lang))
+
+
+def sweep_metric(sweep: dict, metric: str, labels: dict[str, str], lang: str) -> go.Figure:
+    """One metric against the sweep's variants, a line per policy, with 95 % intervals."""
+    variants = list(sweep["variants"])
+    policies = list(sweep["variants"][variants[0]]["summary"]["policies"])
+    colours = policy_colours(policies)
+    fig = go.Figure()
+    scale = 100.0 if metric.startswith("utilisation") else 1.0
+    for policy in policies:
+        entries = [sweep["variants"][v]["summary"]["policies"][policy][metric] for v in variants]
+        means = [scale * (e["mean"] if e["mean"] is not None else np.nan) for e in entries]
+        upper = [
+            scale * (e["ci95"][1] - e["mean"]) if e["ci95"][1] is not None else 0.0 for e in entries
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[labels[v] for v in variants],
+                y=means,
+                mode="lines+markers",
+                name=policy,
+                marker_color=colours[policy],
+                error_y={"type": "data", "array": upper},
+            )
+        )
+    fig.update_yaxes(title_text=t(metric.partition(".")[0], lang), rangemode="tozero")
+    return _layout(fig, t(metric.partition(".")[0], lang), height=340)

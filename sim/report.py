@@ -148,6 +148,63 @@ def check_report_path(path: Path) -> None:
         raise ScenarioError(str(path), [Problem("report", "its folder does not exist")])
 
 
+SWEEP_FILE = "sweep.json"
+SWEEP_METRICS = ("los", "wait", "wait_first", "access_days", "utilisation", "overtime")
+
+
+def is_sweep(run_dir: Path) -> bool:
+    return (run_dir / SWEEP_FILE).is_file()
+
+
+def load_sweep(run_dir: Path) -> dict[str, Any]:
+    sweep = _read_json(run_dir / SWEEP_FILE, required=True)
+    if not isinstance(sweep.get("variants"), dict) or "base" not in sweep["variants"]:
+        raise ScenarioError(
+            str(run_dir / SWEEP_FILE), [Problem("", "not a clinicsim sweep: no base variant")]
+        )
+    return sweep
+
+
+def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> str:
+    """A sweep's page: the table of every variant and policy, and each metric against
+    the variants, a line per policy."""
+    base = sweep["variants"]["base"]["summary"]
+    title = t("sweep_title", lang, variants=len(sweep["variants"]), reps=sweep["reps"])
+    rows = [
+        "<tr><th>"
+        + html.escape(t("variant", lang))
+        + "</th><th>"
+        + html.escape(t("policy", lang))
+        + "</th>"
+        + "".join(f"<th>{html.escape(metric_label(m, lang))}</th>" for m in SWEEP_METRICS)
+        + "</tr>"
+    ]
+    for name, entry in sweep["variants"].items():
+        for spec, values in entry["summary"]["policies"].items():
+            cells = []
+            for metric in SWEEP_METRICS:
+                cell = html.escape(format_summary(metric, values[metric]))
+                if name != "base":
+                    paired = sweep["paired_to_base"][name][spec][metric]
+                    cell += (
+                        f"<div class='delta'>Δ {html.escape(format_paired(metric, paired))}</div>"
+                    )
+                cells.append(f"<td>{cell}</td>")
+            rows.append(
+                f"<tr><th>{html.escape(labels[name])}</th><td>{html.escape(spec)}</td>"
+                + "".join(cells)
+                + "</tr>"
+            )
+    caption = html.escape(t("sweep_footer", lang))
+    table = f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
+    plots = "".join(
+        _section(t(m, lang), _plot(figures.sweep_metric(sweep, m, labels, lang)))
+        for m in SWEEP_METRICS
+    )
+    header = f"<header><h1>{html.escape(base['scenario'])} — {html.escape(title)}</h1></header>"
+    return _page(f"clinicsim — {base['scenario']}", lang, header + _section(title, table) + plots)
+
+
 def write_report(path: Path, data: RunData, lang: str) -> Path:
     """Write the report atomically (a previous report stays whole if this fails)."""
     check_report_path(path)
@@ -166,13 +223,17 @@ def render(data: RunData, lang: str) -> str:
         *_figure_sections(data, lang),
         _footer(data, lang),
     ]
-    title = html.escape(f"clinicsim — {summary['scenario']}")
+    return _page(f"clinicsim — {summary['scenario']}", lang, "\n".join(sections))
+
+
+def _page(title: str, lang: str, body: str) -> str:
+    """One self-contained HTML page: plotly.js inlined, so it opens without a network."""
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>{STYLE}</style>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n"
         f'<script type="text/javascript">{get_plotlyjs()}</script>\n</head>\n<body>\n'
-        + "\n".join(sections)
+        + body
         + "\n</body>\n</html>\n"
     )
 

@@ -47,6 +47,15 @@ class SweepResult:
     summary: dict[str, Any]
 
 
+def short_name(variant: str) -> str:
+    """``resources.technician.count=5`` → ``technician.count=5``, for tables and charts."""
+    parts = []
+    for override in variant.split(" "):
+        key, sep, value = override.partition("=")
+        parts.append(".".join(key.split(".")[-2:]) + sep + value)
+    return " ".join(parts)
+
+
 def variants_from(sweeps: list[str], grid: Path | None) -> list[Variant]:
     """The base, then every combination of ``--sweep`` values, then the grid's variants."""
     variants = [Variant(BASE, ())]
