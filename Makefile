@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/mip.py
 	$(BIN)/python benchmarks/grasp.py
+	$(BIN)/python benchmarks/scale.py
 
 thesis: $(STAMP)
 	$(BIN)/python benchmarks/thesis.py
