@@ -21,6 +21,7 @@ from rich.table import Table
 
 from sim import cli_experiments, cli_thesis, metrics
 from sim import scenario as scenario_module
+from sim.argtypes import non_negative_int, positive_int
 from sim.clinic import resource_keys
 from sim.formatting import (
     P90_METRICS,
@@ -168,8 +169,8 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
         default=0.05,
         help="relative half-width of its 95 %% interval to reach (0.05)",
     )
-    parser.add_argument("--reps-cap", type=_positive_int, default=200, help="at most (200)")
-    parser.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
+    parser.add_argument("--reps-cap", type=positive_int, default=200, help="at most (200)")
+    parser.add_argument("--seed", type=non_negative_int, help="override the scenario's seed")
     parser.add_argument(
         "--set",
         dest="overrides",
@@ -179,7 +180,7 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
         help="dotted override, e.g. resources.technician.count=5",
     )
     parser.add_argument(
-        "--workers", type=_positive_int, help="worker processes (default: all cores)"
+        "--workers", type=positive_int, help="worker processes (default: all cores)"
     )
     parser.add_argument(
         "--cluster", metavar="ADDRESS", help="run on a Dask scheduler, e.g. tcp://host:8786"
@@ -204,24 +205,7 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _reps(text: str) -> int | str:
-    return "auto" if text.strip() == "auto" else _positive_int(text)
-
-
-def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be ≥ 1, got {text}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {text}")
-    return value
+    return "auto" if text.strip() == "auto" else positive_int(text)
 
 
 def load_scenario(args: argparse.Namespace) -> Scenario:

@@ -23,6 +23,7 @@ from policies.grasp.generator import generate_instance
 from policies.grasp.instance import DEFAULT_WEEKS
 from policies.grasp.reference import greedy
 from policies.grasp.textformat import format_instance, read_instance, write_instance
+from sim.argtypes import fraction, non_negative_int, positive_int
 from sim.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
 
@@ -35,13 +36,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     generate = commands.add_parser(
         "generate-instance", help="write an instance of the thesis's problem (chapter 6 rules)"
     )
-    generate.add_argument("--patients", type=_positive, default=800)
-    generate.add_argument("--doctors", type=_positive, default=15)
-    generate.add_argument("--specialties", type=_positive, default=5)
-    generate.add_argument("--min-shifts", type=_non_negative, default=5)
-    generate.add_argument("--max-shifts", type=_non_negative, default=15)
-    generate.add_argument("--diagnosed-share", type=_fraction, default=0.5)
-    generate.add_argument("--seed", type=_non_negative, default=0)
+    generate.add_argument("--patients", type=positive_int, default=800)
+    generate.add_argument("--doctors", type=positive_int, default=15)
+    generate.add_argument("--specialties", type=positive_int, default=5)
+    generate.add_argument("--min-shifts", type=non_negative_int, default=5)
+    generate.add_argument("--max-shifts", type=non_negative_int, default=15)
+    generate.add_argument("--diagnosed-share", type=fraction, default=0.5)
+    generate.add_argument("--seed", type=non_negative_int, default=0)
     generate.add_argument("--out", type=Path, help="file to write (default: standard output)")
     generate.set_defaults(handler=cmd_generate)
 
@@ -55,45 +56,18 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         "grasp", help="book an instance by need with GRASP (the thesis's chapter 5)"
     )
     _solver_options(grasp_parser)
-    grasp_parser.add_argument("--iterations", type=_positive, default=THESIS_ITERATIONS)
-    grasp_parser.add_argument("--alpha-p", type=_fraction, default=THESIS_ALPHA_P)
-    grasp_parser.add_argument("--alpha-m", type=_fraction, default=THESIS_ALPHA_M)
-    grasp_parser.add_argument("--seed", type=_non_negative, default=0)
+    grasp_parser.add_argument("--iterations", type=positive_int, default=THESIS_ITERATIONS)
+    grasp_parser.add_argument("--alpha-p", type=fraction, default=THESIS_ALPHA_P)
+    grasp_parser.add_argument("--alpha-m", type=fraction, default=THESIS_ALPHA_M)
+    grasp_parser.add_argument("--seed", type=non_negative_int, default=0)
     grasp_parser.set_defaults(handler=cmd_grasp)
 
 
 def _solver_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("instance", type=Path, metavar="INSTANCE.txt")
-    parser.add_argument("--weeks", type=_positive, default=DEFAULT_WEEKS, help="weeks booked")
+    parser.add_argument("--weeks", type=positive_int, default=DEFAULT_WEEKS, help="weeks booked")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--lang", choices=LANGUAGES)
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {text}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be ≥ 1, got {text}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
-    return value
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
