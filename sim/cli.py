@@ -162,14 +162,13 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_REPS,
         help=f"replications (default {DEFAULT_REPS}), or auto: until --reps-precision is reached",
     )
-    parser.add_argument("--reps-metric", default="los", help="metric --reps auto watches (los)")
+    parser.add_argument("--reps-metric", help="metric --reps auto watches (los)")
     parser.add_argument(
         "--reps-precision",
         type=float,
-        default=0.05,
         help="relative half-width of its 95 %% interval to reach (0.05)",
     )
-    parser.add_argument("--reps-cap", type=positive_int, default=200, help="at most (200)")
+    parser.add_argument("--reps-cap", type=positive_int, help="at most (200)")
     parser.add_argument("--seed", type=non_negative_int, help="override the scenario's seed")
     parser.add_argument(
         "--set",
@@ -229,9 +228,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args)
     specs = list(dict.fromkeys(args.policies or args.default_policies))
     check_policies(scenario, specs)
+    precision = precision_of(args, scenario)
     report_path = _report_path(args, args.out)
     out = _check_out_dir(args.out)
-    result = _run_with_progress(scenario, specs, args, lang, keep=bool(out or report_path))
+    result = _run_with_progress(
+        scenario, specs, args, lang, keep=bool(out or report_path), precision=precision
+    )
     command = ["clinicsim", *sys.argv[1:]]
     if out is not None:
         write_run(out, result, command)
@@ -355,26 +357,51 @@ def _check_out_dir(out: Path | None) -> Path | None:
 
 
 def _run_with_progress(
-    scenario: Scenario, specs: list[str], args: argparse.Namespace, lang: str, keep: bool
+    scenario: Scenario,
+    specs: list[str],
+    args: argparse.Namespace,
+    lang: str,
+    keep: bool,
+    precision: Precision | None,
 ) -> RunResult:
     with progress_bar(args, lang) as progress:
         execution = execution_of(args, progress)
-        if args.reps == "auto":
-            return run_until_precise(scenario, specs, precision_of(args, scenario), execution, keep)
+        if precision is not None:
+            return run_until_precise(scenario, specs, precision, execution, keep)
         return run_experiment(scenario, specs, args.reps, keep_records=keep, execution=execution)
 
 
-def precision_of(args: argparse.Namespace, scenario: Scenario) -> Precision:
+def precision_of(args: argparse.Namespace, scenario: Scenario) -> Precision | None:
+    """``--reps auto``'s settings (None for a number of replications); checked before any
+    work, and refused where they would be ignored."""
+    given = {
+        "--reps-metric": args.reps_metric,
+        "--reps-precision": args.reps_precision,
+        "--reps-cap": args.reps_cap,
+    }
+    if args.reps != "auto":
+        ignored = [
+            Problem(option, "only with --reps auto") for option, v in given.items() if v is not None
+        ]
+        if ignored:
+            raise ScenarioError("--reps", ignored)
+        return None
+    default = Precision()
+    precision = Precision(
+        args.reps_metric or default.metric,
+        default.relative if args.reps_precision is None else args.reps_precision,
+        min(AUTO_START, args.reps_cap or default.cap),
+        args.reps_cap or default.cap,
+    )
     problems = []
     names = metrics.metric_names(resource_keys(scenario))
-    if args.reps_metric not in names:
+    if precision.metric not in names:
         problems.append(Problem("--reps-metric", f"unknown metric; one of: {', '.join(names)}"))
-    if not 0 < args.reps_precision < 1:
+    if not 0 < precision.relative < 1:
         problems.append(Problem("--reps-precision", "expected a fraction, e.g. 0.05"))
     if problems:
         raise ScenarioError("--reps auto", problems)
-    start = min(AUTO_START, args.reps_cap)
-    return Precision(args.reps_metric, args.reps_precision, start, args.reps_cap)
+    return precision
 
 
 def execution_of(args: argparse.Namespace, progress: RunProgress | None) -> Execution:

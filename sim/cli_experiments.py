@@ -129,7 +129,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     base = scenario_module.load(args.scenario, overrides)
     _check_staff_arguments(args, base, target)
     policy = (args.policies or list(args.default_policies))[0]
-    reps = args.reps if isinstance(args.reps, int) else DEFAULT_STAFF_REPS
+    reps = args.reps
     with cli.progress_bar(args, lang) as progress:
         execution = cli.execution_of(args, progress)
         evidence, answer = staffing.search(
@@ -152,9 +152,6 @@ def cmd_staff(args: argparse.Namespace) -> int:
     return 0
 
 
-DEFAULT_STAFF_REPS = 30
-
-
 def _check_staff_arguments(args: argparse.Namespace, scenario: Any, target: Any) -> None:
     problems = []
     if args.resource not in scenario.resources:
@@ -171,6 +168,10 @@ def _check_staff_arguments(args: argparse.Namespace, scenario: Any, target: Any)
         problems.append(
             Problem("--weekday", f"{args.weekday!r} is not a working day of the scenario")
         )
+    if args.reps == "auto" or args.reps < 2:
+        problems.append(Problem("--reps", "expected a number of replications ≥ 2"))
+    if len(args.policies) > 1:
+        problems.append(Problem("--policy", "one policy: staffing is searched for one at a time"))
     if not 0.5 <= args.confidence < 1:
         problems.append(Problem("--confidence", "expected a level between 0.5 and 1, e.g. 0.95"))
     if problems:

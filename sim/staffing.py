@@ -27,6 +27,7 @@ import numpy as np
 from sim import scenario as scenario_module
 from sim.problems import Problem, ScenarioError
 from sim.runner import Execution, check_policies, execute
+from sim.scenario import Scenario
 from sim.tasks import PolicyRep, Task
 
 TARGET = re.compile(r"^\s*([a-z_.]+?)(?:\.(mean|p50|p90))?\s*(<=|>=)\s*([-+0-9.eE]+)\s*$")
@@ -92,9 +93,10 @@ def search(
 ) -> tuple[list[Candidate], int | None]:
     """Counts from the lowest until one meets the target: (evidence, the count or None)."""
     evidence: list[Candidate] = []
+    base = scenario_module.load(source, overrides)
     for count in counts:
-        key = f"resources.{resource}.roster.{weekday}" if weekday else f"resources.{resource}.count"
-        scenario = scenario_module.load(source, [*overrides, f"{key}={count}"])
+        staffing = staffing_overrides(base, resource, count, weekday)
+        scenario = scenario_module.load(source, [*overrides, *staffing])
         check_policies(scenario, [policy])
         results = execute([Task(scenario, policy, rep) for rep in range(reps)], execution, False)
         candidate = judge(count, [statistic(r, target) for r in results], target, confidence)
@@ -102,6 +104,20 @@ def search(
         if candidate.meets:
             return evidence, count
     return evidence, None
+
+
+def staffing_overrides(
+    scenario: Scenario, resource: str, count: int, weekday: str | None
+) -> list[str]:
+    """``count`` staff on ``weekday``, or on every day: the base count and every day the
+    resource's roster names (a roster entry overrides the count)."""
+    if weekday:
+        return [f"resources.{resource}.roster.{weekday}={count}"]
+    roster = scenario.resources[resource].roster
+    return [
+        f"resources.{resource}.count={count}",
+        *(f"resources.{resource}.roster.{day}={count}" for day in sorted(roster)),
+    ]
 
 
 def statistic(result: PolicyRep, target: Target) -> float:
