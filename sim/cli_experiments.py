@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from sim.i18n import language, t
 from sim.problems import Problem, ScenarioError
 from sim.resultstore import ResultStore
 from sim.store import run_info, write_run, write_text_atomically
-from sim.sweep import BASE, SweepResult, short_name
+from sim.sweep import BASE, SweepResult, folder_name, short_name
 
 TABLE_WIDTH = 120
 SWEEP_METRICS = ("los", "wait", "access_days", "utilisation", "overtime", "unbooked")
@@ -76,11 +75,6 @@ def write_sweep(out: Path, result: SweepResult, command: list[str]) -> list[Path
     text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     written.append(write_text_atomically(out / "sweep.json", text))
     return written
-
-
-def folder_name(variant: str) -> str:
-    """A variant's name as a folder name: ``resources.technician.count=5`` stays readable."""
-    return re.sub(r"[^A-Za-z0-9._=,+-]+", "_", variant).strip("_") or "variant"
 
 
 def sweep_info(result: SweepResult, command: list[str]) -> dict[str, Any]:

@@ -33,6 +33,10 @@ def apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
         if child is _MISSING:
             if not isinstance(node, dict):
                 return [Problem(here, f"no such item in {'.'.join(parts[:depth]) or 'the list'}")]
+            parent = ".".join(parts[:depth])
+            if parent in NAMED_COLLECTIONS:
+                known = ", ".join(sorted(map(str, node))) or "none"
+                return [Problem(here, f"no such entry in {parent}; one of: {known}")]
             node[part] = child = {}
         if not isinstance(child, dict | list):
             return [Problem(here, f"is a single value ({child!r}), cannot set {key}")]
@@ -49,6 +53,8 @@ def apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
 
 
 _MISSING = object()
+# an override may set a key of an entry of these, not invent an entry (a misspelt name)
+NAMED_COLLECTIONS = ("resources", "protocols", "demand.classes")
 
 
 def _child(node: Any, part: str) -> Any:

@@ -90,6 +90,7 @@ class ResultStore:
         """Keep a task's result whole: written aside, then renamed into place."""
         folder = self._folder(key)
         if folder.is_dir():
+            self._index_task(key, task, "INSERT OR IGNORE")  # if a crash came before indexing
             return
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))
@@ -102,9 +103,12 @@ class ResultStore:
             return
         finally:  # whatever interrupts the write (Ctrl-C too), no half task is left
             shutil.rmtree(staging, ignore_errors=True)
+        self._index_task(key, task, "INSERT OR REPLACE")
+
+    def _index_task(self, key: str, task: Task, verb: str) -> None:
         with self._index() as db:
             db.execute(
-                "INSERT OR REPLACE INTO tasks VALUES (?, ?, ?, ?, ?, ?)",
+                f"{verb} INTO tasks VALUES (?, ?, ?, ?, ?, ?)",
                 (key, task.scenario.name, task.spec, task.rep, task.scenario.seed, _now()),
             )
 

@@ -73,6 +73,7 @@ class Execution:
     refresh: bool = False  # recompute tasks even if stored (--no-cache)
     progress: Progress | None = None
     counts: dict[str, int] = field(default_factory=lambda: {"computed": 0, "stored": 0})
+    computed: set[str] = field(default_factory=set)  # keys run (not read) by this execution
 
 
 def check_policies(scenario: Scenario, specs: Sequence[str]) -> None:
@@ -116,41 +117,48 @@ def run_replication(
 
 
 def execute(tasks: Sequence[Task], execution: Execution, keep_records: bool) -> list[PolicyRep]:
-    """Every task's result, in task order: from the store, or run and then stored."""
+    """Every task's result, in task order: from the store, or run (once per key, however
+    many tasks share it) and then stored."""
     store = execution.store
     keys = [task.key() for task in tasks]
-    results: list[PolicyRep | None] = [None] * len(tasks)
+    found: dict[str, PolicyRep] = {}
     if store is not None and not execution.refresh:
-        for i, key in enumerate(keys):
-            results[i] = store.get(key, with_records=keep_records)
-    missing = [i for i, result in enumerate(results) if result is None]
-    execution.counts["stored"] += len(tasks) - len(missing)
-    done = len(tasks) - len(missing)
-    if execution.progress:
-        execution.progress(done, len(tasks))
+        for key in dict.fromkeys(keys):
+            result = store.get(key, with_records=keep_records)
+            if result is not None:
+                found[key] = result
+    missing = [key for key in dict.fromkeys(keys) if key not in found]
+    execution.counts["stored"] += len(found)
+    first = {key: keys.index(key) for key in missing}
+    total = len(found) + len(missing)
+    _report(execution, len(found), total)
     failures: list[TaskFailure] = []
     if missing:
         executor = make_executor(execution.workers, execution.cluster, len(missing))
         try:
-            for j, result in executor.imap(run_task, [tasks[i] for i in missing]):
-                i = missing[j]
+            for j, result in executor.imap(run_task, [tasks[first[key]] for key in missing]):
+                key = missing[j]
                 if isinstance(result, TaskFailure):
                     failures.append(result)
                     continue
                 if store is not None:
-                    store.put(keys[i], tasks[i], result)
+                    store.put(key, tasks[first[key]], result)
                 execution.counts["computed"] += 1
+                execution.computed.add(key)
                 if not keep_records:
                     result.records, result.plan = None, None
-                results[i] = result
-                done += 1
-                if execution.progress:
-                    execution.progress(done, len(tasks))
+                found[key] = result
+                _report(execution, len(found), total)
         finally:
             executor.close()
     if failures:
         raise TaskFailures(failures)
-    return [result for result in results if result is not None]
+    return [found[key] for key in keys]
+
+
+def _report(execution: Execution, done: int, total: int) -> None:
+    if execution.progress:
+        execution.progress(done, total)
 
 
 def experiment_tasks(scenario: Scenario, specs: Sequence[str], reps: int) -> list[Task]:
@@ -194,6 +202,8 @@ def assemble(
         for rep in range(reps)
     ]
     workers = execution.workers or default_workers(reps * len(specs))
+    keys = {spec: [Task(scenario, spec, rep).key() for rep in range(reps)] for spec in specs}
+    computed = sum(key in execution.computed for spec_keys in keys.values() for key in spec_keys)
     return RunResult(
         scenario=scenario,
         policies=specs,
@@ -205,10 +215,8 @@ def assemble(
         info={
             "workers": "dask" if execution.cluster else workers,
             "wall_seconds": round(wall, 3),
-            "tasks": dict(execution.counts),
-            "task_keys": {
-                spec: [Task(scenario, spec, rep).key() for rep in range(reps)] for spec in specs
-            },
+            "tasks": {"computed": computed, "stored": reps * len(specs) - computed},
+            "task_keys": keys,
             "plans": {spec: [r.policies[spec].info for r in per_rep] for spec in specs},
         },
     )

@@ -18,6 +18,7 @@ paired replication by replication. All variants' tasks run as one batch.
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,13 +69,23 @@ def variants_from(sweeps: list[str], grid: Path | None) -> list[Variant]:
             variants.append(Variant(" ".join(overrides), overrides))
     if grid is not None:
         variants += _grid(grid)
+    source = f"--grid {grid}" if grid is not None else "--sweep"
     names = [v.name for v in variants]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise ScenarioError(
-            "--sweep/--grid", [Problem(n, "variant named twice") for n in duplicated]
-        )
+        raise ScenarioError(source, [Problem(n, "variant named twice") for n in duplicated])
+    folders: dict[str, str] = {}
+    for name in names:
+        other = folders.setdefault(folder_name(name), name)
+        if other != name:
+            message = f"would share its output folder with {other!r}; rename one"
+            raise ScenarioError(source, [Problem(name, message)])
     return variants
+
+
+def folder_name(variant: str) -> str:
+    """A variant's name as a folder name: ``resources.technician.count=5`` stays readable."""
+    return re.sub(r"[^A-Za-z0-9._=,+-]+", "_", variant).strip("_") or "variant"
 
 
 def _axis(text: str) -> tuple[str, list[str]]:
