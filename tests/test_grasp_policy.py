@@ -42,12 +42,12 @@ from sim.need import NEED_DEFAULTS, need_of, patient_need
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
 from sim.runner import RepResult, run_replication
 from sim.sampling import Requests, realise, stream
-from sim.scenario import Scenario, load
+from sim.scenario import Scenario, from_mapping, load, read_yaml, resolve_source
 from tests.plan_checker import check_plan
 
 ESSALUD = "essalud_outpatient"
 SERVICE = "ophthalmology_service"  # members with lists of specialties
-BUNDLED = "ophthalmology"  # classes with only an ``age`` attribute
+BUNDLED = "ophthalmology"  # its need attributes are left out where a test needs only age
 FAST = "policies.grasp.iterations=50"
 GRASPS = ("grasp", "grasp:earliest")
 COMPARED = ("fifo", "grasp:earliest", "grasp")
@@ -420,8 +420,16 @@ def test_bad_grasp_parameters_exit_2_with_a_clear_message(args: list[str], expec
 # ---------------------------------------------------------------- without need attributes
 
 
+def _only_age(source: str, overrides: list[str]) -> Scenario:
+    """The bundled scenario with every class attribute but ``age`` left out."""
+    raw = read_yaml(resolve_source(source))
+    for cls in raw["demand"]["classes"].values():
+        cls["attributes"] = {"age": cls["attributes"]["age"]}
+    return from_mapping(raw, overrides, source=source)
+
+
 def test_grasp_books_by_the_default_need_where_classes_give_only_age() -> None:
-    scenario = load(BUNDLED, ["horizon.days=5", FAST])
+    scenario = _only_age(BUNDLED, ["horizon.days=5", FAST])
     plan, requests, clinic = plan_of(scenario, "grasp")
     assert set(requests.attributes) == {"age"}
     expected = patient_need(
