@@ -1,7 +1,8 @@
 """Where tasks run: this process, a local process pool, or a Dask distributed cluster.
 
 Every executor takes a function and a list of items and yields ``(index,
-result)`` as results come in, in whatever order they finish; the caller puts
+result)`` as results come in, in whatever order they finish (``Lost`` when the
+worker running it died); the caller puts
 them back in order, so where a task ran never changes a number. ``close``
 cancels what has not started (after Ctrl-C, say): finished results have already
 been handed over, and nothing is half-kept.
@@ -16,9 +17,24 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sim.problems import Problem, ScenarioError
+
+
+@dataclass(frozen=True)
+class Lost:
+    """A task whose worker died (killed, out of memory) or whose result never came back."""
+
+    error: str
+
+
+def _outcome(future: Any) -> Any:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker, not the task, failed: report it as the task's
+        return Lost(f"{type(exc).__name__}: {exc}")
 
 
 class Executor(Protocol):
@@ -53,7 +69,7 @@ class PoolExecutor:
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield pending.pop(future), future.result()
+                yield pending.pop(future), _outcome(future)
         self.close()
 
     def close(self) -> None:
@@ -87,7 +103,7 @@ class DaskExecutor:
         self.futures = self.client.map(fn, list(items), pure=False)
         index = {future.key: i for i, future in enumerate(self.futures)}
         for future in as_completed(self.futures, loop=self.client.loop):
-            yield index[future.key], future.result()
+            yield index[future.key], _outcome(future)
         self.futures = []
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ import pandas as pd
 from policies import REGISTRY, PolicyError, make_policy
 from sim import metrics
 from sim.clinic import resource_keys
-from sim.executors import default_workers, make_executor
+from sim.executors import Lost, default_workers, make_executor
 from sim.problems import Problem
 from sim.resultstore import ResultStore
 from sim.scenario import Scenario
@@ -138,6 +138,8 @@ def execute(tasks: Sequence[Task], execution: Execution, keep_records: bool) -> 
         try:
             for j, result in executor.imap(run_task, [tasks[first[key]] for key in missing]):
                 key = missing[j]
+                if isinstance(result, Lost):
+                    result = TaskFailure(tasks[first[key]].describe(), result.error, "")
                 if isinstance(result, TaskFailure):
                     failures.append(result)
                     continue

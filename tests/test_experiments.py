@@ -34,12 +34,13 @@ import pytest
 
 import sim.resultstore
 import sim.tasks
+from sim import runner
 from sim.cli import main
 from sim.resultstore import RECORD_TABLES, ResultStore
 from sim.runner import Execution, TaskFailures, execute, experiment_tasks
 from sim.scenario import load
 from sim.sweep import BASE
-from sim.tasks import Task, play
+from sim.tasks import Task, play, run_task
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).with_name("clinicsim")
@@ -711,3 +712,28 @@ def test_an_override_into_a_misspelt_resource_is_refused(
     )
     assert result.status == 2
     assert "resources.technican: no such entry in resources" in result.stderr
+
+
+def _die_on_replication_one(task: Task) -> Any:
+    """A worker that dies (as when killed or out of memory) on replication 1."""
+    if task.rep == 1:
+        os._exit(3)
+    return run_task(task)
+
+
+def test_a_killed_worker_is_reported_and_finished_tasks_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "run_task", _die_on_replication_one)
+    scenario = load(SCENARIO, list(SETTINGS[1::2]))
+    tasks = experiment_tasks(scenario, ["fifo"], 4)
+    with pytest.raises(TaskFailures) as caught:
+        execute(tasks, Execution(workers=2, store=ResultStore(tmp_path)), keep_records=False)
+    failed = [failure.task for failure in caught.value.failures]
+    assert any("replication 1" in task for task in failed)
+    assert all("Traceback" not in failure.error for failure in caught.value.failures)
+    monkeypatch.undo()
+    again = Execution(workers=1, store=ResultStore(tmp_path))
+    results = execute(tasks, again, keep_records=False)
+    assert len(results) == 4
+    assert again.counts["computed"] == len(failed)  # only what was lost is run again
