@@ -313,3 +313,60 @@ def sweep_metric(sweep: dict, metric: str, labels: dict[str, str], lang: str) ->
         )
     fig.update_yaxes(title_text=t(metric.partition(".")[0], lang), rangemode="tozero")
     return _layout(fig, t(metric.partition(".")[0], lang), height=340)
+
+
+QUEUE_GRID_MINUTES = 5
+
+
+def queue_through_day(
+    steps: pd.DataFrame, policies: Sequence[str], resources: Sequence[str], lang: str
+) -> go.Figure:
+    """Patients waiting for each resource through the day (mean over days and
+    replications), a panel per resource and a line per policy."""
+    fig = make_subplots(
+        rows=max(1, len(resources)), cols=1, shared_xaxes=True, subplot_titles=list(resources)
+    )
+    colours = policy_colours(policies)
+    staffed = steps[steps["resource"].notna()]
+    if staffed.empty:
+        return _layout(fig, t("fig_queue", lang))
+    first = 60 * np.floor(staffed["ready"].min() / 60)
+    last = 60 * np.ceil(staffed["start"].max() / 60)
+    grid = np.arange(first, last + QUEUE_GRID_MINUTES, QUEUE_GRID_MINUTES)
+    for row, resource in enumerate(resources, start=1):
+        for policy in policies:
+            mean = queue_length(staffed, policy, resource, grid)
+            fig.add_trace(
+                go.Scatter(
+                    x=grid,
+                    y=mean,
+                    mode="lines",
+                    name=policy,
+                    legendgroup=policy,
+                    showlegend=row == 1,
+                    line={"color": colours[policy]},
+                    customdata=[clock(v) for v in grid],
+                    hovertemplate="%{customdata}: %{y:.1f}<extra>" + policy + "</extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        fig.update_yaxes(title_text=t("waiting_patients", lang), row=row, col=1)
+    ticks = np.arange(first, last + 1, 60)
+    fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks])
+    return _layout(fig, t("fig_queue", lang), height=max(300, 220 * len(resources)))
+
+
+def queue_length(steps: pd.DataFrame, policy: str, resource: str, grid: np.ndarray) -> np.ndarray:
+    """Mean number of patients ready for ``resource`` and not yet started at each time of
+    ``grid`` (minutes after midnight), over the days and replications ``policy`` played."""
+    days = steps.loc[steps["policy"] == policy, ["rep", "day"]].drop_duplicates()
+    part = steps[(steps["policy"] == policy) & (steps["resource"] == resource)]
+    if days.empty:
+        return np.zeros(len(grid))
+    ready = np.sort(part["ready"].to_numpy())
+    start = np.sort(part["start"].to_numpy())
+    waiting = np.searchsorted(ready, grid, side="right") - np.searchsorted(
+        start, grid, side="right"
+    )
+    return waiting / len(days)

@@ -149,6 +149,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "{policy}: día {day}, réplica {rep}",
         "en": "{policy}: day {day}, replication {rep}",
     },
+    "fig_queue": {
+        "es": "Pacientes en espera a lo largo del día",
+        "en": "Patients waiting through the day",
+    },
+    "waiting_patients": {"es": "En espera", "en": "Waiting"},
     "fig_plan": {"es": "Plan frente a resultado", "en": "Plan against outcome"},
     "fig_utilisation": {"es": "Utilización por recurso", "en": "Utilisation by resource"},
     "stay_minutes": {"es": "Estancia (min)", "en": "Stay (min)"},

@@ -337,6 +337,14 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
             t("fig_wait_step", lang),
             _plot(figures.waiting_by_step(tables["steps"], policies, steps, lang)),
         ),
+        _section(
+            t("fig_queue", lang),
+            _plot(
+                figures.queue_through_day(
+                    tables["steps"], policies, resource_keys(data.scenario), lang
+                )
+            ),
+        ),
         _section(t("report_gantt", lang), _gantts(data, steps, lang)),
         _section(t("fig_plan", lang), _plan_section(data, lang)),
         _section(

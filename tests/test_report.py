@@ -76,6 +76,7 @@ HEADINGS = {
         "Policy comparison",
         "Distribution of the stay",
         "Mean wait before each step",
+        "Patients waiting through the day",
         "One simulated day per policy",
         "Plan against outcome",
         "Utilisation by resource",
@@ -84,6 +85,7 @@ HEADINGS = {
         "Comparación de políticas",
         "Distribución de la estancia",
         "Espera media antes de cada paso",
+        "Pacientes en espera a lo largo del día",
         "Un día simulado por política",
         "Plan frente a resultado",
         "Utilización por recurso",
@@ -261,7 +263,7 @@ def test_compare_out_writes_a_self_contained_report(run_dir: Path, page: str) ->
     found = tags(page)
     assert [name for name, _ in found if name == "link"] == []
     scripts = [attrs for name, attrs in found if name == "script"]
-    assert len(scripts) == 1 + 6  # the bundle, then one per figure (2 Gantts)
+    assert len(scripts) == 1 + 7  # the bundle, then one per figure (2 Gantts)
     assert all("src" not in attrs for attrs in scripts)
     for name, attrs in found:
         for key in ("src", "href"):
@@ -294,9 +296,11 @@ def test_report_sections_and_figures(
     page: str, summary: dict[str, Any], data: RunData, run_dir: Path
 ) -> None:
     assert [heading for heading, _ in sections(page)] == HEADINGS["en"]
-    comparison, stay, wait, gantt, plan, utilisation = (
+    comparison, stay, wait, queue, gantt, plan, utilisation = (
         section(page, title) for title in HEADINGS["en"]
     )
+    (queue_traces,) = plots(queue)
+    assert {tr["name"] for tr in queue_traces} == set(POLICIES)
     assert plots(comparison) == []
     for policy in POLICIES:
         assert f"<th>{policy}</th>" in comparison
@@ -586,3 +590,21 @@ def test_planned_end_follows_the_planned_starts(data: RunData) -> None:
         assert (mip.loc[known, column] >= mip.loc[known, "appointment"]).all(), column
     last = mip[starts].max(axis=1)
     assert (mip["planned_end"] > last).all()  # the last staffed step takes a window at least
+
+
+def test_queue_length_counts_the_ready_not_yet_started_per_day() -> None:
+    """Two days of one replication: at 9:00 two patients wait on day 0 and none on day 1,
+    so the mean is 1; a patient starting at 9:00 is no longer waiting at 9:00."""
+    steps = pd.DataFrame(
+        {
+            "policy": ["p"] * 4,
+            "rep": [0, 0, 0, 0],
+            "day": [0, 0, 0, 1],
+            "resource": ["r"] * 4,
+            "ready": [480.0, 500.0, 520.0, 480.0],
+            "start": [600.0, 560.0, 540.0, 490.0],
+        }
+    )
+    grid = np.array([470.0, 485.0, 530.0, 540.0, 570.0, 600.0])
+    expected = np.array([0, 2, 3, 2, 1, 0]) / 2
+    np.testing.assert_allclose(figures.queue_length(steps, "p", "r", grid), expected)
