@@ -370,3 +370,55 @@ def queue_length(steps: pd.DataFrame, policy: str, resource: str, grid: np.ndarr
         start, grid, side="right"
     )
     return waiting / len(days)
+
+
+def utilisation_heatmap(
+    steps: pd.DataFrame, members: pd.DataFrame, policy: str, lang: str
+) -> go.Figure:
+    """Busy share of each resource's staff in each hour of the day under ``policy``: busy
+    minutes in the hour over the staff minutes on shift in it, over all days and
+    replications (work past the shifts shows above 100 %)."""
+    table = hourly_utilisation(steps, members, policy)
+    fig = go.Figure(
+        go.Heatmap(
+            z=100 * table.to_numpy(),
+            x=[clock(60 * h) for h in table.columns],
+            y=list(table.index),
+            colorscale="Blues",
+            zmin=0,
+            zmax=100,
+            colorbar={"title": "%"},
+            hovertemplate="%{y} %{x}: %{z:.0f} %<extra>" + policy + "</extra>",
+        )
+    )
+    return _layout(fig, t("fig_heatmap", lang, policy=policy), height=140 + 40 * len(table))
+
+
+def hourly_utilisation(steps: pd.DataFrame, members: pd.DataFrame, policy: str) -> pd.DataFrame:
+    """Resource × hour of the day: busy minutes / staff minutes on shift (NaN: nobody)."""
+    work = steps[(steps["policy"] == policy) & steps["resource"].notna()]
+    shifts = members[members["policy"] == policy]
+    if work.empty or shifts.empty:
+        return pd.DataFrame()
+    first = int(min(work["start"].min(), shifts["shift_start"].min()) // 60)
+    last = int(np.ceil(max(work["end"].max(), shifts["shift_end"].max()) / 60))
+    hours = np.arange(first, last)
+    rows = {}
+    for resource in sorted(set(work["resource"].astype(str))):
+        busy = _minutes_per_hour(work[work["resource"] == resource], "start", "end", hours)
+        on_shift = shifts[shifts["resource"] == resource]
+        staffed = _minutes_per_hour(on_shift, "shift_start", "shift_end", hours)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rows[resource] = np.where(staffed > 0, busy / staffed, np.nan)
+    return pd.DataFrame(rows, index=hours).T
+
+
+def _minutes_per_hour(
+    intervals: pd.DataFrame, start: str, end: str, hours: np.ndarray
+) -> np.ndarray:
+    """Σ over the intervals of their minutes inside each hour ``[60h, 60h + 60)``."""
+    lo = intervals[start].to_numpy(dtype=float)[:, None]
+    hi = intervals[end].to_numpy(dtype=float)[:, None]
+    edges = 60.0 * hours[None, :]
+    overlap = np.clip(np.minimum(hi, edges + 60) - np.maximum(lo, edges), 0, None)
+    return overlap.sum(axis=0)

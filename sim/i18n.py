@@ -154,6 +154,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Patients waiting through the day",
     },
     "waiting_patients": {"es": "En espera", "en": "Waiting"},
+    "fig_heatmap": {
+        "es": "{policy}: ocupación por recurso y hora",
+        "en": "{policy}: busy share by resource and hour",
+    },
     "fig_plan": {"es": "Plan frente a resultado", "en": "Plan against outcome"},
     "fig_utilisation": {"es": "Utilización por recurso", "en": "Utilisation by resource"},
     "stay_minutes": {"es": "Estancia (min)", "en": "Stay (min)"},

@@ -302,7 +302,8 @@ def _comparison_table(data: RunData, lang: str) -> str:
     summary, policies = data.summary, data.policies
     head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
     rows = [f"<tr><th>{html.escape(t('metric', lang))}</th>{head}</tr>"]
-    for metric in table_metrics(data.scenario):
+    present = summary["policies"][data.baseline]
+    for metric in [m for m in table_metrics(data.scenario) if m in present]:  # older runs lack some
         cells = []
         for spec in policies:
             cell = html.escape(format_summary(metric, summary["policies"][spec][metric]))
@@ -353,6 +354,13 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
                 figures.utilisation_by_resource(
                     data.summary, policies, resource_keys(data.scenario), lang
                 )
+            )
+            + "".join(
+                f"<h3>{html.escape(spec)}</h3>"
+                + _plot(
+                    figures.utilisation_heatmap(tables["steps"], tables["resources"], spec, lang)
+                )
+                for spec in policies
             ),
         ),
     ]

@@ -263,7 +263,7 @@ def test_compare_out_writes_a_self_contained_report(run_dir: Path, page: str) ->
     found = tags(page)
     assert [name for name, _ in found if name == "link"] == []
     scripts = [attrs for name, attrs in found if name == "script"]
-    assert len(scripts) == 1 + 7  # the bundle, then one per figure (2 Gantts)
+    assert len(scripts) == 1 + 9  # the bundle, then one per figure (2 Gantts, 2 heatmaps)
     assert all("src" not in attrs for attrs in scripts)
     for name, attrs in found:
         for key in ("src", "href"):
@@ -309,7 +309,8 @@ def test_report_sections_and_figures(
     assert [(tr["type"], tr["name"]) for tr in stay_traces] == [("bar", p) for p in POLICIES]
     (wait_traces,) = plots(wait)
     assert [(tr["type"], tr["name"]) for tr in wait_traces] == [("bar", p) for p in POLICIES]
-    (util_traces,) = plots(utilisation)
+    util_traces, *heatmaps = plots(utilisation)
+    assert [[tr["type"] for tr in traces] for traces in heatmaps] == [["heatmap"]] * len(POLICIES)
     assert [tr["name"] for tr in util_traces] == list(POLICIES)
 
     # One Gantt per policy, in policy order, each drawing that policy's day.
@@ -608,3 +609,35 @@ def test_queue_length_counts_the_ready_not_yet_started_per_day() -> None:
     grid = np.array([470.0, 485.0, 530.0, 540.0, 570.0, 600.0])
     expected = np.array([0, 2, 3, 2, 1, 0]) / 2
     np.testing.assert_allclose(figures.queue_length(steps, "p", "r", grid), expected)
+
+
+def test_hourly_utilisation_is_busy_over_staff_minutes_per_hour() -> None:
+    """One member on shift 8:00–10:00; busy 8:30–9:30 and 9:45–10:15 (past the shift)."""
+    steps = pd.DataFrame(
+        {
+            "policy": ["p", "p"],
+            "resource": ["r", "r"],
+            "start": [510.0, 585.0],
+            "end": [570.0, 615.0],
+        }
+    )
+    members = pd.DataFrame(
+        {"policy": ["p"], "resource": ["r"], "shift_start": [480], "shift_end": [600]}
+    )
+    table = figures.hourly_utilisation(steps, members, "p")
+    assert list(table.columns) == [8, 9, 10]
+    np.testing.assert_allclose(table.loc["r", [8, 9]].to_numpy(), [30 / 60, 45 / 60])
+    assert np.isnan(table.loc["r", 10])  # nobody on shift: work past it has no share
+
+
+def test_a_run_from_before_the_need_metrics_still_reports(run_dir: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(run_dir, old)
+    summary = json.loads((old / "summary.json").read_text(encoding="utf-8"))
+    for entry in [*summary["policies"].values(), *summary["paired"].values()]:
+        entry.pop("access_days_vulnerable")
+        entry.pop("fs")
+    (old / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    result = run_cli("report", str(old), "--out", str(tmp_path / "r.html"))
+    assert_ok(result)
+    assert (tmp_path / "r.html").stat().st_size > 1_000_000
