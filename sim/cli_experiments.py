@@ -26,7 +26,7 @@ from sim.formatting import format_paired, format_summary, metric_label
 from sim.i18n import language, t
 from sim.problems import Problem, ScenarioError
 from sim.resultstore import ResultStore
-from sim.store import run_info, write_run, write_text_atomically
+from sim.store import run_info, summary_json, write_run, write_text_atomically
 from sim.sweep import BASE, SweepResult, folder_name, short_name
 
 TABLE_WIDTH = 120
@@ -34,7 +34,7 @@ SWEEP_METRICS = ("los", "wait", "access_days", "utilisation", "overtime", "unboo
 
 
 def sweep_json(result: SweepResult) -> str:
-    return json.dumps(result.summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return summary_json(result.summary)
 
 
 def print_sweep(result: SweepResult, lang: str) -> None:
@@ -72,8 +72,7 @@ def write_sweep(out: Path, result: SweepResult, command: list[str]) -> list[Path
         written += write_run(folder, result.runs[variant.name], command)
         index[variant.name] = folder.relative_to(out).as_posix()
     summary = {**result.summary, "folders": index}
-    text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    written.append(write_text_atomically(out / "sweep.json", text))
+    written.append(write_text_atomically(out / "sweep.json", summary_json(summary)))
     return written
 
 

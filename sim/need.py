@@ -39,10 +39,15 @@ def patient_need(
     return numerator / (omega * np.maximum(income, MIN_INCOME))
 
 
-def need_of(attributes: Mapping[str, np.ndarray], patients: int) -> np.ndarray:
-    """FOP of every patient from drawn class attributes (defaults where a class has none)."""
+def need_attributes(attributes: Mapping[str, np.ndarray], patients: int) -> dict[str, np.ndarray]:
+    """The four attributes of the need for every patient, defaults where a class has none."""
     values = {}
     for name, default in NEED_DEFAULTS.items():
         drawn = np.asarray(attributes.get(name, np.full(patients, np.nan)), dtype=float)
         values[name] = np.where(np.isnan(drawn), default, drawn)
-    return patient_need(**values)
+    return values
+
+
+def need_of(attributes: Mapping[str, np.ndarray], patients: int) -> np.ndarray:
+    """FOP of every patient from drawn class attributes (defaults where a class has none)."""
+    return patient_need(**need_attributes(attributes, patients))

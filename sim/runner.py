@@ -129,7 +129,9 @@ def execute(tasks: Sequence[Task], execution: Execution, keep_records: bool) -> 
                 found[key] = result
     missing = [key for key in dict.fromkeys(keys) if key not in found]
     execution.counts["stored"] += len(found)
-    first = {key: keys.index(key) for key in missing}
+    first: dict[str, int] = {}  # the first task of each key
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
     total = len(found) + len(missing)
     _report(execution, len(found), total)
     failures: list[TaskFailure] = []

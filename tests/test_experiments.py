@@ -24,7 +24,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +40,10 @@ from sim.runner import Execution, TaskFailures, execute, experiment_tasks
 from sim.scenario import load
 from sim.sweep import BASE
 from sim.tasks import Task, play, run_task
+from tests.test_cli import TIMEOUT_S, CliResult, environment, finish
+from tests.test_cli import start as start_in
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = Path(sys.executable).with_name("clinicsim")
-TIMEOUT_S = 300
 
 SCENARIO = "ophthalmology"
 SETTINGS = ("--set", "horizon.days=3")
@@ -56,41 +55,10 @@ TASK_FILES = {"result.json", "observations.npz"} | {
 }
 
 
-@dataclass(frozen=True)
-class CliResult:
-    status: int
-    stdout: str
-    stderr: str
-
-
-def environment() -> dict[str, str]:
-    return {
-        **os.environ,
-        "LC_ALL": "C.UTF-8",
-        "LANG": "C.UTF-8",
-        "NO_COLOR": "1",
-        "PYTHONIOENCODING": "utf-8",
-    }
-
-
 def start(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
-    """The ``clinicsim`` console script with ``args``, run in ``cwd``."""
-    assert SCRIPT.is_file(), f"console script not installed: {SCRIPT}"
+    """The ``clinicsim`` console script with ``args``, run in ``cwd`` (made if needed)."""
     cwd.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(
-        [str(SCRIPT), *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=environment(),
-    )
-
-
-def finish(process: subprocess.Popen[str]) -> CliResult:
-    stdout, stderr = process.communicate(timeout=TIMEOUT_S)
-    return CliResult(process.returncode, stdout, stderr)
+    return start_in(args, cwd)
 
 
 def clinicsim(args: Sequence[str], cwd: Path) -> CliResult:

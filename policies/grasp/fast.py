@@ -119,6 +119,7 @@ class _Built:
         """Iteration i's doctors, improved days and places, and BM."""
         doctor, bm = self.doctor[i : i + 1], self.bm[i : i + 1]
         _, day, place = self.specialty.improved(doctor, bm)
+        assert day is not None and place is not None
         return doctor[0], day[0], place[0], bm[0]
 
 
@@ -249,7 +250,7 @@ class _Specialty:
 
     def improved(
         self, doctor: np.ndarray, bm: np.ndarray, placements: bool = True
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
         """For rows of bookings (doctor per sorted patient, -1 if none, and BM): the terms
         of FS after the improvement, and (with ``placements``) each patient's day and place
         in its doctor's list. Each doctor's patients by descending weight take the
@@ -268,7 +269,7 @@ class _Specialty:
         sorted_weight = np.take_along_axis(weight, order, axis=1)
         terms = sorted_weight / (self.weights.fs_theta * sorted_day)
         if not placements:
-            return terms, doctor, doctor
+            return terms, None, None
         day, rank = np.zeros((rows, n), dtype=np.int64), np.zeros((rows, n), dtype=np.int64)
         booked = sorted_group < len(self.doctors)
         np.put_along_axis(day, order, np.where(booked, sorted_day, 0), axis=1)

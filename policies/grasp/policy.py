@@ -35,7 +35,7 @@ from policies.grasp.fast import grasp
 from policies.grasp.instance import Calendar, Instance
 from policies.grasp.reference import DoctorRule
 from sim.clinic import Clinic
-from sim.need import NEED_DEFAULTS, need_of
+from sim.need import need_attributes, patient_need
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
 from sim.sampling import Requests
 
@@ -62,8 +62,9 @@ class GraspPolicy:
         self.label = label
 
     def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
-        need = need_of(requests.attributes, len(requests))
-        day, member, stats = book_by_need(requests, clinic, need, self.params, rng)
+        attributes = need_attributes(requests.attributes, len(requests))
+        need = patient_need(**attributes)
+        day, member, stats = book_by_need(requests, clinic, attributes, self.params, rng)
         appointment = equally_spaced_times(requests, clinic, day, member, order=-need)
         appointment[day == UNBOOKED] = np.nan
         return Plan(
@@ -78,11 +79,12 @@ class GraspPolicy:
 def book_by_need(
     requests: Requests,
     clinic: Clinic,
-    need: np.ndarray,
+    attributes: dict[str, np.ndarray],
     params: GraspParams,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """Each request day's requests booked together by GRASP; (day, member, statistics)."""
+    """Each request day's requests booked together by GRASP, by the need of ``attributes``
+    (``sim.need.need_attributes``); (day, member, statistics)."""
     n = len(requests)
     day = np.full(n, UNBOOKED, dtype=np.int64)
     member = np.full(n, NO_MEMBER, dtype=np.int64)
@@ -106,7 +108,14 @@ def book_by_need(
         if first > last:
             continue
         batch = _Batch(
-            requests, clinic, resource, patients, books[resource], request_day, (first, last)
+            requests,
+            attributes,
+            clinic,
+            resource,
+            patients,
+            books[resource],
+            request_day,
+            (first, last),
         )
         booking = grasp(
             batch.instance,
@@ -136,6 +145,7 @@ class _Batch:
     def __init__(
         self,
         requests: Requests,
+        attributes: dict[str, np.ndarray],
         clinic: Clinic,
         resource: str,
         patients: list[int],
@@ -157,7 +167,10 @@ class _Batch:
             NO_EXPERIENCE_GIVEN if y is None else y for y in clinic.member_experience(resource)
         ]
         self.instance = _instance(
-            requests, patients, [experience[m] for m in self.members], allowed[:, self.members]
+            {name: values[patients] for name, values in attributes.items()},
+            [f"patient{p}" for p in patients],
+            [experience[m] for m in self.members],
+            allowed[:, self.members],
         )
 
     def _calendar(
@@ -176,18 +189,14 @@ class _Batch:
 
 
 def _instance(
-    requests: Requests, patients: list[int], experience: list[float], eligible: np.ndarray
+    attributes: dict[str, np.ndarray],
+    names: list[str],
+    experience: list[float],
+    eligible: np.ndarray,
 ) -> Instance:
     """The batch as one specialty of the thesis's problem (who may see whom in
     ``eligible``), with the attributes behind the need, so its FOP is ``sim.need``'s."""
-    count, doctors = len(patients), len(experience)
-    attributes = {
-        name: np.nan_to_num(
-            np.asarray(requests.attributes.get(name, np.full(len(requests), np.nan)))[patients],
-            nan=default,
-        )
-        for name, default in NEED_DEFAULTS.items()
-    }
+    count, doctors = len(names), len(experience)
     return Instance(
         specialties=1,
         doctor_names=tuple(f"member{m}" for m in range(doctors)),
@@ -195,7 +204,7 @@ def _instance(
         experience=np.asarray(experience, dtype=float),
         doctor_specialty=np.ones(doctors, dtype=np.int64),
         shifts=np.zeros((doctors, 7), dtype=np.int64),
-        patient_names=tuple(f"patient{p}" for p in patients),
+        patient_names=tuple(names),
         age=attributes["age"],
         family_load=attributes["family_load"],
         income=attributes["income"],
