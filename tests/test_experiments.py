@@ -101,8 +101,10 @@ def task_folders(store: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def dask_scheduler() -> Iterator[str]:
-    """A real Dask cluster of two worker processes, for this module."""
-    distributed = pytest.importorskip("distributed")
+    """A real Dask cluster of two worker processes, for this module (``make test``
+    installs Dask: a missing one fails the test, it is not skipped)."""
+    import distributed
+
     with distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
@@ -705,3 +707,25 @@ def test_a_killed_worker_is_reported_and_finished_tasks_are_kept(
     results = execute(tasks, again, keep_records=False)
     assert len(results) == 4
     assert again.counts["computed"] == len(failed)  # only what was lost is run again
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (
+            ["--cluster", "tcp://127.0.0.1:9"],
+            "--cluster: tcp://127.0.0.1:9: cannot reach the scheduler",
+        ),
+        (["--store", "FILE"], "--store: cannot use it"),
+    ],
+)
+def test_an_unusable_cluster_or_store_exits_2(
+    option: list[str], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    option = [str(a_file) if part == "FILE" else part for part in option]
+    result = in_process(experiment(*option, "--no-cache"), capsys)
+    assert result.status == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert said in result.stderr
