@@ -899,3 +899,19 @@ def test_capacity_shortfall_names_the_overbooked_member_before_any_solve() -> No
         assert capacity_shortfall(inst) == expected
     solution = solve_day(day_instance(Clinic(short_day), 0, [Group("visit", 0, 4)], paths), 5, 0)
     assert solution.status == "infeasible" and solution.variables == 0
+
+
+def test_ctrl_c_during_a_solve_stops_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A solve that reports it was interrupted (highspy can turn Ctrl-C into a status)
+    stops the run as Ctrl-C would, instead of falling back and going on."""
+    from pyomo.contrib.solver.common.results import Results, TerminationCondition
+
+    class Interrupted:
+        def solve(self, _model: Any, **_options: Any) -> Results:
+            results = Results()
+            results.termination_condition = TerminationCondition.interrupted
+            return results
+
+    monkeypatch.setattr("policies.mip.day.SolverFactory", lambda _name: Interrupted())
+    with pytest.raises(KeyboardInterrupt):
+        mip_plan(load(BUNDLED, ["horizon.days=1"]))

@@ -30,7 +30,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
-from pyomo.contrib.solver.common.results import SolutionStatus
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 from policies.mip.paths import PlannedPath
 
@@ -227,6 +227,8 @@ def solve_day(inst: DayInstance, time_limit_s: float, mip_gap: float) -> DaySolu
         )
     except Exception as exc:  # the solver's own failure must never crash a run
         return DaySolution(status=f"solver error: {exc}", build_seconds=build_seconds)
+    if results.termination_condition == TerminationCondition.interrupted:
+        raise KeyboardInterrupt  # highspy turns Ctrl-C into a status: the user meant to stop
     solve_seconds = time.perf_counter() - started
     solution = DaySolution(
         status=results.termination_condition.name,
