@@ -518,7 +518,15 @@ def test_ctrl_c_leaves_whole_tasks_and_the_run_resumes(tmp_path: Path) -> None:
         [*INTERRUPTED, "--store", str(tmp_path / "fresh"), "--no-cache", "--json"],
         tmp_path / "reference",
     )
-    interrupted = start([*INTERRUPTED, "--store", str(store), "--json"], tmp_path / "interrupted")
+    # A shell running the suite in the background ignores Ctrl-C, and a child would
+    # inherit that; a handler here is reset to the default in the child, as in a terminal.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        interrupted = start(
+            [*INTERRUPTED, "--store", str(store), "--json"], tmp_path / "interrupted"
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         wait_for_tasks(store, 2, interrupted)
         interrupted.send_signal(signal.SIGINT)
