@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench thesis lint install clean
+.PHONY: demo test bench thesis lint install browser dashboard clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,20 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/clinicsim compare ophthalmology --out runs/demo
 
-test: $(STAMP)
+dashboard: $(STAMP)
+	$(BIN)/clinicsim dashboard
+
+# the browser tests drive Debian's chromium through its chromedriver
+BROWSER := /usr/bin/chromium /usr/bin/chromedriver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(BROWSER):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null
+
+browser: $(BROWSER)
+
+test: $(STAMP) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

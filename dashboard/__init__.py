@@ -1,1 +1,1 @@
-"""The Dash dashboard (not built yet: see the dashboard issue)."""
+"""The Dash dashboard: what-ifs, runs and results in the browser, in Spanish and English."""

@@ -12,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from rich.table import Table
 
 from sim import cli_experiments, cli_thesis, metrics
 from sim import scenario as scenario_module
-from sim.argtypes import non_negative_int, positive_int
+from sim.argtypes import non_negative_int, port_number, positive_int
 from sim.clinic import resource_keys
 from sim.formatting import (
     P90_METRICS,
@@ -141,6 +142,20 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("-p", "--policy", dest="policies", action="append", default=[])
     validate.add_argument("--lang", choices=LANGUAGES)
     validate.set_defaults(handler=cmd_validate)
+    dashboard = commands.add_parser("dashboard", help="serve the dashboard in the browser")
+    dashboard.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
+    dashboard.add_argument("--port", type=port_number, default=8050, help="default: 8050")
+    dashboard.add_argument("--store", type=Path, metavar="DIR", help="result store (see `runs`)")
+    dashboard.add_argument(
+        "--runs",
+        type=Path,
+        metavar="DIR",
+        help="where the dashboard writes runs (default: STORE/runs)",
+    )
+    dashboard.add_argument(
+        "--workers", type=positive_int, help="processes per run (default: all cores)"
+    )
+    dashboard.set_defaults(handler=cmd_dashboard)
     cli_experiments.add_commands(commands, _experiment_options)
     cli_thesis.add_commands(commands)
     return parser
@@ -317,6 +332,26 @@ def _report_path(args: argparse.Namespace, out: Path | None) -> Path | None:
         return None
     check_report_path(path)
     return path
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from dashboard.app import serve
+    from dashboard.runs import default_settings
+
+    settings = replace(default_settings(args.store, args.runs), workers=args.workers)
+    try:
+        settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError(
+            "--runs", [Problem(str(settings.runs_dir), f"cannot create: {exc}")]
+        ) from None
+    try:
+        serve(args.host, args.port, settings)
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        raise ScenarioError("--port", [Problem(f"{args.host}:{args.port}", str(exc))]) from None
+    except KeyboardInterrupt:
+        return 0
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from sim.i18n import t
 
 STAY_BIN_MINUTES = 15
+WAIT_BIN_MINUTES = 10
 PALETTE = ("#636e7b", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#17becf")
 STEP_PALETTE = (
     "#4c78a8",
@@ -58,22 +59,48 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
 def stay_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
     """The stay of served patients, one histogram per policy side by side, common bins,
     as a share of the policy's served patients, with the mean marked."""
+    return _served_histograms(
+        patients, policies, "los", STAY_BIN_MINUTES, ("stay_minutes", "fig_stay"), lang
+    )
+
+
+def waiting_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
+    """The total wait (``wait``: minutes waited before every staffed step) of served
+    patients, one histogram per policy side by side, common bins of ``WAIT_BIN_MINUTES``,
+    as a share of the policy's served patients, with the mean marked."""
+    return _served_histograms(
+        patients, policies, "wait", WAIT_BIN_MINUTES, ("wait_minutes", "fig_wait"), lang
+    )
+
+
+def _served_histograms(
+    patients: pd.DataFrame,
+    policies: Sequence[str],
+    column: str,
+    bin_minutes: float,
+    keys: tuple[str, str],
+    lang: str,
+) -> go.Figure:
+    """``column`` (minutes) of served patients, a panel per policy sharing the bins (from
+    zero to the pooled 99.5 % quantile; longer values count in the last bin): each bar the
+    share of the policy's served patients, a dashed line at the policy's mean. ``keys``:
+    the i18n keys of the x axis title and of the figure title."""
+    axis_key, title_key = keys
     served = patients[patients["status"] == "served"]
-    top = float(served["los"].quantile(0.995)) if len(served) else STAY_BIN_MINUTES
-    edges = np.arange(0, top + STAY_BIN_MINUTES, STAY_BIN_MINUTES)
+    edges = _bin_edges(served[column].dropna(), bin_minutes)
     fig = make_subplots(
         rows=1, cols=max(1, len(policies)), shared_yaxes=True, subplot_titles=list(policies)
     )
     colours = policy_colours(policies)
     for col, policy in enumerate(policies, start=1):
-        stays = served.loc[served["policy"] == policy, "los"].to_numpy()
-        counts, _ = np.histogram(np.clip(stays, 0, edges[-1]), bins=edges)
-        share = 100 * counts / max(1, len(stays))
+        minutes = served.loc[served["policy"] == policy, column].dropna().to_numpy()
+        counts, _ = np.histogram(np.clip(minutes, 0, edges[-1]), bins=edges)
+        share = 100 * counts / max(1, len(minutes))
         fig.add_trace(
             go.Bar(
                 x=(edges[:-1] + edges[1:]) / 2,
                 y=share,
-                width=STAY_BIN_MINUTES,
+                width=bin_minutes,
                 name=policy,
                 marker_color=colours[policy],
                 customdata=np.stack([edges[:-1], edges[1:]], axis=1),
@@ -84,13 +111,21 @@ def stay_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: st
             row=1,
             col=col,
         )
-        if len(stays):
+        if len(minutes):
             fig.add_vline(
-                x=float(stays.mean()), line_dash="dash", line_color="black", row=1, col=col
+                x=float(minutes.mean()), line_dash="dash", line_color="black", row=1, col=col
             )
-        fig.update_xaxes(title_text=t("stay_minutes", lang), row=1, col=col)
+        fig.update_xaxes(title_text=t(axis_key, lang), row=1, col=col)
     fig.update_yaxes(title_text=t("share_patients", lang), row=1, col=1)
-    return _layout(fig, t("fig_stay", lang))
+    return _layout(fig, t(title_key, lang))
+
+
+def _bin_edges(minutes: pd.Series, bin_minutes: float) -> np.ndarray:
+    """Edges every ``bin_minutes`` from 0 past the 99.5 % quantile; at least one bin
+    (all values zero, as waits can be, would otherwise give a single edge)."""
+    top = float(minutes.quantile(0.995)) if len(minutes) else bin_minutes
+    edges = np.arange(0, top + bin_minutes, bin_minutes)
+    return edges if len(edges) > 1 else np.array([0.0, bin_minutes])
 
 
 def waiting_by_step(
@@ -116,6 +151,75 @@ def waiting_by_step(
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=t("mean_wait_minutes", lang))
     return _layout(fig, t("fig_wait_step", lang))
+
+
+def access_by_priority(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
+    """Days from request to booked day by priority (1 low .. 3 high), a bar per policy
+    and priority: the mean over replications of each replication's mean access days of
+    its booked patients of that priority, with the 95 % t interval over those replication
+    means as error bars where at least two replications booked a patient of that priority
+    (none otherwise). A priority nobody of a policy was booked with has no bar for it."""
+    table = access_days_by_priority(patients)
+    priorities = sorted(set(table["priority"]))
+    fig = go.Figure()
+    colours = policy_colours(policies)
+    for policy in policies:
+        part = table[table["policy"] == policy]
+        if part.empty:
+            continue
+        halves = [None if np.isnan(h) else float(h) for h in part["half_width"]]
+        shown = any(h is not None for h in halves)
+        fig.add_trace(
+            go.Bar(
+                x=[_priority_label(p, lang) for p in part["priority"]],
+                y=part["mean"].to_numpy(),
+                name=policy,
+                marker_color=colours[policy],
+                error_y={"type": "data", "array": halves} if shown else None,
+                customdata=part["reps"].to_numpy(),
+                hovertemplate="%{x}: %{y:.2f} ("
+                + t("replications", lang)
+                + ": %{customdata})<extra>"
+                + policy
+                + "</extra>",
+            )
+        )
+    labels = [_priority_label(p, lang) for p in priorities]
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(
+        title_text=t("priority_axis", lang), categoryorder="array", categoryarray=labels
+    )
+    fig.update_yaxes(title_text=t("mean_access_days", lang), rangemode="tozero")
+    return _layout(fig, t("fig_access_priority", lang))
+
+
+def access_days_by_priority(patients: pd.DataFrame) -> pd.DataFrame:
+    """Booked patients (``access_days`` known) per policy and priority: the mean over
+    replications of the replication means, the half-width of its 95 % t interval (NaN
+    with fewer than two replications) and the replications counted (columns ``policy,
+    priority, mean, half_width, reps``), sorted by policy and priority."""
+    columns = ["policy", "priority", "mean", "half_width", "reps"]
+    booked = patients[patients["access_days"].notna()]
+    per_rep = booked.groupby(["policy", "priority", "rep"], observed=True)["access_days"].mean()
+    if per_rep.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = per_rep.groupby(level=["policy", "priority"], observed=True)
+    table = grouped.agg(mean="mean", reps="size", half_width=_t_half_width)
+    return table.reset_index()[columns]
+
+
+def _t_half_width(sample: pd.Series) -> float:
+    """Half-width of the 95 % t interval of the sample's mean (NaN below two values)."""
+    if len(sample) < 2:
+        return np.nan
+    from scipy import stats  # lazily, as sim.metrics: scipy is slow to import
+
+    spread = float(sample.std(ddof=1)) / np.sqrt(len(sample))
+    return float(stats.t.ppf(0.975, len(sample) - 1)) * spread
+
+
+def _priority_label(priority: int, lang: str) -> str:
+    return t("priority_value", lang, priority=int(priority))
 
 
 def busiest_day(patients: pd.DataFrame, policy: str, rep: int = 0) -> int | None:

@@ -54,32 +54,35 @@ def metric_label(metric: str, lang: str) -> str:
     return f"  {resource}" if resource else t(base, lang)
 
 
-def number(metric: str, value: float | None) -> str:
+def number(metric: str, value: float | None, lang: str = "en") -> str:
+    """A metric's value as people read it: ``87%`` for utilisation, one decimal under 10
+    (a decimal comma in Spanish), whole numbers above."""
     if value is None:
         return "–"
     if metric.startswith("utilisation"):
         return f"{100 * value:.0f}%"
-    return f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+    text = f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+    return text.replace(".", ",") if lang == "es" else text
 
 
-def interval(metric: str, bounds: list[float | None]) -> str:
+def interval(metric: str, bounds: list[float | None], lang: str = "en") -> str:
     """The 95 % interval as ``±half-width`` (t intervals are symmetric)."""
     lo, hi = bounds
     if lo is None or hi is None:
         return ""
-    return f" ±{number(metric, (hi - lo) / 2)}"
+    return f" ±{number(metric, (hi - lo) / 2, lang)}"
 
 
-def format_summary(metric: str, s: dict[str, Any]) -> str:
+def format_summary(metric: str, s: dict[str, Any], lang: str = "en") -> str:
     if s["mean"] is None:
         return "–"
-    return f"{number(metric, s['mean'])}{interval(metric, s['ci95'])}"
+    return f"{number(metric, s['mean'], lang)}{interval(metric, s['ci95'], lang)}"
 
 
-def format_paired(metric: str, p: dict[str, Any]) -> str:
+def format_paired(metric: str, p: dict[str, Any], lang: str = "en") -> str:
     if p["diff"] is None:
         return "–"
-    return f"{number(metric, p['diff'])}{interval(metric, p['ci95'])}"
+    return f"{number(metric, p['diff'], lang)}{interval(metric, p['ci95'], lang)}"
 
 
 def relative_change(summary: dict[str, Any], spec: str, metric: str = "los") -> dict[str, Any]:

@@ -145,6 +145,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "fig_stay": {"es": "Distribución de la estancia", "en": "Distribution of the stay"},
     "fig_wait_step": {"es": "Espera media antes de cada paso", "en": "Mean wait before each step"},
+    "fig_wait": {"es": "Distribución de la espera total", "en": "Distribution of the total wait"},
+    "fig_access_priority": {
+        "es": "Días hasta la cita por prioridad",
+        "en": "Days to appointment by priority",
+    },
     "fig_gantt": {
         "es": "{policy}: día {day}, réplica {rep}",
         "en": "{policy}: day {day}, replication {rep}",
@@ -162,7 +167,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "fig_utilisation": {"es": "Utilización por recurso", "en": "Utilisation by resource"},
     "stay_minutes": {"es": "Estancia (min)", "en": "Stay (min)"},
     "share_patients": {"es": "% de pacientes atendidos", "en": "% of patients served"},
+    "wait_minutes": {"es": "Espera total (min)", "en": "Total wait (min)"},
     "mean_wait_minutes": {"es": "Espera media (min)", "en": "Mean wait (min)"},
+    "mean_access_days": {"es": "Días hasta la cita (media)", "en": "Days to appointment (mean)"},
+    "priority_axis": {"es": "Prioridad (1 baja … 3 alta)", "en": "Priority (1 low … 3 high)"},
+    "priority_value": {"es": "Prioridad {priority}", "en": "Priority {priority}"},
+    "replications": {"es": "réplicas", "en": "replications"},
     "utilisation_percent": {"es": "Utilización (%)", "en": "Utilisation (%)"},
     "patient": {"es": "Paciente", "en": "Patient"},
     "rep_day": {

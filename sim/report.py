@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,12 +184,11 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
         for spec, values in entry["summary"]["policies"].items():
             cells = []
             for metric in SWEEP_METRICS:
-                cell = html.escape(format_summary(metric, values[metric]))
+                cell = html.escape(format_summary(metric, values[metric], lang))
                 if name != "base":
                     paired = sweep["paired_to_base"][name][spec][metric]
-                    cell += (
-                        f"<div class='delta'>Δ {html.escape(format_paired(metric, paired))}</div>"
-                    )
+                    delta = html.escape(format_paired(metric, paired, lang))
+                    cell += f"<div class='delta'>Δ {delta}</div>"
                 cells.append(f"<td>{cell}</td>")
             rows.append(
                 f"<tr><th>{html.escape(labels[name])}</th><td>{html.escape(spec)}</td>"
@@ -306,9 +306,9 @@ def _comparison_table(data: RunData, lang: str) -> str:
     for metric in [m for m in table_metrics(data.scenario) if m in present]:  # older runs lack some
         cells = []
         for spec in policies:
-            cell = html.escape(format_summary(metric, summary["policies"][spec][metric]))
+            cell = html.escape(format_summary(metric, summary["policies"][spec][metric], lang))
             if spec != data.baseline:
-                paired = format_paired(metric, summary["paired"][spec][metric])
+                paired = format_paired(metric, summary["paired"][spec][metric], lang)
                 cell += f"<div class='delta'>Δ {html.escape(paired)}</div>"
             cells.append(f"<td>{cell}</td>")
         label = html.escape(metric_label(metric, lang).strip())
@@ -316,7 +316,7 @@ def _comparison_table(data: RunData, lang: str) -> str:
         rows.append(f"<tr><th{css}>{label}</th>{''.join(cells)}</tr>")
         if metric in P90_METRICS:
             p90 = "".join(
-                f"<td>{number(metric, summary['policies'][s][metric]['p90'])}</td>"
+                f"<td>{number(metric, summary['policies'][s][metric]['p90'], lang)}</td>"
                 for s in policies
             )
             rows.append(f"<tr><th class='sub'>p90</th>{p90}</tr>")
@@ -334,9 +334,17 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
             t("fig_stay", lang),
             _plot(figures.stay_distributions(tables["patients"], policies, lang)),
         ),
+        *_patients_section(data, "fig_wait", figures.waiting_distributions, {"wait"}, lang),
         _section(
             t("fig_wait_step", lang),
             _plot(figures.waiting_by_step(tables["steps"], policies, steps, lang)),
+        ),
+        *_patients_section(
+            data,
+            "fig_access_priority",
+            figures.access_by_priority,
+            {"priority", "access_days"},
+            lang,
         ),
         _section(
             t("fig_queue", lang),
@@ -365,6 +373,20 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
         ),
     ]
     return sections
+
+
+PatientsFigure = Callable[[pd.DataFrame, Sequence[str], str], go.Figure]
+
+
+def _patients_section(
+    data: RunData, key: str, draw: PatientsFigure, needs: set[str], lang: str
+) -> list[str]:
+    """The section of a figure of the patients table, or none when the table lacks a
+    column it ``needs`` (``TABLE_COLUMNS`` does not require them: older runs still load)."""
+    patients = data.tables["patients"]
+    if not needs <= set(patients.columns):
+        return []
+    return [_section(t(key, lang), _plot(draw(patients, data.policies, lang)))]
 
 
 def _gantts(data: RunData, steps: list[str], lang: str) -> str:

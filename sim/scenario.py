@@ -203,6 +203,14 @@ class Scenario(Strict):
         """The file (or name) the scenario was read from, for messages."""
         return self._source
 
+    def step_ids(self) -> list[str]:
+        """Step ids in protocol order, each once (the order figures list steps in)."""
+        order: dict[str, None] = {}
+        for protocol in self.protocols.values():
+            for step in protocol.steps:
+                order.setdefault(step.id, None)
+        return list(order)
+
     def to_yaml(self) -> str:
         """The resolved scenario as YAML (overrides applied, defaults filled in)."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -234,6 +242,12 @@ def read_yaml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(str(path), [Problem("", f"cannot read the file: {exc}")]) from None
+    return parse_yaml(text, str(path))
+
+
+def parse_yaml(text: str, source: str) -> dict[str, Any]:
+    """The top-level mapping of YAML text (a file, an upload), or a ``ScenarioError``
+    naming ``source`` and the line."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -245,10 +259,10 @@ def read_yaml(path: Path) -> dict[str, Any]:
             problem = f"unacceptable character #x{code:04x} (a control character)"
         else:
             problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
-        raise ScenarioError(str(path), [Problem("", f"{where}invalid YAML: {problem}")]) from None
+        raise ScenarioError(source, [Problem("", f"{where}invalid YAML: {problem}")]) from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
-        raise ScenarioError(str(path), [Problem("", f"expected a mapping of keys, got {kind}")])
+        raise ScenarioError(source, [Problem("", f"expected a mapping of keys, got {kind}")])
     return data
 
 
@@ -257,6 +271,11 @@ def load(source: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     path = resolve_source(source)
     raw = read_yaml(path)
     return from_mapping(raw, overrides, source=str(path))
+
+
+def from_text(text: str, source: str, overrides: Iterable[str] = ()) -> Scenario:
+    """Read, override, validate and cross-check the YAML text of a scenario (an upload)."""
+    return from_mapping(parse_yaml(text, source), overrides, source=source)
 
 
 def from_mapping(

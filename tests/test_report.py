@@ -75,7 +75,9 @@ HEADINGS = {
     "en": [
         "Policy comparison",
         "Distribution of the stay",
+        "Distribution of the total wait",
         "Mean wait before each step",
+        "Days to appointment by priority",
         "Patients waiting through the day",
         "One simulated day per policy",
         "Plan against outcome",
@@ -84,7 +86,9 @@ HEADINGS = {
     "es": [
         "Comparación de políticas",
         "Distribución de la estancia",
+        "Distribución de la espera total",
         "Espera media antes de cada paso",
+        "Días hasta la cita por prioridad",
         "Pacientes en espera a lo largo del día",
         "Un día simulado por política",
         "Plan frente a resultado",
@@ -263,7 +267,7 @@ def test_compare_out_writes_a_self_contained_report(run_dir: Path, page: str) ->
     found = tags(page)
     assert [name for name, _ in found if name == "link"] == []
     scripts = [attrs for name, attrs in found if name == "script"]
-    assert len(scripts) == 1 + 9  # the bundle, then one per figure (2 Gantts, 2 heatmaps)
+    assert len(scripts) == 1 + 11  # the bundle, then one per figure (2 Gantts, 2 heatmaps)
     assert all("src" not in attrs for attrs in scripts)
     for name, attrs in found:
         for key in ("src", "href"):
@@ -296,9 +300,9 @@ def test_report_sections_and_figures(
     page: str, summary: dict[str, Any], data: RunData, run_dir: Path
 ) -> None:
     assert [heading for heading, _ in sections(page)] == HEADINGS["en"]
-    comparison, stay, wait, queue, gantt, plan, utilisation = (
+    comparison, stay, _, wait, _, queue, gantt, plan, utilisation = (
         section(page, title) for title in HEADINGS["en"]
-    )
+    )  # the total wait and access by priority: tests/test_figures.py
     (queue_traces,) = plots(queue)
     assert {tr["name"] for tr in queue_traces} == set(POLICIES)
     assert plots(comparison) == []

@@ -1,0 +1,130 @@
+"""The Dash app: its shell (stores, header, language switch), pages and background jobs.
+
+``create_app(settings)`` builds the app; ``serve(host, port)`` serves it with
+waitress (``clinicsim dashboard``). A tab's state lives in the browser: the
+language in local storage, the scenario and its what-ifs in session storage,
+so two people (or two tabs) never see each other's changes; runs are shared
+only as stored runs, opened on purpose. Runs go through a Dash background
+callback (``DiskcacheManager``): each is a process of its own, killed with its
+workers by the Cancel button, while the page stays responsive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash
+import diskcache
+from dash import Dash, DiskcacheManager, Input, Output, callback, ctx, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.i18n import checked_lang, tr
+from dashboard.runs import Settings, default_settings
+
+ASSETS = Path(__file__).parent / "assets"
+MAX_REQUEST_BYTES = 2 * 1024 * 1024  # an upload is checked against a smaller limit
+
+_settings: Settings | None = None
+
+
+def settings() -> Settings:
+    """Where this server keeps results (set by ``create_app``)."""
+    global _settings
+    if _settings is None:
+        _settings = default_settings()
+    return _settings
+
+
+def create_app(app_settings: Settings | None = None) -> Dash:
+    global _settings
+    _settings = app_settings or default_settings()
+    jobs = diskcache.Cache(str(_settings.store_root / "dashboard-jobs"))
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        background_callback_manager=DiskcacheManager(jobs),
+        suppress_callback_exceptions=True,
+        title="clinicsim",
+        update_title=None,
+    )
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    _register_pages()
+    app.layout = shell
+    return app
+
+
+def _register_pages() -> None:
+    """Import the pages: each registers its path and its callbacks (once per process)."""
+    from dashboard.pages import results, runs, scenario  # noqa: F401
+
+
+def shell() -> html.Div:
+    return html.Div(
+        [
+            dcc.Store(id=ids.LANG, storage_type="local"),
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Download(id=ids.DOWNLOAD),
+            html.Header(
+                [
+                    html.Span("clinicsim", className="brand"),
+                    html.Nav(id=ids.NAV),
+                    dcc.RadioItems(
+                        id=ids.LANG_SWITCH,
+                        options=[
+                            {"label": "Español", "value": "es"},
+                            {"label": "English", "value": "en"},
+                        ],
+                        inline=True,
+                        className="lang-switch",
+                    ),
+                ]
+            ),
+            html.Main(dash.page_container),
+        ]
+    )
+
+
+@callback(
+    Output(ids.LANG, "data"),
+    Output(ids.LANG_SWITCH, "value"),
+    Input(ids.LANG, "data"),
+    Input(ids.LANG_SWITCH, "value"),
+)
+def sync_language(stored: Any, chosen: Any) -> tuple[Any, str]:
+    """The switch shows the stored language; choosing one stores it."""
+    if ctx.triggered_id == ids.LANG_SWITCH and chosen:
+        lang = checked_lang(chosen)
+        return (no_update if lang == stored else lang), lang
+    lang = checked_lang(stored)
+    return (no_update if lang == stored else lang), lang
+
+
+@callback(Output(ids.NAV, "children"), Input(ids.LANG, "data"))
+def navigation(lang: Any) -> list[dcc.Link]:
+    lang = checked_lang(lang)
+    return [
+        dcc.Link(tr("nav_scenario", lang), href="/"),
+        dcc.Link(tr("nav_runs", lang), href="/runs"),
+    ]
+
+
+def page_language(store_id: str) -> None:
+    """Copy the language into a page's own store. A Dash callback may not mix inputs of
+    the shell with inputs of a page (on another page they are missing), so a page's
+    callbacks listen to its copy."""
+
+    @callback(Output(store_id, "data"), Input(ids.LANG, "data"))
+    def copy_language(lang: Any) -> str:
+        return checked_lang(lang)
+
+
+def serve(host: str, port: int, app_settings: Settings | None = None) -> None:
+    """Serve the dashboard until interrupted."""
+    import waitress
+
+    app = create_app(app_settings)
+    print(f"clinicsim dashboard: http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
+    waitress.serve(app.server, host=host, port=port, threads=8, _quiet=True)

@@ -1,0 +1,139 @@
+"""The what-if controls: one text field per ``Control``, grouped, each with its message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.i18n import tr, weekday
+from dashboard.whatif import Control
+from sim.scenario import Scenario
+
+GROUPS = ("hours", "demand", "behaviour", "grasp", "mip")
+
+
+def controls_panel(
+    scenario: Scenario,
+    controls: Sequence[Control],
+    values: Mapping[str, str],
+    messages: Mapping[str, str],
+    lang: str,
+) -> html.Div:
+    """Every control, showing ``values`` (the tab's changes) over the base values."""
+    staff = [c for c in controls if c.group == "staff"]
+    parts: list = [
+        html.H3(tr("group_staff", lang)),
+        _staff_grid(scenario, staff, values, messages, lang),
+    ]
+    for group in GROUPS:
+        members = [c for c in controls if c.group == group]
+        if members:
+            parts.append(html.H3(tr(f"group_{group}", lang)))
+            parts.append(
+                html.Div(
+                    [_labelled(c, values, messages, lang) for c in members], className="fields"
+                )
+            )
+    return html.Div(parts)
+
+
+def field_input(control: Control, values: Mapping[str, str], size: int = 6) -> dcc.Input:
+    return dcc.Input(
+        id=ids.field(control.key),
+        value=values.get(control.key, control.base),
+        type="text",
+        debounce=True,
+        size=str(size),
+        className="field",
+        name=control.key,
+    )
+
+
+def field_message(control: Control, messages: Mapping[str, str]) -> html.Div:
+    return html.Div(
+        messages.get(control.key, ""), id=ids.field_message(control.key), className="message"
+    )
+
+
+def _labelled(
+    control: Control, values: Mapping[str, str], messages: Mapping[str, str], lang: str
+) -> html.Div:
+    return html.Div(
+        [
+            html.Label(tr(control.label, lang)),
+            field_input(control, values),
+            field_message(control, messages),
+        ],
+        className="labelled",
+    )
+
+
+def _staff_grid(
+    scenario: Scenario,
+    staff: Sequence[Control],
+    values: Mapping[str, str],
+    messages: Mapping[str, str],
+    lang: str,
+) -> html.Table:
+    days = scenario.horizon.weekdays
+    by_cell = {(c.resource, c.weekday): c for c in staff}
+    head = html.Tr([html.Th(tr("resource", lang)), *[html.Th(weekday(d, lang)) for d in days]])
+    rows = [
+        html.Tr(
+            [
+                html.Th(resource.name or key),
+                *[
+                    html.Td(
+                        [
+                            field_input(by_cell[(key, d)], values, size=3),
+                            field_message(by_cell[(key, d)], messages),
+                        ]
+                    )
+                    for d in days
+                ],
+            ]
+        )
+        for key, resource in scenario.resources.items()
+    ]
+    return html.Table([html.Thead(head), html.Tbody(rows)], className="staff-grid")
+
+
+def change_list(
+    controls: Sequence[Control],
+    changes: Mapping[str, str],
+    messages: Mapping[str, str],
+    problems: Sequence[str],
+    scenario: Scenario,
+    lang: str,
+) -> html.Div:
+    """ "Changes from the base scenario": one line per change with its undo button."""
+    by_key = {c.key: c for c in controls}
+    items = []
+    for key, text in changes.items():
+        control = by_key.get(key)
+        if control is None:
+            continue
+        line = f"{describe(control, scenario, lang)}: {control.base} → {text}"
+        note = f" ({tr('invalid_change', lang)})" if key in messages else ""
+        items.append(
+            html.Li(
+                [
+                    html.Span(line + note, className="invalid" if note else ""),
+                    html.Code(f" --set {key}={text}", className="override"),
+                    html.Button(tr("undo", lang), id=ids.undo(key), className="undo", n_clicks=0),
+                ]
+            )
+        )
+    body: list = [html.Ul(items)] if items else [html.P(tr("no_changes", lang))]
+    body += [html.P(p, className="message") for p in problems]
+    return html.Div(body)
+
+
+def describe(control: Control, scenario: Scenario, lang: str) -> str:
+    """``Técnico · lun`` for a staff control, the field's label otherwise."""
+    if control.group == "staff":
+        resource = scenario.resources[control.resource]
+        return f"{resource.name or control.resource} · {weekday(control.weekday, lang)}"
+    return tr(control.label, lang)

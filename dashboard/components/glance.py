@@ -1,0 +1,126 @@
+"""The clinic at a glance: staff per weekday, protocol steps with durations, demand."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard.i18n import tr, weekday
+from sim.distributions import Distribution
+from sim.formatting import number
+from sim.scenario import Scenario, format_clock
+
+
+def clinic_glance(scenario: Scenario, lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.H3(tr("resources_by_weekday", lang)),
+            staff_table(scenario, lang),
+            html.H3(tr("demand", lang)),
+            demand_summary(scenario, lang),
+            html.H3(tr("protocols", lang)),
+            *protocol_tables(scenario, lang),
+        ]
+    )
+
+
+def staff_table(scenario: Scenario, lang: str) -> html.Table:
+    days = scenario.horizon.weekdays
+    head = html.Tr(
+        [
+            html.Th(tr("resource", lang)),
+            *[html.Th(weekday(d, lang)) for d in days],
+            html.Th(tr("hours", lang)),
+            html.Th(tr("daily_slots", lang)),
+        ]
+    )
+    rows = []
+    for key, resource in scenario.resources.items():
+        hours = resource.hours or scenario.horizon
+        start, end = (hours.start, hours.end) if resource.hours else (hours.open, hours.close)
+        slots = resource.daily_slots
+        slots_text = "–" if slots is None else str(slots if isinstance(slots, int) else dict(slots))
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(resource.name or key),
+                    *[html.Td(str(resource.roster.get(d, resource.base_count))) for d in days],
+                    html.Td(f"{format_clock(start)}–{format_clock(end)}"),
+                    html.Td(slots_text),
+                ]
+            )
+        )
+    return html.Table([html.Thead(head), html.Tbody(rows)], className="glance")
+
+
+def demand_summary(scenario: Scenario, lang: str) -> html.Div:
+    demand, horizon = scenario.demand, scenario.horizon
+    line = tr(
+        "demand_line",
+        lang,
+        rate=number("rate", demand.requests_per_day, lang),
+        window=demand.booking_window_days,
+        days=horizon.days,
+        weekdays=", ".join(weekday(d, lang) for d in horizon.weekdays),
+        open=format_clock(horizon.open),
+        close=format_clock(horizon.close),
+    )
+    head = html.Tr([html.Th(tr(k, lang)) for k in ("class", "share", "priority", "protocol")])
+    rows = [
+        html.Tr(
+            [
+                html.Th(name),
+                html.Td(f"{100 * c.share:.0f} %"),
+                html.Td(str(c.priority)),
+                html.Td(c.protocol),
+            ]
+        )
+        for name, c in demand.classes.items()
+    ]
+    return html.Div(
+        [html.P(line), html.Table([html.Thead(head), html.Tbody(rows)], className="glance")]
+    )
+
+
+def protocol_tables(scenario: Scenario, lang: str) -> list[html.Div]:
+    head = html.Tr(
+        [html.Th(tr(k, lang)) for k in ("step", "resource", "duration", "probability", "after")]
+    )
+    tables = []
+    for key, protocol in scenario.protocols.items():
+        rows = [
+            html.Tr(
+                [
+                    html.Th(step.name or step.id),
+                    html.Td(step.resource or tr("no_resource", lang)),
+                    html.Td(describe(step.duration, lang)),
+                    html.Td(f"{100 * step.probability:.0f} %"),
+                    html.Td(", ".join(step.after) if step.after else ""),
+                ]
+            )
+            for step in protocol.steps
+        ]
+        tables.append(
+            html.Div(
+                [
+                    html.H4(protocol.name or key),
+                    html.Table([html.Thead(head), html.Tbody(rows)], className="glance"),
+                ]
+            )
+        )
+    return tables
+
+
+def describe(distribution: Distribution, lang: str) -> str:
+    """``lognormal: mean 10, sd 3`` (decimal comma in Spanish)."""
+    fields = distribution.model_dump(by_alias=True, exclude_none=True)
+    kind = fields.pop("dist", type(distribution).__name__.lower())
+    values = ", ".join(f"{name} {_short(value, lang)}" for name, value in fields.items())
+    return f"{kind}: {values}" if values else str(kind)
+
+
+def _short(value: object, lang: str) -> str:
+    """3.0 → ``3``, 2.5 → ``2,5`` in Spanish."""
+    if not isinstance(value, float | int):
+        return str(value)
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "es" else text

@@ -1,0 +1,149 @@
+"""The dashboard's figures: pure functions from a stored run to Plotly figures.
+
+Each takes a run's data (``sim.report.RunData``: summary, tables, scenario)
+and the language, and returns a figure; none reads a file or touches the
+page, so the tests check their traces without a browser. The drawing itself
+is shared with the HTML report (``sim.figures``); here the figures are picked
+for the dashboard's sections and their numbers written the way the language
+writes them (a decimal comma in Spanish).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sim import figures
+from sim.clinic import resource_keys
+from sim.i18n import t
+from sim.report import RunData
+from sim.sweep import short_name
+
+SWEEP_METRICS = ("los", "wait", "access_days", "utilisation", "overtime")
+
+
+def localise(fig: go.Figure, lang: str) -> go.Figure:
+    """Decimal and thousands separators of the language (``0,5`` and ``1.000`` in Spanish)."""
+    fig.update_layout(separators=",." if lang == "es" else ".,")
+    return fig
+
+
+def stay(data: RunData, lang: str) -> go.Figure:
+    return localise(figures.stay_distributions(data.tables["patients"], data.policies, lang), lang)
+
+
+def waiting(data: RunData, lang: str) -> go.Figure:
+    patients = data.tables["patients"]
+    return localise(figures.waiting_distributions(patients, data.policies, lang), lang)
+
+
+def waiting_steps(data: RunData, lang: str) -> go.Figure:
+    steps = data.tables["steps"]
+    order = data.scenario.step_ids()
+    return localise(figures.waiting_by_step(steps, data.policies, order, lang), lang)
+
+
+def access(data: RunData, lang: str) -> go.Figure:
+    patients = data.tables["patients"]
+    return localise(figures.access_by_priority(patients, data.policies, lang), lang)
+
+
+def heatmap(data: RunData, policy: str, lang: str) -> go.Figure:
+    steps, members = data.tables["steps"], data.tables["resources"]
+    return localise(figures.utilisation_heatmap(steps, members, policy, lang), lang)
+
+
+def queue(data: RunData, lang: str) -> go.Figure:
+    resources = resource_keys(data.scenario)
+    return localise(
+        figures.queue_through_day(data.tables["steps"], data.policies, resources, lang), lang
+    )
+
+
+def utilisation(data: RunData, lang: str) -> go.Figure:
+    resources = resource_keys(data.scenario)
+    fig = figures.utilisation_by_resource(data.summary, data.policies, resources, lang)
+    return localise(fig, lang)
+
+
+def plan_against_outcome(data: RunData, lang: str) -> go.Figure | None:
+    """Planned against simulated stay per day, for runs whose plans predict a stay."""
+    if "planned_end" not in data.tables["plans"].columns:
+        return None
+    fig = figures.planned_and_simulated(
+        data.tables["patients"], data.tables["plans"], data.policies, lang
+    )
+    return localise(fig, lang)
+
+
+@dataclass(frozen=True)
+class DayChoice:
+    """The days a Gantt chart may show: replications, and days of each."""
+
+    reps: list[int]
+    days: dict[int, list[int]]
+    default: tuple[int, int] | None  # (rep, day): the baseline's busiest day of rep 0
+
+
+def day_choices(data: RunData) -> DayChoice:
+    patients = data.tables["patients"]
+    served = patients[patients["status"] == "served"]
+    days = {
+        int(rep): sorted(int(d) for d in group["day"].dropna().unique())
+        for rep, group in served.groupby("rep")
+    }
+    busiest = figures.busiest_day(patients, data.baseline, 0)
+    default = None if busiest is None else (0, busiest)
+    if default is None and days:
+        rep = min(days)
+        default = (rep, days[rep][0]) if days[rep] else None
+    return DayChoice(sorted(days), days, default)
+
+
+def gantt(data: RunData, policy: str, rep: int, day: int, lang: str) -> go.Figure:
+    steps, members = data.tables["steps"], data.tables["resources"]
+    order = data.scenario.step_ids()
+    return localise(figures.day_gantt(steps, members, policy, rep, day, order, lang), lang)
+
+
+def sweep_figures(sweep: dict[str, Any], lang: str) -> list[go.Figure]:
+    """Each metric against the swept values, a line per policy."""
+    labels = {name: short_name(name) for name in sweep["variants"]}
+    return [
+        localise(figures.sweep_metric(sweep, metric, labels, lang), lang)
+        for metric in SWEEP_METRICS
+    ]
+
+
+def summary_table(summary: dict[str, Any]) -> pd.DataFrame:
+    """The comparison as a flat table (one row per policy and metric), for the CSV download:
+    mean, 95 % interval, p50, p90, and the paired difference against the baseline."""
+    rows = []
+    for policy, metrics in summary["policies"].items():
+        for metric, entry in metrics.items():
+            paired = summary.get("paired", {}).get(policy, {}).get(metric, {})
+            lo, hi = entry.get("ci95", [None, None])
+            diff_lo, diff_hi = paired.get("ci95", [None, None])
+            rows.append(
+                {
+                    "policy": policy,
+                    "metric": metric,
+                    "mean": entry.get("mean"),
+                    "ci95_low": lo,
+                    "ci95_high": hi,
+                    "p50": entry.get("p50"),
+                    "p90": entry.get("p90"),
+                    "diff_vs_baseline": paired.get("diff"),
+                    "diff_ci95_low": diff_lo,
+                    "diff_ci95_high": diff_hi,
+                    "p_value": paired.get("p_value"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def metric_title(metric: str, lang: str) -> str:
+    return t(metric, lang)

@@ -1,0 +1,194 @@
+"""The dashboard's words in Spanish and English.
+
+``tr(key, lang)`` looks a phrase up here first, then among the command line's
+phrases (``sim.i18n``: metric names, figure titles), so a metric is named the
+same in the terminal, the report and the dashboard.
+"""
+
+from __future__ import annotations
+
+from sim.i18n import LANGUAGES, TEXTS
+
+DEFAULT_LANG = "es"
+
+WEEKDAY_NAMES = {
+    "es": {"mon": "lun", "tue": "mar", "wed": "mié", "thu": "jue", "fri": "vie", "sat": "sáb"}
+    | {"sun": "dom"},
+    "en": {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat"}
+    | {"sun": "Sun"},
+}
+
+PHRASES: dict[str, dict[str, str]] = {
+    "app_title": {
+        "es": "clinicsim — citas en consulta externa",
+        "en": "clinicsim — outpatient scheduling",
+    },
+    "nav_scenario": {"es": "Escenario", "en": "Scenario"},
+    "nav_runs": {"es": "Corridas guardadas", "en": "Stored runs"},
+    "language": {"es": "Idioma", "en": "Language"},
+    # scenario page
+    "scenario": {"es": "Escenario", "en": "Scenario"},
+    "bundled": {"es": "Escenario incluido", "en": "Bundled scenario"},
+    "upload": {
+        "es": "…o arrastre aquí un archivo YAML (máx. {limit} kB), o haga clic para elegirlo",
+        "en": "…or drop a YAML file here (at most {limit} kB), or click to choose one",
+    },
+    "uploaded": {"es": "Archivo subido: {name}", "en": "Uploaded file: {name}"},
+    "upload_refused": {
+        "es": "No se pudo usar {name}; el escenario anterior sigue activo:",
+        "en": "{name} cannot be used; the previous scenario stays:",
+    },
+    "glance": {"es": "La clínica de un vistazo", "en": "The clinic at a glance"},
+    "resources_by_weekday": {"es": "Personal por día", "en": "Staff per weekday"},
+    "resource": {"es": "Recurso", "en": "Resource"},
+    "hours": {"es": "Horario", "en": "Hours"},
+    "daily_slots": {"es": "Cupos/día", "en": "Slots/day"},
+    "protocols": {"es": "Protocolos", "en": "Protocols"},
+    "step": {"es": "Paso", "en": "Step"},
+    "duration": {"es": "Duración (min)", "en": "Duration (min)"},
+    "probability": {"es": "Probabilidad", "en": "Probability"},
+    "after": {"es": "Después de", "en": "After"},
+    "no_resource": {"es": "(sin personal)", "en": "(no staff)"},
+    "demand": {"es": "Demanda", "en": "Demand"},
+    "demand_line": {
+        "es": "{rate} solicitudes al día · ventana de citas de {window} días · {days} días "
+        "laborables ({weekdays}), {open}–{close}",
+        "en": "{rate} requests a day · booking window {window} days · {days} working days "
+        "({weekdays}), {open}–{close}",
+    },
+    "class": {"es": "Clase", "en": "Class"},
+    "share": {"es": "Proporción", "en": "Share"},
+    "priority": {"es": "Prioridad", "en": "Priority"},
+    "protocol": {"es": "Protocolo", "en": "Protocol"},
+    "whatif": {"es": "¿Qué pasa si…?", "en": "What if…?"},
+    "group_staff": {"es": "Personal por día de la semana", "en": "Staff per weekday"},
+    "group_hours": {"es": "Horario de la clínica", "en": "Clinic hours"},
+    "group_demand": {"es": "Demanda", "en": "Demand"},
+    "group_behaviour": {"es": "Pacientes", "en": "Patients"},
+    "group_grasp": {"es": "Parámetros de GRASP", "en": "GRASP parameters"},
+    "group_mip": {"es": "Parámetros del MIP", "en": "MIP parameters"},
+    "staff": {"es": "{resource}", "en": "{resource}"},
+    "open": {"es": "Apertura (HH:MM)", "en": "Opening (HH:MM)"},
+    "close": {"es": "Cierre (HH:MM)", "en": "Closing (HH:MM)"},
+    "requests_per_day": {"es": "Solicitudes al día", "en": "Requests a day"},
+    "no_show_rate": {"es": "Tasa de inasistencia (0–1)", "en": "No-show rate (0–1)"},
+    "punctuality": {
+        "es": "Puntualidad media (min; negativo = antes)",
+        "en": "Mean punctuality (min; negative = early)",
+    },
+    "punctuality_fixed": {
+        "es": "Puntualidad (min; negativo = antes)",
+        "en": "Punctuality (min; negative = early)",
+    },
+    "alpha_p": {"es": "α pacientes (0–1)", "en": "α patients (0–1)"},
+    "alpha_m": {"es": "α médicos (0–1)", "en": "α doctors (0–1)"},
+    "iterations": {"es": "Iteraciones por día", "en": "Iterations per day"},
+    "time_limit": {"es": "Tiempo límite por día (s)", "en": "Time limit per day (s)"},
+    "expect_clock": {
+        "es": "Se esperaba una hora HH:MM, p. ej. 07:30",
+        "en": "Expected a time HH:MM, e.g. 07:30",
+    },
+    "expect_count": {"es": "Se esperaba un número entero ≥ 0", "en": "Expected a whole number ≥ 0"},
+    "expect_iterations": {
+        "es": "Se esperaba un número entero ≥ 1",
+        "en": "Expected a whole number ≥ 1",
+    },
+    "expect_rate": {"es": "Se esperaba un número ≥ 0", "en": "Expected a number ≥ 0"},
+    "expect_share": {
+        "es": "Se esperaba un número entre 0 y 1",
+        "en": "Expected a number between 0 and 1",
+    },
+    "expect_minutes": {
+        "es": "Se esperaban minutos entre −600 y 600",
+        "en": "Expected minutes between −600 and 600",
+    },
+    "expect_seconds": {"es": "Se esperaba un número de segundos > 0", "en": "Expected seconds > 0"},
+    "changes": {
+        "es": "Cambios respecto del escenario base",
+        "en": "Changes from the base scenario",
+    },
+    "no_changes": {
+        "es": "Ninguno: se corre el escenario tal cual.",
+        "en": "None: the scenario runs as it is.",
+    },
+    "undo": {"es": "Deshacer", "en": "Undo"},
+    "reset_all": {"es": "Deshacer todo", "en": "Undo all"},
+    "invalid_change": {"es": "no válido: no se aplica", "en": "invalid: not applied"},
+    "run_title": {"es": "Simular", "en": "Run"},
+    "policies_label": {
+        "es": "Políticas (la primera es la referencia)",
+        "en": "Policies (the first is the baseline)",
+    },
+    "reps_label": {"es": "Réplicas", "en": "Replications"},
+    "expect_reps": {
+        "es": "Se esperaba un número entero entre 1 y {most}",
+        "en": "Expected a whole number from 1 to {most}",
+    },
+    "run": {"es": "Simular", "en": "Run"},
+    "cancel": {"es": "Cancelar", "en": "Cancel"},
+    "progress": {"es": "{done} de {total} tareas", "en": "{done} of {total} tasks"},
+    "starting": {"es": "Preparando…", "en": "Starting…"},
+    "pick_policy": {"es": "Elija al menos una política.", "en": "Choose at least one policy."},
+    "fix_fields": {
+        "es": "Corrija los campos marcados antes de simular.",
+        "en": "Fix the fields marked before running.",
+    },
+    "run_failed": {"es": "La simulación falló:", "en": "The run failed:"},
+    "run_done": {"es": "Listo: {run}", "en": "Done: {run}"},
+    "cancelled_run": {
+        "es": "Simulación cancelada; las réplicas terminadas quedan guardadas y no se recalculan.",
+        "en": "Run cancelled; finished replications are stored and will not be recomputed.",
+    },
+    # results page
+    "results": {"es": "Resultados", "en": "Results"},
+    "no_run": {
+        "es": "No hay corrida seleccionada: simule un escenario o abra una corrida guardada.",
+        "en": "No run chosen: run a scenario or open a stored run.",
+    },
+    "run_missing": {
+        "es": "No se puede abrir la corrida {run}:",
+        "en": "Cannot open the run {run}:",
+    },
+    "headline_stay": {"es": "Estancia media", "en": "Mean stay"},
+    "ci95": {"es": "IC 95 %", "en": "95 % CI"},
+    "change_ci": {"es": "cambio pareado", "en": "paired change"},
+    "comparison": {"es": "Comparación pareada", "en": "Paired comparison"},
+    "gantt_pick": {"es": "Día simulado", "en": "Simulated day"},
+    "policy": {"es": "Política", "en": "Policy"},
+    "replication": {"es": "Réplica", "en": "Replication"},
+    "day": {"es": "Día", "en": "Day"},
+    "downloads": {"es": "Descargas", "en": "Downloads"},
+    "download_summary": {"es": "Tabla comparativa (CSV)", "en": "Comparison table (CSV)"},
+    "download_patients": {"es": "Pacientes (CSV)", "en": "Patients (CSV)"},
+    "download_report": {"es": "Informe HTML", "en": "HTML report"},
+    "sweep_title": {"es": "Barrido: {n} variantes", "en": "Sweep: {n} variants"},
+    "variant": {"es": "Variante", "en": "Variant"},
+    "open_variant": {"es": "Abrir la variante", "en": "Open the variant"},
+    # stored runs page
+    "runs_title": {"es": "Corridas guardadas en {root}", "en": "Runs stored in {root}"},
+    "no_runs": {"es": "Todavía no hay corridas guardadas.", "en": "No stored runs yet."},
+    "created": {"es": "Fecha", "en": "Created"},
+    "reps": {"es": "Réplicas", "en": "Replications"},
+    "policies": {"es": "Políticas", "en": "Policies"},
+    "open_run": {"es": "Abrir", "en": "Open"},
+}
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    """The phrase ``key`` in ``lang`` (``es`` or ``en``), with ``{placeholders}`` filled."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANG
+    entry = PHRASES.get(key) or TEXTS.get(key)
+    if entry is None:
+        raise KeyError(f"no phrase {key!r}")
+    text = entry[lang]
+    return text.format(**values) if values else text
+
+
+def weekday(day: str, lang: str) -> str:
+    lang = lang if lang in LANGUAGES else DEFAULT_LANG
+    return WEEKDAY_NAMES[lang][day]
+
+
+def checked_lang(lang: object) -> str:
+    """A language a browser sent, or the default."""
+    return lang if isinstance(lang, str) and lang in LANGUAGES else DEFAULT_LANG

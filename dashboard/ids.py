@@ -1,0 +1,76 @@
+"""Every component id of the dashboard, in one place, so no id string is typed twice.
+
+Plain ids are strings; the what-if controls use pattern-matching ids built by
+the functions at the end (``{"type": ..., "key": <override key>}``).
+"""
+
+from __future__ import annotations
+
+# app-wide: the language and navigation
+LANG = "lang"  # "es" | "en", kept in the browser's local storage
+URL = "url"
+LANG_SWITCH = "lang-switch"
+NAV = "nav"
+
+# scenario page; its stores are kept in the tab's session storage
+SCENARIO_PAGE = "scenario-page"
+SCENARIO_LANG = "scenario-lang"  # the page's copy of LANG (see dashboard.app.page_language)
+SCENARIO = "scenario"  # the chosen scenario (bundled name or uploaded text)
+CHANGES = "changes"  # {override key: value text}, the what-ifs of this tab
+SCENARIO_PICK = "scenario-pick"
+UPLOAD = "upload"
+UPLOAD_MESSAGE = "upload-message"
+SCENARIO_TITLE = "scenario-title"
+GLANCE = "glance"
+CONTROLS = "controls"
+CHANGE_LIST = "change-list"
+RESET_ALL = "reset-all"
+RUN_PANEL = "run-panel"
+POLICIES = "policies"
+REPS = "reps"
+REPS_MESSAGE = "reps-message"
+RUN = "run"
+CANCEL = "cancel"
+PROGRESS = "progress"
+PROGRESS_TEXT = "progress-text"
+RUN_MESSAGE = "run-message"
+
+# results page
+RESULTS_PAGE = "results-page"
+RESULTS_LANG = "results-lang"
+RUN_REF = "results-run"  # {"run": ID, "variant": NAME | None} the page shows
+RESULTS = "results"
+GANTT_POLICY = "gantt-policy"
+GANTT_REP = "gantt-rep"
+GANTT_DAY = "gantt-day"
+GANTT = "gantt"
+HEATMAP_POLICY = "heatmap-policy"
+HEATMAP = "heatmap"
+DOWNLOAD_SUMMARY = "download-summary"
+DOWNLOAD_PATIENTS = "download-patients"
+DOWNLOAD_REPORT = "download-report"
+DOWNLOAD = "download"
+
+# stored runs page
+RUNS_PAGE = "runs-page"
+RUN_LIST = "run-list"
+
+# pattern-matching id types
+FIELD = "field"
+FIELD_MESSAGE = "field-message"
+UNDO = "undo"
+
+
+def field(key: str) -> dict[str, str]:
+    """The input of the what-if control for the override ``key``."""
+    return {"type": FIELD, "key": key}
+
+
+def field_message(key: str) -> dict[str, str]:
+    """Where the message about that control's value is shown."""
+    return {"type": FIELD_MESSAGE, "key": key}
+
+
+def undo(key: str) -> dict[str, str]:
+    """The button that takes back one change."""
+    return {"type": UNDO, "key": key}

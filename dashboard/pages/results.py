@@ -1,0 +1,315 @@
+"""The results page (``/results?run=ID``): a stored run's headline, table and figures.
+
+``ID`` names a run of the store's index (``dashboard.runs.run_id``); a sweep
+shows each metric against the swept values and links to its variants
+(``&variant=NAME``). Tables can be downloaded as CSV and the run as the HTML
+report, in the page's language.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import figures, ids
+from dashboard.app import page_language, settings
+from dashboard.components.results import comparison_table, headline_cards
+from dashboard.i18n import checked_lang, tr
+from dashboard.runs import find_run, open_run
+from sim.formatting import format_summary, metric_label
+from sim.problems import ScenarioError
+from sim.report import RunData, render
+from sim.sweep import folder_name, short_name
+
+PLOT_CONFIG = {"displaylogo": False}
+
+
+def layout(run: str | None = None, variant: str | None = None, **_query: Any) -> html.Div:
+    return html.Div(
+        [
+            dcc.Store(id=ids.RESULTS_LANG),
+            dcc.Store(id=ids.RUN_REF, data={"run": run, "variant": variant}),
+            html.Div(id=ids.RESULTS),
+        ],
+        id=ids.RESULTS_PAGE,
+    )
+
+
+dash.register_page(__name__, path="/results", name="results", title="clinicsim", layout=layout)
+page_language(ids.RESULTS_LANG)
+
+
+def locate(ref: Any) -> Path | None:
+    """The folder a page's reference names, only if the store's index lists it."""
+    if not isinstance(ref, dict) or not isinstance(ref.get("run"), str):
+        return None
+    folder = find_run(settings(), ref["run"])
+    variant = ref.get("variant")
+    if folder is None or not variant:
+        return folder
+    sweep = open_run(folder)
+    if not isinstance(sweep, dict) or variant not in sweep["variants"]:
+        return None
+    return folder / "variants" / folder_name(str(variant))
+
+
+@lru_cache(maxsize=4)
+def _load(folder: str, stamp: float) -> RunData | dict[str, Any]:
+    return open_run(Path(folder))
+
+
+def load(folder: Path) -> RunData | dict[str, Any]:
+    """A run's data, read once per version of its summary (runs can be large)."""
+    marker = folder / "sweep.json" if (folder / "sweep.json").is_file() else folder / "summary.json"
+    stamp = marker.stat().st_mtime if marker.is_file() else 0.0
+    return _load(str(folder), stamp)
+
+
+@callback(
+    Output(ids.RESULTS, "children"), Input(ids.RUN_REF, "data"), Input(ids.RESULTS_LANG, "data")
+)
+def show(ref: Any, lang: Any) -> Any:
+    lang = checked_lang(lang)
+    folder = locate(ref)
+    if folder is None:
+        return html.P(tr("no_run", lang), className="note")
+    try:
+        data = load(folder)
+    except ScenarioError as exc:
+        return html.Div(
+            [html.P(tr("run_missing", lang, run=folder.name)), html.Pre(str(exc))],
+            className="message",
+        )
+    if isinstance(data, dict):
+        return _sweep_view(data, ref, lang)
+    return _run_view(data, lang)
+
+
+def _graph(fig: Any, graph_id: str | None = None) -> dcc.Graph:
+    extra = {"id": graph_id} if graph_id else {}
+    return dcc.Graph(figure=fig, config=PLOT_CONFIG, **extra)
+
+
+def _run_view(data: RunData, lang: str) -> html.Div:
+    summary = data.summary
+    title = tr(
+        "title", lang, scenario=summary["scenario"], reps=summary["reps"], seed=summary["seed"]
+    )
+    created = data.info.get("created", "")
+    command = " ".join(data.info.get("command", []))
+    sections: list[Any] = [
+        html.H2(title),
+        html.P(f"{created} · {command}", className="meta"),
+        headline_cards(summary, lang),
+        _downloads(lang),
+        html.H2(tr("comparison", lang)),
+        comparison_table(data, lang),
+    ]
+    if all(name in data.tables for name in ("patients", "steps", "resources", "plans")):
+        sections += _figure_sections(data, lang)
+    return html.Div(sections)
+
+
+def _figure_sections(data: RunData, lang: str) -> list[Any]:
+    sections: list[Any] = [
+        html.Div(
+            [_graph(figures.stay(data, lang)), _graph(figures.waiting(data, lang))],
+            className="pair",
+        ),
+        html.Div(
+            [_graph(figures.access(data, lang)), _graph(figures.waiting_steps(data, lang))],
+            className="pair",
+        ),
+        _graph(figures.queue(data, lang)),
+        _heatmap_section(data, lang),
+        _gantt_section(data, lang),
+        _graph(figures.utilisation(data, lang)),
+    ]
+    plan = figures.plan_against_outcome(data, lang)
+    if plan is not None:
+        sections.append(_graph(plan))
+    return sections
+
+
+def _heatmap_section(data: RunData, lang: str) -> html.Div:
+    policy = data.policies[-1]
+    return html.Div(
+        [
+            html.Label(tr("policy", lang)),
+            dcc.Dropdown(
+                id=ids.HEATMAP_POLICY, options=data.policies, value=policy, clearable=False
+            ),
+            _graph(figures.heatmap(data, policy, lang), ids.HEATMAP),
+        ],
+        className="picked",
+    )
+
+
+def _gantt_section(data: RunData, lang: str) -> html.Div:
+    choice = figures.day_choices(data)
+    if choice.default is None:
+        return html.Div()
+    rep, day = choice.default
+    return html.Div(
+        [
+            html.H3(tr("gantt_pick", lang)),
+            html.Div(
+                [
+                    html.Label(tr("policy", lang)),
+                    dcc.Dropdown(
+                        id=ids.GANTT_POLICY,
+                        options=data.policies,
+                        value=data.baseline,
+                        clearable=False,
+                    ),
+                    html.Label(tr("replication", lang)),
+                    dcc.Dropdown(
+                        id=ids.GANTT_REP,
+                        options=[{"label": str(r + 1), "value": r} for r in choice.reps],
+                        value=rep,
+                        clearable=False,
+                    ),
+                    html.Label(tr("day", lang)),
+                    dcc.Dropdown(
+                        id=ids.GANTT_DAY,
+                        options=_day_options(choice.days.get(rep, [])),
+                        value=day,
+                        clearable=False,
+                    ),
+                ],
+                className="pickers",
+            ),
+            _graph(figures.gantt(data, data.baseline, rep, day, lang), ids.GANTT),
+        ],
+        className="picked",
+    )
+
+
+def _day_options(days: list[int]) -> list[dict[str, Any]]:
+    return [{"label": str(d + 1), "value": d} for d in days]
+
+
+def _downloads(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Span(tr("downloads", lang) + ":"),
+            html.Button(tr("download_summary", lang), id=ids.DOWNLOAD_SUMMARY, n_clicks=0),
+            html.Button(tr("download_patients", lang), id=ids.DOWNLOAD_PATIENTS, n_clicks=0),
+            html.Button(tr("download_report", lang), id=ids.DOWNLOAD_REPORT, n_clicks=0),
+        ],
+        className="buttons",
+    )
+
+
+def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.Div:
+    variants = list(sweep["variants"])
+    rows = [
+        html.Tr(
+            [html.Th(tr("variant", lang)), html.Th(tr("policy", lang))]
+            + [html.Th(metric_label(m, lang)) for m in figures.SWEEP_METRICS]
+            + [html.Th("")]
+        )
+    ]
+    for name in variants:
+        entry = sweep["variants"][name]["summary"]
+        link = dcc.Link(tr("open_variant", lang), href=f"/results?run={ref['run']}&variant={name}")
+        for spec, values in entry["policies"].items():
+            cells = [html.Td(format_summary(m, values[m], lang)) for m in figures.SWEEP_METRICS]
+            rows.append(html.Tr([html.Th(short_name(name)), html.Td(spec), *cells, html.Td(link)]))
+    return html.Div(
+        [
+            html.H2(tr("sweep_title", lang, n=len(variants))),
+            html.Table(html.Tbody(rows), className="comparison"),
+            *[_graph(fig) for fig in figures.sweep_figures(sweep, lang)],
+        ]
+    )
+
+
+# ---------------------------------------------------------------- pickers and downloads
+
+
+def _current(ref: Any) -> RunData | None:
+    folder = locate(ref)
+    if folder is None:
+        return None
+    data = load(folder)
+    return data if isinstance(data, RunData) else None
+
+
+@callback(
+    Output(ids.GANTT_DAY, "options"),
+    Output(ids.GANTT_DAY, "value"),
+    Input(ids.GANTT_REP, "value"),
+    State(ids.GANTT_DAY, "value"),
+    State(ids.RUN_REF, "data"),
+    prevent_initial_call=True,
+)
+def gantt_days(rep: Any, day: Any, ref: Any) -> tuple[Any, Any]:
+    data = _current(ref)
+    if data is None or rep is None:
+        return no_update, no_update
+    days = figures.day_choices(data).days.get(int(rep), [])
+    return _day_options(days), (day if day in days else (days[0] if days else None))
+
+
+@callback(
+    Output(ids.GANTT, "figure"),
+    Input(ids.GANTT_POLICY, "value"),
+    Input(ids.GANTT_REP, "value"),
+    Input(ids.GANTT_DAY, "value"),
+    State(ids.RUN_REF, "data"),
+    State(ids.RESULTS_LANG, "data"),
+    prevent_initial_call=True,
+)
+def gantt(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> Any:
+    data = _current(ref)
+    if data is None or policy not in data.policies or rep is None or day is None:
+        return no_update
+    return figures.gantt(data, policy, int(rep), int(day), checked_lang(lang))
+
+
+@callback(
+    Output(ids.HEATMAP, "figure"),
+    Input(ids.HEATMAP_POLICY, "value"),
+    State(ids.RUN_REF, "data"),
+    State(ids.RESULTS_LANG, "data"),
+    prevent_initial_call=True,
+)
+def heatmap(policy: Any, ref: Any, lang: Any) -> Any:
+    data = _current(ref)
+    if data is None or policy not in data.policies:
+        return no_update
+    return figures.heatmap(data, policy, checked_lang(lang))
+
+
+@callback(
+    Output(ids.DOWNLOAD, "data"),
+    Input(ids.DOWNLOAD_SUMMARY, "n_clicks"),
+    Input(ids.DOWNLOAD_PATIENTS, "n_clicks"),
+    Input(ids.DOWNLOAD_REPORT, "n_clicks"),
+    State(ids.RUN_REF, "data"),
+    State(ids.RESULTS_LANG, "data"),
+    prevent_initial_call=True,
+)
+def download(
+    summary_clicks: Any, patients_clicks: Any, report_clicks: Any, ref: Any, lang: Any
+) -> Any:
+    trigger = dash.ctx.triggered_id
+    if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
+        return no_update
+    data = _current(ref)
+    if data is None:
+        return no_update
+    name = str(data.summary["scenario"]).replace(" ", "_")
+    if trigger == ids.DOWNLOAD_SUMMARY:
+        table = figures.summary_table(data.summary)
+        return dcc.send_data_frame(table.to_csv, f"{name}-summary.csv", index=False)
+    if trigger == ids.DOWNLOAD_PATIENTS:
+        return dcc.send_data_frame(
+            data.tables["patients"].to_csv, f"{name}-patients.csv", index=False
+        )
+    return {"content": render(data, checked_lang(lang)), "filename": f"{name}-report.html"}

@@ -1,0 +1,403 @@
+"""The scenario page: pick or upload a scenario, change it, and run it.
+
+The tab's scenario (``ids.SCENARIO``) and changes (``ids.CHANGES``) live in
+the browser's session storage; every panel here is drawn from them and the
+language, so switching language or coming back to the page shows the same
+what-ifs. The Run button starts a background job (``dashboard.runs``) that
+reports its progress and can be cancelled; when it is done the tab goes to the
+run's results.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.app import page_language, settings
+from dashboard.components.controls import change_list, controls_panel
+from dashboard.components.glance import clinic_glance
+from dashboard.i18n import checked_lang, tr
+from dashboard.runs import MAX_REPS, check_reps, run_id, run_whatif
+from dashboard.whatif import (
+    UPLOAD_LIMIT_BYTES,
+    ScenarioChoice,
+    controls_of,
+    evaluate,
+    read_upload,
+    same_value,
+)
+from scenarios import bundled_names
+from sim.problems import ScenarioError
+from sim.runner import TaskFailures
+
+POLICY_CHOICES = ("fifo", "fifo:appointment", "grasp", "grasp:earliest", "mip")
+DEFAULT_POLICIES = ["fifo", "mip"]
+DEFAULT_REPS = 10
+LABELS = {  # static text of the page: element id → phrase
+    "t-scenario": "scenario",
+    "t-bundled": "bundled",
+    "t-whatif": "whatif",
+    "t-glance": "glance",
+    "t-changes": "changes",
+    "t-run-title": "run_title",
+    "t-policies": "policies_label",
+    "t-reps": "reps_label",
+    ids.RESET_ALL: "reset_all",
+    ids.RUN: "run",
+    ids.CANCEL: "cancel",
+}
+log = logging.getLogger(__name__)
+
+
+def layout(**_query: Any) -> html.Div:
+    return html.Div(
+        [
+            dcc.Store(id=ids.SCENARIO_LANG),
+            dcc.Store(id=ids.SCENARIO, storage_type="session"),
+            dcc.Store(id=ids.CHANGES, storage_type="session", data={}),
+            html.Section(
+                [
+                    html.H2(id="t-scenario"),
+                    html.Label(id="t-bundled", htmlFor=ids.SCENARIO_PICK),
+                    dcc.Dropdown(
+                        id=ids.SCENARIO_PICK,
+                        options=bundled_names(),
+                        clearable=False,
+                        className="pick",
+                    ),
+                    dcc.Upload(id=ids.UPLOAD, className="upload", children=html.Div(id="t-upload")),
+                    html.Div(id=ids.UPLOAD_MESSAGE, className="upload-message"),
+                    html.P(id=ids.SCENARIO_TITLE, className="meta"),
+                ],
+                className="panel",
+            ),
+            html.Div(
+                [
+                    html.Section(
+                        [html.H2(id="t-whatif"), html.Div(id=ids.CONTROLS)], className="panel"
+                    ),
+                    html.Section(
+                        [html.H2(id="t-glance"), html.Div(id=ids.GLANCE)], className="panel"
+                    ),
+                ],
+                className="columns",
+            ),
+            html.Section(
+                [
+                    html.H2(id="t-changes"),
+                    html.Div(id=ids.CHANGE_LIST),
+                    html.Button(id=ids.RESET_ALL, n_clicks=0),
+                ],
+                className="panel",
+            ),
+            _run_panel(),
+        ],
+        id=ids.SCENARIO_PAGE,
+    )
+
+
+dash.register_page(__name__, path="/", name="scenario", title="clinicsim", layout=layout)
+page_language(ids.SCENARIO_LANG)
+
+
+def _run_panel() -> html.Section:
+    return html.Section(
+        [
+            html.H2(id="t-run-title"),
+            html.Label(id="t-policies"),
+            dcc.Checklist(
+                id=ids.POLICIES,
+                options=list(POLICY_CHOICES),
+                value=DEFAULT_POLICIES,
+                inline=True,
+                persistence=True,
+                persistence_type="session",
+            ),
+            html.Label(id="t-reps", htmlFor=ids.REPS),
+            dcc.Input(
+                id=ids.REPS,
+                value=str(DEFAULT_REPS),
+                type="text",
+                size="4",
+                persistence=True,
+                persistence_type="session",
+            ),
+            html.Div(id=ids.REPS_MESSAGE, className="message"),
+            html.Div(
+                [
+                    html.Button(id=ids.RUN, n_clicks=0, className="primary"),
+                    html.Button(id=ids.CANCEL, n_clicks=0, disabled=True),
+                ],
+                className="buttons",
+            ),
+            html.Progress(id=ids.PROGRESS, value="0", max="1"),
+            html.Span(id=ids.PROGRESS_TEXT, className="meta"),
+            html.Div(id=ids.RUN_MESSAGE, className="run-message"),
+        ],
+        className="panel",
+        id=ids.RUN_PANEL,
+    )
+
+
+# ---------------------------------------------------------------- text
+
+
+@callback(
+    [Output(key, "children") for key in LABELS],
+    Output("t-upload", "children"),
+    Input(ids.SCENARIO_LANG, "data"),
+)
+def page_text(lang: Any) -> list[str]:
+    lang = checked_lang(lang)
+    return [tr(phrase, lang) for phrase in LABELS.values()] + [
+        tr("upload", lang, limit=UPLOAD_LIMIT_BYTES // 1024)
+    ]
+
+
+# ---------------------------------------------------------------- the scenario
+
+
+@callback(
+    Output(ids.SCENARIO, "data"),
+    Output(ids.SCENARIO_PICK, "value"),
+    Output(ids.CHANGES, "data", allow_duplicate=True),
+    Output(ids.UPLOAD_MESSAGE, "children"),
+    Input(ids.SCENARIO, "data"),
+    Input(ids.SCENARIO_PICK, "value"),
+    Input(ids.UPLOAD, "contents"),
+    State(ids.UPLOAD, "filename"),
+    State(ids.SCENARIO_LANG, "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def choose_scenario(
+    stored: Any, picked: Any, contents: Any, filename: Any, lang: Any
+) -> tuple[Any, Any, Any, Any]:
+    """Picking a bundled scenario or uploading a valid file starts a fresh set of
+    changes; a refused upload is explained beside the upload and changes nothing."""
+    lang = checked_lang(lang)
+    current = ScenarioChoice.from_store(stored)
+    if ctx.triggered_id == ids.UPLOAD and contents:
+        return _uploaded(str(filename or "scenario.yaml"), str(contents), lang)
+    if ctx.triggered_id == ids.SCENARIO_PICK and picked and picked != current.name:
+        return ScenarioChoice(str(picked)).to_store(), no_update, {}, ""
+    shown = current.name if current.text is None else None
+    message = "" if current.text is None else tr("uploaded", lang, name=current.name)
+    store = current.to_store() if stored != current.to_store() else no_update
+    return store, shown, no_update, message
+
+
+def _uploaded(filename: str, contents: str, lang: str) -> tuple[Any, Any, Any, Any]:
+    try:
+        content = base64.b64decode(contents.partition(",")[2], validate=True)
+        choice = read_upload(filename, content)
+    except (binascii.Error, ValueError):
+        return no_update, no_update, no_update, _refused(filename, ["not a file upload"], lang)
+    except ScenarioError as exc:
+        return no_update, no_update, no_update, _refused(filename, str(exc).splitlines(), lang)
+    return choice.to_store(), None, {}, tr("uploaded", lang, name=filename)
+
+
+def _refused(filename: str, lines: list[str], lang: str) -> html.Div:
+    return html.Div(
+        [html.P(tr("upload_refused", lang, name=filename)), html.Ul([html.Li(x) for x in lines])],
+        className="message",
+    )
+
+
+@callback(
+    Output(ids.CONTROLS, "children"),
+    Output(ids.SCENARIO_TITLE, "children"),
+    Input(ids.SCENARIO, "data"),
+    Input(ids.SCENARIO_LANG, "data"),
+    State(ids.CHANGES, "data"),
+)
+def draw_controls(stored: Any, lang: Any, changes: Any) -> tuple[Any, str]:
+    lang = checked_lang(lang)
+    choice = ScenarioChoice.from_store(stored)
+    changes = _changes(changes)
+    evaluation = evaluate(choice, changes, lang)
+    base = evaluate(choice, {}, lang).scenario
+    assert base is not None  # a stored choice was validated when it was made
+    controls = controls_of(base, choice.raw())
+    panel = controls_panel(base, controls, changes, evaluation.messages, lang)
+    return panel, f"{base.name} — {base.description}".strip(" —")
+
+
+@callback(
+    Output(ids.CHANGES, "data"),
+    Output({"type": ids.FIELD_MESSAGE, "key": ALL}, "children"),
+    Input({"type": ids.FIELD, "key": ALL}, "value"),
+    State({"type": ids.FIELD, "key": ALL}, "id"),
+    State(ids.SCENARIO, "data"),
+    State(ids.CHANGES, "data"),
+    State(ids.SCENARIO_LANG, "data"),
+    prevent_initial_call=True,
+)
+def record_changes(
+    values: list[Any], field_ids: list[dict[str, str]], stored: Any, changes: Any, lang: Any
+) -> tuple[Any, list[str]]:
+    """The tab's changes are the fields whose value differs from the base scenario;
+    each field shows what is wrong with its value, if anything."""
+    lang = checked_lang(lang)
+    choice = ScenarioChoice.from_store(stored)
+    base = evaluate(choice, {}, lang).scenario
+    assert base is not None
+    controls = {c.key: c for c in controls_of(base, choice.raw())}
+    typed = {f["key"]: "" if v is None else str(v) for f, v in zip(field_ids, values, strict=True)}
+    old = _changes(changes)
+    new = {
+        key: text
+        for key, text in {**old, **typed}.items()
+        if key in controls and not same_value(controls[key].kind, text, controls[key].base)
+    }
+    messages = evaluate(choice, new, lang).messages
+    return (new if new != old else no_update), [messages.get(f["key"], "") for f in field_ids]
+
+
+@callback(
+    Output({"type": ids.FIELD, "key": ALL}, "value"),
+    Input({"type": ids.UNDO, "key": ALL}, "n_clicks"),
+    Input(ids.RESET_ALL, "n_clicks"),
+    State({"type": ids.FIELD, "key": ALL}, "id"),
+    State(ids.SCENARIO, "data"),
+    prevent_initial_call=True,
+)
+def undo(
+    undo_clicks: list[Any], reset_clicks: Any, field_ids: list[dict[str, str]], stored: Any
+) -> list[Any]:
+    """Undo one change (its button) or all: the fields go back to the base values."""
+    trigger = ctx.triggered_id
+    if trigger is None or not any(t.get("value") for t in ctx.triggered):
+        return [no_update] * len(field_ids)  # buttons drawn, not clicked
+    choice = ScenarioChoice.from_store(stored)
+    base = evaluate(choice, {}, "en").scenario
+    assert base is not None
+    bases = {c.key: c.base for c in controls_of(base, choice.raw())}
+    wanted = None if trigger == ids.RESET_ALL else trigger["key"]
+    return [
+        bases.get(f["key"], no_update) if wanted in (None, f["key"]) else no_update
+        for f in field_ids
+    ]
+
+
+@callback(
+    Output(ids.CHANGE_LIST, "children"),
+    Output(ids.GLANCE, "children"),
+    Input(ids.CHANGES, "data"),
+    Input(ids.SCENARIO, "data"),
+    Input(ids.SCENARIO_LANG, "data"),
+)
+def show_changes(changes: Any, stored: Any, lang: Any) -> tuple[Any, Any]:
+    """The list of changes, and the clinic as the changes make it."""
+    lang = checked_lang(lang)
+    choice = ScenarioChoice.from_store(stored)
+    changes = _changes(changes)
+    evaluation = evaluate(choice, changes, lang)
+    base = evaluate(choice, {}, lang).scenario
+    assert base is not None
+    controls = controls_of(base, choice.raw())
+    listed = change_list(controls, changes, evaluation.messages, evaluation.problems, base, lang)
+    return listed, clinic_glance(evaluation.scenario or base, lang)
+
+
+def _changes(data: Any) -> dict[str, str]:
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+# ---------------------------------------------------------------- running
+
+
+@callback(
+    Output(ids.REPS_MESSAGE, "children"),
+    Input(ids.REPS, "value"),
+    Input(ids.SCENARIO_LANG, "data"),
+)
+def check_replications(reps: Any, lang: Any) -> str:
+    lang = checked_lang(lang)
+    return "" if check_reps(reps) else tr("expect_reps", lang, most=MAX_REPS)
+
+
+@callback(
+    Output(ids.URL, "href"),
+    Output(ids.RUN_MESSAGE, "children"),
+    Input(ids.RUN, "n_clicks"),
+    State(ids.SCENARIO, "data"),
+    State(ids.CHANGES, "data"),
+    State(ids.POLICIES, "value"),
+    State(ids.REPS, "value"),
+    State(ids.SCENARIO_LANG, "data"),
+    background=True,
+    progress=[
+        Output(ids.PROGRESS, "value"),
+        Output(ids.PROGRESS, "max"),
+        Output(ids.PROGRESS_TEXT, "children"),
+    ],
+    running=[
+        (Output(ids.RUN, "disabled"), True, False),
+        (Output(ids.CANCEL, "disabled"), False, True),
+    ],
+    cancel=[Input(ids.CANCEL, "n_clicks")],
+    progress_default=["0", "1", ""],
+    interval=500,
+    prevent_initial_call=True,
+)
+def run(
+    set_progress: Callable[[tuple[str, str, str]], None],
+    clicks: Any,
+    stored: Any,
+    changes: Any,
+    policies: Any,
+    reps_text: Any,
+    lang: Any,
+) -> tuple[Any, Any]:
+    """Run the tab's scenario in this background process; on success go to its results."""
+    if not clicks:  # the button was drawn (a page's inputs fire when it is inserted)
+        return no_update, no_update
+    lang = checked_lang(lang)
+    specs = [p for p in POLICY_CHOICES if p in (policies or [])]
+    reps = check_reps(reps_text)
+    if not specs or reps is None:
+        return no_update, tr("pick_policy" if not specs else "expect_reps", lang, most=MAX_REPS)
+    choice = ScenarioChoice.from_store(stored)
+    if not evaluate(choice, _changes(changes), lang).valid:
+        return no_update, tr("fix_fields", lang)
+
+    def progress(done: int, total: int) -> None:
+        set_progress((str(done), str(total), tr("progress", lang, done=done, total=total)))
+
+    set_progress(("0", "1", tr("starting", lang)))
+    try:
+        folder = run_whatif(settings(), choice, _changes(changes), specs, reps, progress)
+    except ScenarioError as exc:  # PolicyError too
+        return no_update, _failure(str(exc).splitlines(), lang)
+    except TaskFailures as exc:
+        return no_update, _failure([f"{f.task}: {f.error}" for f in exc.failures][:5], lang)
+    except Exception as exc:  # shown to the user without a traceback; logged in full
+        log.exception("dashboard run failed")
+        return no_update, _failure([f"{type(exc).__name__}: {exc}"], lang)
+    return f"/results?run={run_id(folder)}", tr("run_done", lang, run=folder.name)
+
+
+def _failure(lines: list[str], lang: str) -> html.Div:
+    return html.Div(
+        [html.P(tr("run_failed", lang)), html.Ul([html.Li(x) for x in lines])], className="message"
+    )
+
+
+@callback(
+    Output(ids.RUN_MESSAGE, "children", allow_duplicate=True),
+    Input(ids.CANCEL, "n_clicks"),
+    State(ids.SCENARIO_LANG, "data"),
+    prevent_initial_call=True,
+)
+def cancelled(clicks: Any, lang: Any) -> Any:
+    return tr("cancelled_run", checked_lang(lang)) if clicks else no_update

@@ -1,0 +1,125 @@
+"""The dashboard's runs: started through the CLI's runner, stored like CLI runs, reopened.
+
+``run_whatif`` is what the Run button does (in a background process): the
+tab's scenario and changes become a scenario, ``sim.runner`` runs it with the
+result store (so replications already computed, by the CLI or anyone, are
+read, not recomputed), and the run directory is written by ``sim.store`` into
+the dashboard's runs folder and recorded in the store's index, where
+``clinicsim runs`` lists it too.
+
+A run is named in URLs by ``run_id``, a hash of its folder: a browser can only
+open a run the index lists, never a path of its choosing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dashboard.whatif import ScenarioChoice, evaluate
+from sim.problems import Problem, ScenarioError
+from sim.report import RunData, is_sweep, load_run, load_sweep
+from sim.resultstore import ResultStore
+from sim.runner import Execution, run_experiment
+from sim.store import run_info, write_run
+
+MAX_REPS = 200
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the dashboard keeps things: the result store and the folder of its runs."""
+
+    store_root: Path
+    runs_dir: Path
+    workers: int | None = None
+
+    def store(self) -> ResultStore:
+        return ResultStore(self.store_root)
+
+
+def default_settings(store_root: Path | None = None, runs_dir: Path | None = None) -> Settings:
+    store = ResultStore(store_root)
+    return Settings(store.root, (runs_dir or store.root / "runs").expanduser())
+
+
+def run_id(folder: str | Path) -> str:
+    return hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:16]
+
+
+def stored_runs(settings: Settings) -> list[dict[str, Any]]:
+    """The runs of the store's index whose folder still exists, newest first, each with
+    its ``id``."""
+    return [run | {"id": run_id(run["dir"])} for run in settings.store().runs() if run["exists"]]
+
+
+def find_run(settings: Settings, wanted: str) -> Path | None:
+    """The folder of the stored run ``wanted`` (a ``run_id``), if the index has it."""
+    for run in stored_runs(settings):
+        if run["id"] == wanted:
+            return Path(run["dir"])
+    return None
+
+
+def open_run(folder: Path) -> RunData | dict[str, Any]:
+    """A run directory's data, or a sweep's ``sweep.json``; ``ScenarioError`` if unusable."""
+    return load_sweep(folder) if is_sweep(folder) else load_run(folder)
+
+
+def check_reps(text: Any) -> int | None:
+    """The replications typed, or ``None`` if not a whole number in 1..MAX_REPS."""
+    try:
+        reps = float(str(text).strip())
+    except ValueError:
+        return None
+    return int(reps) if reps.is_integer() and 1 <= reps <= MAX_REPS else None
+
+
+def run_whatif(
+    settings: Settings,
+    choice: ScenarioChoice,
+    changes: Mapping[str, str],
+    specs: Sequence[str],
+    reps: int,
+    progress: Progress | None = None,
+) -> Path:
+    """Run the tab's scenario with its changes, write the run directory, record it in
+    the index and return the folder. Raises ``ScenarioError`` for invalid changes."""
+    evaluation = evaluate(choice, changes, "en")
+    if not evaluation.valid or evaluation.scenario is None:
+        problems = [Problem(key, message) for key, message in evaluation.messages.items()]
+        problems += [Problem("", text) for text in evaluation.problems]
+        raise ScenarioError(choice.source, problems)
+    store = settings.store()
+    execution = Execution(workers=settings.workers, store=store, progress=progress)
+    result = run_experiment(evaluation.scenario, list(specs), reps, execution=execution)
+    command = _command(choice, evaluation.overrides, specs, reps)
+    folder = new_run_folder(settings.runs_dir)
+    write_run(folder, result, command)
+    store.record_run(folder, run_info(result, command))
+    return folder
+
+
+def new_run_folder(runs_dir: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return runs_dir / f"{stamp}-{secrets.token_hex(3)}"
+
+
+def _command(
+    choice: ScenarioChoice, overrides: Sequence[str], specs: Sequence[str], reps: int
+) -> list[str]:
+    """The CLI command that gives the same numbers (for a bundled scenario; an upload is
+    named by its file name)."""
+    command = ["clinicsim", "run", choice.name]
+    for spec in specs:
+        command += ["-p", spec]
+    command += ["--reps", str(reps)]
+    for override in overrides:
+        command += ["--set", override]
+    return [*command, "(dashboard)"]

@@ -1,0 +1,325 @@
+"""The what-if controls of a scenario and the changes a user makes with them.
+
+A ``Control`` is one value of the scenario a manager may change: the staff of
+a resource on a weekday, opening and closing time, requests a day, the no-show
+rate, punctuality, and the GRASP and MIP parameters. Its ``key`` is the dotted
+key of a ``--set`` override, so a change is exactly an override of the command
+line. ``evaluate`` checks a tab's changes (``{key: text typed}``) against the
+base scenario: a value of the wrong kind gets a message in the user's language
+at its field, a value the scenario refuses gets the validator's message, and
+the valid changes give the scenario that is shown and run.
+
+``ScenarioChoice`` says which base scenario a tab works on: a bundled one by
+name, or the text of an uploaded file (never a path on the server).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from dashboard.i18n import tr
+from policies import REGISTRY, PolicyError, make_policy
+from scenarios import bundled_names, bundled_path
+from sim.problems import Problem, ScenarioError
+from sim.scenario import Scenario, format_clock, from_mapping, parse_yaml, read_yaml
+
+Kind = Literal["count", "clock", "rate", "share", "minutes", "iterations", "seconds"]
+UPLOAD_LIMIT_BYTES = 256 * 1024
+TUNED_POLICIES = ("grasp", "mip")
+
+
+@dataclass(frozen=True)
+class Control:
+    """One changeable value: its override key, its value in the base scenario, its kind."""
+
+    key: str
+    group: Literal["staff", "hours", "demand", "behaviour", "grasp", "mip"]
+    label: str  # an i18n key
+    base: str
+    kind: Kind
+    resource: str = ""  # staff controls: which resource and weekday
+    weekday: str = ""
+
+
+@dataclass
+class Evaluation:
+    """A tab's changes checked against the base scenario."""
+
+    scenario: Scenario | None  # the base with every valid change applied
+    overrides: list[str]  # the valid changes as ``key=value`` overrides
+    messages: dict[str, str] = field(default_factory=dict)  # key → what is wrong
+    problems: list[str] = field(default_factory=list)  # what no single field explains
+
+    @property
+    def valid(self) -> bool:
+        return self.scenario is not None and not self.messages and not self.problems
+
+
+# ---------------------------------------------------------------- the base scenario
+
+
+@dataclass(frozen=True)
+class ScenarioChoice:
+    """A bundled scenario by name, or an uploaded file's name and text."""
+
+    name: str
+    text: str | None = None  # set for an upload
+
+    @classmethod
+    def from_store(cls, data: Mapping[str, Any] | None) -> ScenarioChoice:
+        data = data or {}
+        text = data.get("text")
+        name = str(data.get("name") or default_scenario())
+        if text is None and name not in bundled_names():
+            name = default_scenario()
+        return cls(name, text)
+
+    def to_store(self) -> dict[str, Any]:
+        return {"name": self.name, "text": self.text}
+
+    @property
+    def source(self) -> str:
+        """How messages name the scenario: the uploaded file's name or the bundled file's."""
+        return self.name if self.text is not None else f"{self.name}.yaml"
+
+    def raw(self) -> dict[str, Any]:
+        """The base scenario's mapping (do not modify it: it is shared)."""
+        return _raw(self.name, self.text)
+
+
+def default_scenario() -> str:
+    names = bundled_names()
+    return "ophthalmology" if "ophthalmology" in names else names[0]
+
+
+@lru_cache(maxsize=32)
+def _raw(name: str, text: str | None) -> dict[str, Any]:
+    if text is not None:
+        return parse_yaml(text, name)
+    path = bundled_path(name)
+    if path is None:
+        raise ScenarioError(name, [Problem("", "no such bundled scenario")])
+    return read_yaml(path)
+
+
+def read_upload(filename: str, content: bytes) -> ScenarioChoice:
+    """An uploaded scenario, checked whole (size, encoding, YAML, schema, references);
+    a ``ScenarioError`` names the file and every problem, as the command line does."""
+    if len(content) > UPLOAD_LIMIT_BYTES:
+        limit = UPLOAD_LIMIT_BYTES // 1024
+        size = math.ceil(len(content) / 1024)
+        message = f"the file is {size} kB; a scenario may be at most {limit} kB"
+        raise ScenarioError(filename, [Problem("", message)])
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(filename, [Problem("", "not a UTF-8 text file")]) from None
+    choice = ScenarioChoice(filename, text)
+    from_mapping(choice.raw(), source=filename)
+    return choice
+
+
+# ---------------------------------------------------------------- controls
+
+
+def controls_of(scenario: Scenario, raw: Mapping[str, Any]) -> list[Control]:
+    """Every what-if control of a (validated) base scenario, in the order they are shown."""
+    controls = [
+        Control(
+            f"resources.{key}.roster.{day}",
+            "staff",
+            "staff",
+            str(resource.roster.get(day, resource.base_count)),
+            "count",
+            resource=key,
+            weekday=day,
+        )
+        for key, resource in scenario.resources.items()
+        for day in scenario.horizon.weekdays
+    ]
+    horizon, behaviour = scenario.horizon, scenario.behaviour
+    controls += [
+        Control("horizon.open", "hours", "open", format_clock(horizon.open), "clock"),
+        Control("horizon.close", "hours", "close", format_clock(horizon.close), "clock"),
+        Control(
+            "demand.requests_per_day",
+            "demand",
+            "requests_per_day",
+            _plain(scenario.demand.requests_per_day),
+            "rate",
+        ),
+        Control(
+            "behaviour.no_show", "behaviour", "no_show_rate", _plain(behaviour.no_show), "share"
+        ),
+        _punctuality(raw),
+    ]
+    return controls + _policy_controls(scenario)
+
+
+def _punctuality(raw: Mapping[str, Any]) -> Control:
+    """The mean of a punctuality distribution, or the fixed minutes early or late."""
+    value = raw.get("behaviour", {}).get("punctuality", 0)
+    if isinstance(value, Mapping) and "mean" in value:
+        return Control(
+            "behaviour.punctuality.mean",
+            "behaviour",
+            "punctuality",
+            _plain(value["mean"]),
+            "minutes",
+        )
+    if isinstance(value, Mapping):  # another distribution: replace it by fixed minutes
+        return Control("behaviour.punctuality", "behaviour", "punctuality_fixed", "", "minutes")
+    return Control(
+        "behaviour.punctuality", "behaviour", "punctuality_fixed", _plain(value), "minutes"
+    )
+
+
+def _policy_controls(scenario: Scenario) -> list[Control]:
+    grasp = REGISTRY["grasp"].Params.model_validate(scenario.policies.get("grasp", {}))
+    mip = REGISTRY["mip"].Params.model_validate(scenario.policies.get("mip", {}))
+    return [
+        Control("policies.grasp.alpha_p", "grasp", "alpha_p", _plain(grasp.alpha_p), "share"),
+        Control("policies.grasp.alpha_m", "grasp", "alpha_m", _plain(grasp.alpha_m), "share"),
+        Control(
+            "policies.grasp.iterations", "grasp", "iterations", str(grasp.iterations), "iterations"
+        ),
+        Control(
+            "policies.mip.time_limit_s", "mip", "time_limit", _plain(mip.time_limit_s), "seconds"
+        ),
+    ]
+
+
+def _plain(value: Any) -> str:
+    """5.0 → ``"5"``, 0.06 → ``"0.06"``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ---------------------------------------------------------------- values
+
+
+def parse_value(kind: Kind, text: str) -> tuple[Any, str | None]:
+    """The value typed in a control (``"0,1"`` is read as 0.1), or the i18n key of
+    what was expected."""
+    text = str(text).strip()
+    if kind == "clock":
+        parts = text.split(":")
+        ok = len(parts) == 2 and all(p.isdigit() for p in parts)
+        if ok and int(parts[0]) < 24 and int(parts[1]) < 60 and len(parts[1]) == 2:
+            return f"{int(parts[0]):02d}:{parts[1]}", None
+        return None, "expect_clock"
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if kind in ("count", "iterations"):
+        lowest = 0 if kind == "count" else 1
+        if math.isfinite(number) and number.is_integer() and number >= lowest:
+            return int(number), None
+        return None, f"expect_{kind}"
+    checks = {
+        "rate": lambda x: x >= 0,
+        "share": lambda x: 0 <= x <= 1,
+        "minutes": lambda x: -600 <= x <= 600,
+        "seconds": lambda x: x > 0,
+    }
+    if math.isfinite(number) and checks[kind](number):
+        return number, None
+    return None, f"expect_{kind}"
+
+
+def same_value(kind: Kind, text: str, base: str) -> bool:
+    """Whether a typed value is the base value (``"5.0"`` is ``"5"``)."""
+    typed, _ = parse_value(kind, text)
+    if typed is None:
+        return str(text).strip() == base.strip()
+    return typed == parse_value(kind, base)[0]
+
+
+def override_text(control: Control, value: Any) -> str:
+    """The ``--set`` override of a parsed value (clock times quoted for YAML)."""
+    shown = f'"{value}"' if control.kind == "clock" else _plain(value)
+    return f"{control.key}={shown}"
+
+
+# ---------------------------------------------------------------- checking changes
+
+
+def evaluate(choice: ScenarioChoice, changes: Mapping[str, str], lang: str) -> Evaluation:
+    """The base scenario with a tab's changes, and a message for every change it refuses."""
+    raw = choice.raw()
+    base = from_mapping(raw, source=choice.source)
+    controls = {c.key: c for c in controls_of(base, raw)}
+    messages: dict[str, str] = {}
+    pending: dict[str, str] = {}
+    for key, text in changes.items():
+        control = controls.get(key)
+        if control is None:  # a key of another scenario (the tab switched scenario)
+            continue
+        value, expected = parse_value(control.kind, text)
+        if expected:
+            messages[key] = tr(expected, lang)
+        else:
+            pending[key] = override_text(control, value)
+    scenario, refused, problems = _apply(raw, choice.source, pending)
+    messages.update(refused)
+    return Evaluation(
+        scenario, [pending[k] for k in pending if k not in refused], messages, problems
+    )
+
+
+def _apply(
+    raw: Mapping[str, Any], source: str, pending: dict[str, str]
+) -> tuple[Scenario | None, dict[str, str], list[str]]:
+    """Validate the overrides; a field the validator blames is dropped and the rest
+    tried again, so one bad field does not hide the effect of the others."""
+    refused: dict[str, str] = {}
+    for _attempt in range(len(pending) + 1):
+        overrides = [text for key, text in pending.items() if key not in refused]
+        try:
+            scenario = from_mapping(dict(raw), overrides, source=source)
+            blamed, general = _blame(_policy_problems(scenario, pending), pending)
+        except ScenarioError as exc:
+            scenario = None
+            blamed, general = _blame(exc.problems, pending)
+        new = {k: v for k, v in blamed.items() if k not in refused}
+        if scenario is not None and not new:
+            return scenario, refused, general
+        if not new:
+            return None, refused, general
+        refused.update(new)
+    return None, refused, []
+
+
+def _policy_problems(scenario: Scenario, pending: Mapping[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for name in TUNED_POLICIES:
+        if any(key.startswith(f"policies.{name}.") for key in pending):
+            try:
+                make_policy(name, scenario, REGISTRY)
+            except PolicyError as exc:
+                problems += exc.problems
+    return problems
+
+
+def _blame(problems: list[Problem], pending: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Problems that name a changed field (or a path inside it, or the mapping that holds
+    it) go to that field; the others are general."""
+    blamed: dict[str, str] = {}
+    general: list[str] = []
+    for problem in problems:
+        keys = [k for k in pending if _related(problem.path, k)]
+        for key in keys:
+            blamed.setdefault(key, problem.message)
+        if not keys:
+            general.append(problem.render(problem.source or ""))
+    return blamed, general
+
+
+def _related(path: str, key: str) -> bool:
+    return bool(path) and (path == key or path.startswith(key + ".") or key.startswith(path + "."))
