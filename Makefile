@@ -24,7 +24,7 @@ dashboard: $(STAMP)
 BROWSER := /usr/bin/chromium /usr/bin/chromedriver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-$(BROWSER):
+$(BROWSER) &:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null
 
@@ -35,11 +35,12 @@ test: $(STAMP) $(BROWSER)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(BROWSER)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/mip.py
 	$(BIN)/python benchmarks/grasp.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/dashboard.py
 
 thesis: $(STAMP)
 	$(BIN)/python benchmarks/thesis.py

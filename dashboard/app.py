@@ -23,7 +23,7 @@ from dashboard.i18n import checked_lang, tr
 from dashboard.runs import Settings, default_settings
 
 ASSETS = Path(__file__).parent / "assets"
-MAX_REQUEST_BYTES = 2 * 1024 * 1024  # an upload is checked against a smaller limit
+MAX_REQUEST_BYTES = 16 * 1024 * 1024  # uploads are refused above UPLOAD_LIMIT_BYTES with a message
 
 _settings: Settings | None = None
 

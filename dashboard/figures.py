@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 
 from sim import figures
 from sim.clinic import resource_keys
-from sim.i18n import t
 from sim.report import RunData
 from sim.sweep import short_name
 
@@ -143,7 +142,3 @@ def summary_table(summary: dict[str, Any]) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def metric_title(metric: str, lang: str) -> str:
-    return t(metric, lang)

@@ -311,8 +311,9 @@ def _comparison_table(data: RunData, lang: str) -> str:
                 paired = format_paired(metric, summary["paired"][spec][metric], lang)
                 cell += f"<div class='delta'>Δ {html.escape(paired)}</div>"
             cells.append(f"<td>{cell}</td>")
-        label = html.escape(metric_label(metric, lang).strip())
-        css = " class='sub'" if "." in metric else ""
+        label = metric_label(metric, lang)
+        css = " class='sub'" if label.startswith(" ") else ""  # a row under the one above
+        label = html.escape(label.strip())
         rows.append(f"<tr><th{css}>{label}</th>{''.join(cells)}</tr>")
         if metric in P90_METRICS:
             p90 = "".join(
@@ -328,7 +329,7 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
     tables, policies = data.tables, data.policies
     if not all(name in tables for name in TABLES):
         return [f"<p class='note'>{html.escape(t('report_no_tables', lang))}</p>"]
-    steps = _step_order(data.scenario)
+    steps = data.scenario.step_ids()
     sections = [
         _section(
             t("fig_stay", lang),
@@ -480,15 +481,6 @@ def _section(title: str, body: str) -> str:
 def _plot(fig: go.Figure) -> str:
     fig.update_layout(title=None)
     return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
-
-
-def _step_order(scenario: Scenario) -> list[str]:
-    """Step ids in protocol order, each once."""
-    order: dict[str, None] = {}
-    for protocol in scenario.protocols.values():
-        for step in protocol.steps:
-            order.setdefault(step.id, None)
-    return list(order)
 
 
 STYLE = """

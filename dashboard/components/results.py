@@ -79,8 +79,9 @@ def comparison_table(data: RunData, lang: str) -> html.Table:
                 paired = format_paired(metric, summary["paired"][spec][metric], lang)
                 cell.append(html.Div(f"Δ {paired}", className="delta"))
             cells.append(html.Td(cell))
-        label = metric_label(metric, lang).strip()
-        rows.append(html.Tr([html.Th(label, className="sub" if "." in metric else ""), *cells]))
+        label = metric_label(metric, lang)
+        sub = "sub" if label.startswith(" ") else ""  # a row under the one above
+        rows.append(html.Tr([html.Th(label.strip(), className=sub), *cells]))
         if metric in P90_METRICS:
             p90 = [number(metric, summary["policies"][s][metric]["p90"], lang) for s in policies]
             rows.append(html.Tr([html.Th("p90", className="sub"), *[html.Td(v) for v in p90]]))
