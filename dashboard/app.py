@@ -11,6 +11,7 @@ workers by the Cancel button, while the page stays responsive.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -122,9 +123,22 @@ def page_language(store_id: str) -> None:
 
 
 def serve(host: str, port: int, app_settings: Settings | None = None) -> None:
-    """Serve the dashboard until interrupted."""
+    """Serve the dashboard until interrupted (``OSError`` if the port cannot be had)."""
     import waitress
 
     app = create_app(app_settings)
+    server = waitress.create_server(app.server, host=host, port=port, threads=8)
     print(f"clinicsim dashboard: http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
-    waitress.serve(app.server, host=host, port=port, threads=8, _quiet=True)
+    try:
+        server.run()
+    finally:
+        stop_runs()
+
+
+def stop_runs() -> None:
+    """Stop runs still going (they are this server's child processes) as the server stops."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()

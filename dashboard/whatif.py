@@ -71,12 +71,18 @@ class ScenarioChoice:
 
     @classmethod
     def from_store(cls, data: Mapping[str, Any] | None) -> ScenarioChoice:
-        data = data or {}
+        """The choice a tab stored, or the default scenario if it is not usable (any
+        more: a bundled scenario renamed, an upload this version refuses)."""
+        data = data if isinstance(data, Mapping) else {}
         text = data.get("text")
-        name = str(data.get("name") or default_scenario())
-        if text is None and name not in bundled_names():
-            name = default_scenario()
-        return cls(name, text)
+        choice = cls(
+            str(data.get("name") or default_scenario()), text if isinstance(text, str) else None
+        )
+        try:
+            base_scenario(choice)
+        except ScenarioError:
+            return cls(default_scenario())
+        return choice
 
     def to_store(self) -> dict[str, Any]:
         return {"name": self.name, "text": self.text}
@@ -89,6 +95,16 @@ class ScenarioChoice:
     def raw(self) -> dict[str, Any]:
         """The base scenario's mapping (do not modify it: it is shared)."""
         return _raw(self.name, self.text)
+
+
+def base_scenario(choice: ScenarioChoice) -> Scenario:
+    """The validated base scenario of a choice (``ScenarioError`` if it is not valid)."""
+    return _validated(choice.name, choice.text, choice.source)
+
+
+@lru_cache(maxsize=32)
+def _validated(name: str, text: str | None, source: str) -> Scenario:
+    return from_mapping(_raw(name, text), source=source)
 
 
 def default_scenario() -> str:
@@ -119,7 +135,7 @@ def read_upload(filename: str, content: bytes) -> ScenarioChoice:
     except UnicodeDecodeError:
         raise ScenarioError(filename, [Problem("", "not a UTF-8 text file")]) from None
     choice = ScenarioChoice(filename, text)
-    from_mapping(choice.raw(), source=filename)
+    base_scenario(choice)
     return choice
 
 
@@ -253,8 +269,7 @@ def override_text(control: Control, value: Any) -> str:
 def evaluate(choice: ScenarioChoice, changes: Mapping[str, str], lang: str) -> Evaluation:
     """The base scenario with a tab's changes, and a message for every change it refuses."""
     raw = choice.raw()
-    base = from_mapping(raw, source=choice.source)
-    controls = {c.key: c for c in controls_of(base, raw)}
+    controls = {c.key: c for c in controls_of(base_scenario(choice), raw)}
     messages: dict[str, str] = {}
     pending: dict[str, str] = {}
     for key, text in changes.items():

@@ -188,6 +188,16 @@ def test_tables_download_as_csv(finished_run: dict[str, Any], alice: Browser) ->
     assert len(los) == 1 and los["mean"].iloc[0] > 0
 
 
+def test_the_report_downloads_in_the_page_language(
+    finished_run: dict[str, Any], alice: Browser
+) -> None:
+    alice.click("#download-report")
+    report = alice.wait(lambda: list(alice.downloads.glob("*report.html")), message="the report")[0]
+    text = alice.wait(lambda: report.read_text(encoding="utf-8"), message="the report's content")
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="es">' in text
+    assert "Estancia media" in text and "mip" in text
+
+
 def test_a_stored_run_reopens_from_the_list(
     finished_run: dict[str, Any], alice: Browser, server: DashboardServer
 ) -> None:

@@ -28,6 +28,7 @@ from dashboard.runs import MAX_REPS, check_reps, run_id, run_whatif
 from dashboard.whatif import (
     UPLOAD_LIMIT_BYTES,
     ScenarioChoice,
+    base_scenario,
     controls_of,
     evaluate,
     read_upload,
@@ -223,8 +224,7 @@ def draw_controls(stored: Any, lang: Any, changes: Any) -> tuple[Any, str]:
     choice = ScenarioChoice.from_store(stored)
     changes = _changes(changes)
     evaluation = evaluate(choice, changes, lang)
-    base = evaluate(choice, {}, lang).scenario
-    assert base is not None  # a stored choice was validated when it was made
+    base = base_scenario(choice)
     controls = controls_of(base, choice.raw())
     panel = controls_panel(base, controls, changes, evaluation.messages, lang)
     return panel, f"{base.name} — {base.description}".strip(" —")
@@ -247,8 +247,7 @@ def record_changes(
     each field shows what is wrong with its value, if anything."""
     lang = checked_lang(lang)
     choice = ScenarioChoice.from_store(stored)
-    base = evaluate(choice, {}, lang).scenario
-    assert base is not None
+    base = base_scenario(choice)
     controls = {c.key: c for c in controls_of(base, choice.raw())}
     typed = {f["key"]: "" if v is None else str(v) for f, v in zip(field_ids, values, strict=True)}
     old = _changes(changes)
@@ -277,8 +276,7 @@ def undo(
     if trigger is None or not any(t.get("value") for t in ctx.triggered):
         return [no_update] * len(field_ids)  # buttons drawn, not clicked
     choice = ScenarioChoice.from_store(stored)
-    base = evaluate(choice, {}, "en").scenario
-    assert base is not None
+    base = base_scenario(choice)
     bases = {c.key: c.base for c in controls_of(base, choice.raw())}
     wanted = None if trigger == ids.RESET_ALL else trigger["key"]
     return [
@@ -300,8 +298,7 @@ def show_changes(changes: Any, stored: Any, lang: Any) -> tuple[Any, Any]:
     choice = ScenarioChoice.from_store(stored)
     changes = _changes(changes)
     evaluation = evaluate(choice, changes, lang)
-    base = evaluate(choice, {}, lang).scenario
-    assert base is not None
+    base = base_scenario(choice)
     controls = controls_of(base, choice.raw())
     listed = change_list(controls, changes, evaluation.messages, evaluation.problems, base, lang)
     return listed, clinic_glance(evaluation.scenario or base, lang)

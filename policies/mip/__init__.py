@@ -53,6 +53,12 @@ _CACHE_LIMIT = 4096
 
 class MipParams(PolicyParams):
     time_limit_s: float = Field(default=30, gt=0)
+    escalate_after_s: float = Field(
+        default=5,
+        gt=0,
+        description="seconds an attempt with less than max_delay of waiting may take "
+        "to find a plan before more waiting is allowed",
+    )
     mip_gap: float = Field(default=0.01, ge=0, le=1)
     max_delay: int = Field(default=3, ge=0, le=24)
     duration_quantile: float | None = Field(
@@ -133,10 +139,16 @@ class MipPolicy:
             return _CACHE[key], True
         solution = DaySolution(status="empty")
         spent = [0.0, 0.0]  # build and solve seconds of every attempt, failed ones included
-        for delay in range(self.params.max_delay + 1):
+        last = self.params.max_delay
+        for delay in range(last + 1):
             chosen = {p: v[delay] for p, v in paths.items()}
             inst = day_instance(clinic, d, groups, chosen)
-            solution = solve_day(inst, self.params.time_limit_s, self.params.mip_gap)
+            # a plan with this little waiting that is not found soon is unlikely to exist
+            # (proving that can take HiGHS minutes): allow more waiting instead
+            limit = self.params.time_limit_s
+            if delay < last:
+                limit = min(limit, self.params.escalate_after_s)
+            solution = solve_day(inst, limit, self.params.mip_gap)
             solution.delay_budget = delay
             spent = [spent[0] + solution.build_seconds, spent[1] + solution.solve_seconds]
             if solution.found:
