@@ -16,6 +16,7 @@ name, or the text of an uploaded file (never a path on the server).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,10 +26,12 @@ from dashboard.i18n import tr
 from policies import REGISTRY, PolicyError, make_policy
 from scenarios import bundled_names, bundled_path
 from sim.problems import Problem, ScenarioError
+from sim.runner import check_policies
 from sim.scenario import Scenario, format_clock, from_mapping, parse_yaml, read_yaml
 
 Kind = Literal["count", "clock", "rate", "share", "minutes", "iterations", "seconds"]
 UPLOAD_LIMIT_BYTES = 256 * 1024
+CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")  # ASCII digits: int() reads no others
 TUNED_POLICIES = ("grasp", "mip")
 
 
@@ -50,9 +53,13 @@ class Evaluation:
     """A tab's changes checked against the base scenario."""
 
     scenario: Scenario | None  # the base with every valid change applied
-    overrides: list[str]  # the valid changes as ``key=value`` overrides
+    applied: dict[str, str]  # key → the valid change as a ``key=value`` override
     messages: dict[str, str] = field(default_factory=dict)  # key → what is wrong
     problems: list[str] = field(default_factory=list)  # what no single field explains
+
+    @property
+    def overrides(self) -> list[str]:
+        return list(self.applied.values())
 
     @property
     def valid(self) -> bool:
@@ -104,7 +111,9 @@ def base_scenario(choice: ScenarioChoice) -> Scenario:
 
 @lru_cache(maxsize=32)
 def _validated(name: str, text: str | None, source: str) -> Scenario:
-    return from_mapping(_raw(name, text), source=source)
+    scenario = from_mapping(_raw(name, text), source=source)
+    check_policies(scenario, [])  # the policies block too, as `clinicsim validate` does
+    return scenario
 
 
 def default_scenario() -> str:
@@ -224,10 +233,9 @@ def parse_value(kind: Kind, text: str) -> tuple[Any, str | None]:
     what was expected."""
     text = str(text).strip()
     if kind == "clock":
-        parts = text.split(":")
-        ok = len(parts) == 2 and all(p.isdigit() for p in parts)
-        if ok and int(parts[0]) < 24 and int(parts[1]) < 60 and len(parts[1]) == 2:
-            return f"{int(parts[0]):02d}:{parts[1]}", None
+        match = CLOCK.fullmatch(text)
+        if match and int(match[1]) < 24 and int(match[2]) < 60:
+            return f"{int(match[1]):02d}:{match[2]}", None
         return None, "expect_clock"
     try:
         number = float(text.replace(",", "."))
@@ -283,9 +291,8 @@ def evaluate(choice: ScenarioChoice, changes: Mapping[str, str], lang: str) -> E
             pending[key] = override_text(control, value)
     scenario, refused, problems = _apply(raw, choice.source, pending)
     messages.update(refused)
-    return Evaluation(
-        scenario, [pending[k] for k in pending if k not in refused], messages, problems
-    )
+    applied = {k: text for k, text in pending.items() if k not in refused}
+    return Evaluation(scenario, applied, messages, problems)
 
 
 def _apply(
@@ -298,10 +305,10 @@ def _apply(
         overrides = [text for key, text in pending.items() if key not in refused]
         try:
             scenario = from_mapping(dict(raw), overrides, source=source)
-            blamed, general = _blame(_policy_problems(scenario, pending), pending)
+            blamed, general = _blame(_policy_problems(scenario, pending), pending, source)
         except ScenarioError as exc:
             scenario = None
-            blamed, general = _blame(exc.problems, pending)
+            blamed, general = _blame(exc.problems, pending, source)
         new = {k: v for k, v in blamed.items() if k not in refused}
         if scenario is not None and not new:
             return scenario, refused, general
@@ -322,7 +329,9 @@ def _policy_problems(scenario: Scenario, pending: Mapping[str, str]) -> list[Pro
     return problems
 
 
-def _blame(problems: list[Problem], pending: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+def _blame(
+    problems: list[Problem], pending: Mapping[str, str], source: str
+) -> tuple[dict[str, str], list[str]]:
     """Problems that name a changed field (or a path inside it, or the mapping that holds
     it) go to that field; the others are general."""
     blamed: dict[str, str] = {}
@@ -332,7 +341,7 @@ def _blame(problems: list[Problem], pending: Mapping[str, str]) -> tuple[dict[st
         for key in keys:
             blamed.setdefault(key, problem.message)
         if not keys:
-            general.append(problem.render(problem.source or ""))
+            general.append(problem.render(source))
     return blamed, general
 
 

@@ -1073,7 +1073,7 @@ def _change_list(changes: dict[str, str], lang: str) -> html.Div:
     base = base_of(choice)
     controls = controls_of(base, choice.raw())
     evaluation = evaluate(choice, changes, lang)
-    return change_list(controls, changes, evaluation.messages, evaluation.problems, base, lang)
+    return change_list(controls, changes, evaluation, base, lang)
 
 
 def test_change_list_es() -> None:
@@ -1096,7 +1096,7 @@ def test_change_list_es() -> None:
     assert prop(spans[0], "className") == ""
     assert text(spans[1]) == "Apertura (HH:MM): 07:30 → 25:00 (no válido: no se aplica)"
     assert prop(spans[1], "className") == "invalid"
-    assert text(of_type(items[0], html.Code)[0]) == " --set resources.technician.roster.mon=5"
+    assert text(of_type(items[0], html.Code)[0]) == "--set resources.technician.roster.mon=5"
 
 
 def test_change_list_empty_and_with_a_general_problem() -> None:

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import tr, weekday
-from dashboard.whatif import Control
+from dashboard.whatif import Control, Evaluation
 from sim.scenario import Scenario
 
 GROUPS = ("hours", "demand", "behaviour", "grasp", "mip")
@@ -103,12 +103,13 @@ def _staff_grid(
 def change_list(
     controls: Sequence[Control],
     changes: Mapping[str, str],
-    messages: Mapping[str, str],
-    problems: Sequence[str],
+    evaluation: Evaluation,
     scenario: Scenario,
     lang: str,
 ) -> html.Div:
-    """ "Changes from the base scenario": one line per change with its undo button."""
+    """The changes from the base scenario: one line per change with the override it runs
+    as (as ``--set`` takes it) and its undo button."""
+    messages, problems = evaluation.messages, evaluation.problems
     by_key = {c.key: c for c in controls}
     items = []
     for key, text in changes.items():
@@ -121,7 +122,10 @@ def change_list(
             html.Li(
                 [
                     html.Span(line + note, className="invalid" if note else ""),
-                    html.Code(f" --set {key}={text}", className="override"),
+                    html.Code(
+                        f"--set {evaluation.applied[key]}" if key in evaluation.applied else "",
+                        className="override",
+                    ),
                     html.Button(tr("undo", lang), id=ids.undo(key), className="undo", n_clicks=0),
                 ]
             )

@@ -6,7 +6,6 @@ from dash import html
 
 from dashboard.i18n import tr, weekday
 from sim.distributions import Distribution
-from sim.formatting import number
 from sim.scenario import Scenario, format_clock
 
 
@@ -57,7 +56,7 @@ def demand_summary(scenario: Scenario, lang: str) -> html.Div:
     line = tr(
         "demand_line",
         lang,
-        rate=number("rate", demand.requests_per_day, lang),
+        rate=_short(demand.requests_per_day, lang),  # an input: as given, not rounded
         window=demand.booking_window_days,
         days=horizon.days,
         weekdays=", ".join(weekday(d, lang) for d in horizon.weekdays),

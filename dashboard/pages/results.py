@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -216,7 +217,10 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
     ]
     for name in variants:
         entry = sweep["variants"][name]["summary"]
-        link = dcc.Link(tr("open_variant", lang), href=f"/results?run={ref['run']}&variant={name}")
+        link = dcc.Link(
+            tr("open_variant", lang),
+            href=f"/results?run={ref['run']}&variant={quote(name, safe='')}",
+        )
         for spec, values in entry["policies"].items():
             cells = [html.Td(format_summary(m, values[m], lang)) for m in figures.SWEEP_METRICS]
             rows.append(html.Tr([html.Th(short_name(name)), html.Td(spec), *cells, html.Td(link)]))

@@ -300,7 +300,7 @@ def show_changes(changes: Any, stored: Any, lang: Any) -> tuple[Any, Any]:
     evaluation = evaluate(choice, changes, lang)
     base = base_scenario(choice)
     controls = controls_of(base, choice.raw())
-    listed = change_list(controls, changes, evaluation.messages, evaluation.problems, base, lang)
+    listed = change_list(controls, changes, evaluation, base, lang)
     return listed, clinic_glance(evaluation.scenario or base, lang)
 
 
