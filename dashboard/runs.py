@@ -94,7 +94,7 @@ def run_whatif(
     evaluation = evaluate(choice, changes, "en")
     if not evaluation.valid or evaluation.scenario is None:
         problems = [Problem(key, message) for key, message in evaluation.messages.items()]
-        problems += [Problem("", text) for text in evaluation.problems]
+        problems += evaluation.general
         raise ScenarioError(choice.source, problems)
     store = settings.store()
     execution = Execution(workers=settings.workers, store=store, progress=progress)

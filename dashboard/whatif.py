@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from dashboard.i18n import tr
+from dashboard.messages import localise_message, localise_problem
 from policies import REGISTRY, PolicyError, make_policy
 from scenarios import bundled_names, bundled_path
 from sim.problems import Problem, ScenarioError
@@ -56,6 +57,7 @@ class Evaluation:
     applied: dict[str, str]  # key → the valid change as a ``key=value`` override
     messages: dict[str, str] = field(default_factory=dict)  # key → what is wrong
     problems: list[str] = field(default_factory=list)  # what no single field explains
+    general: list[Problem] = field(default_factory=list)  # the same, as the checker said it
 
     @property
     def overrides(self) -> list[str]:
@@ -290,14 +292,15 @@ def evaluate(choice: ScenarioChoice, changes: Mapping[str, str], lang: str) -> E
         else:
             pending[key] = override_text(control, value)
     scenario, refused, problems = _apply(raw, choice.source, pending)
-    messages.update(refused)
+    messages.update({key: localise_message(text, lang) for key, text in refused.items()})
     applied = {k: text for k, text in pending.items() if k not in refused}
-    return Evaluation(scenario, applied, messages, problems)
+    general = [localise_problem(p, choice.source, lang) for p in problems]
+    return Evaluation(scenario, applied, messages, general, problems)
 
 
 def _apply(
     raw: Mapping[str, Any], source: str, pending: dict[str, str]
-) -> tuple[Scenario | None, dict[str, str], list[str]]:
+) -> tuple[Scenario | None, dict[str, str], list[Problem]]:
     """Validate the overrides; a field the validator blames is dropped and the rest
     tried again, so one bad field does not hide the effect of the others."""
     refused: dict[str, str] = {}
@@ -305,10 +308,10 @@ def _apply(
         overrides = [text for key, text in pending.items() if key not in refused]
         try:
             scenario = from_mapping(dict(raw), overrides, source=source)
-            blamed, general = _blame(_policy_problems(scenario, pending), pending, source)
+            blamed, general = _blame(_policy_problems(scenario, pending), pending)
         except ScenarioError as exc:
             scenario = None
-            blamed, general = _blame(exc.problems, pending, source)
+            blamed, general = _blame(exc.problems, pending)
         new = {k: v for k, v in blamed.items() if k not in refused}
         if scenario is not None and not new:
             return scenario, refused, general
@@ -330,18 +333,18 @@ def _policy_problems(scenario: Scenario, pending: Mapping[str, str]) -> list[Pro
 
 
 def _blame(
-    problems: list[Problem], pending: Mapping[str, str], source: str
-) -> tuple[dict[str, str], list[str]]:
+    problems: list[Problem], pending: Mapping[str, str]
+) -> tuple[dict[str, str], list[Problem]]:
     """Problems that name a changed field (or a path inside it, or the mapping that holds
     it) go to that field; the others are general."""
     blamed: dict[str, str] = {}
-    general: list[str] = []
+    general: list[Problem] = []
     for problem in problems:
         keys = [k for k in pending if _related(problem.path, k)]
         for key in keys:
             blamed.setdefault(key, problem.message)
         if not keys:
-            general.append(problem.render(source))
+            general.append(problem)
     return blamed, general
 
 

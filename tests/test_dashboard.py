@@ -41,6 +41,7 @@ from dashboard.components.controls import change_list
 from dashboard.components.glance import clinic_glance
 from dashboard.components.results import comparison_table, headline_cards
 from dashboard.i18n import PHRASES, checked_lang, tr, weekday
+from dashboard.messages import localise_message, localise_problem
 from dashboard.runs import (
     MAX_REPS,
     Settings,
@@ -62,7 +63,7 @@ from dashboard.whatif import (
 from scenarios import bundled_path
 from sim.cli import main as cli_main
 from sim.i18n import TEXTS
-from sim.problems import ScenarioError
+from sim.problems import Problem, ScenarioError
 from sim.report import RunData, load_run
 from sim.scenario import Scenario, from_mapping, from_text, load, parse_yaml
 
@@ -405,7 +406,9 @@ def test_evaluate_a_bad_value_is_refused_at_its_field_and_the_rest_applied(
 def test_evaluate_a_close_before_open_is_refused_by_the_validator_at_close() -> None:
     changes = {"horizon.close": "07:00", "demand.requests_per_day": "40"}
     evaluation = evaluate(ScenarioChoice("ophthalmology"), changes, "es")
-    assert evaluation.messages == {"horizon.close": "must be after open (07:30), got 07:00"}
+    assert evaluation.messages == {
+        "horizon.close": "debe ser posterior a la apertura (07:30); se recibió 07:00"
+    }
     assert not evaluation.valid
     assert evaluation.overrides == ["demand.requests_per_day=40"]
     assert evaluation.scenario is not None  # the other change still applies
@@ -1268,3 +1271,47 @@ def test_sweep_link_of_a_variant_named_with_a_plus_opens_it(
     assert results_page.locate({"run": sweep_id, "variant": query["variant"][0]}) == (
         sweep_dir / "variants" / GRID_VARIANT
     )
+
+
+# ---------------------------------------------------------------- the checker's messages in Spanish
+
+
+def _problems_of(text: str) -> list[Problem]:
+    with pytest.raises(ScenarioError) as caught:
+        read_upload("clinic.yaml", text.encode())
+    return caught.value.problems
+
+
+BASE_YAML = bundled_path("ophthalmology").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "spanish"),
+    [
+        (BASE_YAML.replace("days: 20", "days: 0"), "debe ser ≥ 1; se recibió 0"),
+        (BASE_YAML.replace("seed: 20261121", "seed: 1\ncolour: red"), "clave desconocida"),
+        (
+            BASE_YAML.replace("share: 0.6", "share: 0.7"),
+            "las proporciones deben sumar 1; suman 1.1",
+        ),
+        (
+            BASE_YAML.replace("{dist: lognormal, mean: 3, sd: 1}", "{dist: weird}", 1),
+            "distribución desconocida 'weird'; se esperaba una de",
+        ),
+        (BASE_YAML.replace("count: 4", "count: many"), "se esperaba un número entero"),
+        (BASE_YAML.replace('close: "15:30"', 'close: "07:00"'), "posterior a la apertura (07:30)"),
+        ("name: [unclosed\n", "YAML no válido"),
+        ("- a list\n", "se esperaba un mapa de claves; se recibió list"),
+    ],
+)
+def test_the_checkers_messages_read_in_spanish(text: str, spanish: str) -> None:
+    problems = _problems_of(text)
+    spanish_lines = [localise_problem(p, "clinic.yaml", "es") for p in problems]
+    english_lines = [localise_problem(p, "clinic.yaml", "en") for p in problems]
+    assert any(spanish in line for line in spanish_lines), spanish_lines
+    assert english_lines == [p.render("clinic.yaml") for p in problems]  # English as it is
+    assert all(line.startswith("clinic.yaml") for line in spanish_lines)
+
+
+def test_a_message_of_no_known_shape_is_shown_as_it_is() -> None:
+    assert localise_message("something new went wrong", "es") == "something new went wrong"

@@ -235,6 +235,7 @@ def test_a_refused_upload_is_explained_and_changes_nothing(
     upload.send_keys(str(bad))
     text = alice.wait_text("#upload-message", "bad_clinic.yaml")
     assert "horizon.days" in text and "resources.doctor.count" in text
+    assert "debe ser ≥ 1; se recibió 0" in text  # the checker's message, in the page's language
     assert "Oftalmología" in alice.text("#scenario-title")  # the previous scenario stays
 
 

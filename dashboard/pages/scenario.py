@@ -24,6 +24,7 @@ from dashboard.app import page_language, settings
 from dashboard.components.controls import change_list, controls_panel
 from dashboard.components.glance import clinic_glance
 from dashboard.i18n import checked_lang, tr
+from dashboard.messages import localise_problem
 from dashboard.runs import MAX_REPS, check_reps, run_id, run_whatif
 from dashboard.whatif import (
     UPLOAD_LIMIT_BYTES,
@@ -201,7 +202,8 @@ def _uploaded(filename: str, contents: str, lang: str) -> tuple[Any, Any, Any, A
     except (binascii.Error, ValueError):
         return no_update, no_update, no_update, _refused(filename, ["not a file upload"], lang)
     except ScenarioError as exc:
-        return no_update, no_update, no_update, _refused(filename, str(exc).splitlines(), lang)
+        lines = [localise_problem(p, exc.source, lang) for p in exc.problems]
+        return no_update, no_update, no_update, _refused(filename, lines, lang)
     return choice.to_store(), None, {}, tr("uploaded", lang, name=filename)
 
 
@@ -375,7 +377,8 @@ def run(
     try:
         folder = run_whatif(settings(), choice, _changes(changes), specs, reps, progress)
     except ScenarioError as exc:  # PolicyError too
-        return no_update, _failure(str(exc).splitlines(), lang)
+        lines = [localise_problem(p, exc.source, lang) for p in exc.problems]
+        return no_update, _failure(lines, lang)
     except TaskFailures as exc:
         return no_update, _failure([f"{f.task}: {f.error}" for f in exc.failures][:5], lang)
     except Exception as exc:  # shown to the user without a traceback; logged in full
