@@ -105,6 +105,10 @@ class ScenarioChoice:
         """The base scenario's mapping (do not modify it: it is shared)."""
         return _raw(self.name, self.text)
 
+    def controls(self) -> list[Control]:
+        """The what-if controls of the base scenario."""
+        return controls_of(base_scenario(self), self.raw())
+
 
 def base_scenario(choice: ScenarioChoice) -> Scenario:
     """The validated base scenario of a choice (``ScenarioError`` if it is not valid)."""
@@ -279,7 +283,7 @@ def override_text(control: Control, value: Any) -> str:
 def evaluate(choice: ScenarioChoice, changes: Mapping[str, str], lang: str) -> Evaluation:
     """The base scenario with a tab's changes, and a message for every change it refuses."""
     raw = choice.raw()
-    controls = {c.key: c for c in controls_of(base_scenario(choice), raw)}
+    controls = {c.key: c for c in choice.controls()}
     messages: dict[str, str] = {}
     pending: dict[str, str] = {}
     for key, text in changes.items():

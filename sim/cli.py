@@ -24,15 +24,7 @@ from sim import cli_experiments, cli_thesis, metrics
 from sim import scenario as scenario_module
 from sim.argtypes import non_negative_int, port_number, positive_int
 from sim.clinic import resource_keys
-from sim.formatting import (
-    P90_METRICS,
-    format_paired,
-    format_summary,
-    headline,
-    metric_label,
-    number,
-    table_metrics,
-)
+from sim.formatting import comparison_rows, headline
 from sim.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
 from sim.replications import Precision, run_until_precise
@@ -487,17 +479,12 @@ def print_summary(result: RunResult, lang: str) -> None:
     table.add_column(t("metric", lang))
     for spec in result.policies:
         table.add_column(spec, justify="right")
-    for metric in table_metrics(result.scenario):
-        row = [metric_label(metric, lang)]
-        for spec in result.policies:
-            cell = format_summary(metric, summary["policies"][spec][metric])
-            if spec != result.baseline:
-                cell += f"\n[dim]Δ {format_paired(metric, summary['paired'][spec][metric])}[/]"
-            row.append(cell)
-        table.add_row(*row)
-        if metric in P90_METRICS:
-            p90 = [number(metric, summary["policies"][s][metric]["p90"]) for s in result.policies]
-            table.add_row("  p90", *p90)
+    for row in comparison_rows(summary, result.scenario, lang):
+        cells = [
+            value if paired is None else f"{value}\n[dim]Δ {paired}[/]"
+            for value, paired in row.cells
+        ]
+        table.add_row(f"  {row.label}" if row.sub else row.label, *cells)
     console.print(table)
     for spec in result.policies:
         console.print(headline(summary, spec, lang))

@@ -6,6 +6,7 @@ say the same thing in the same words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sim.clinic import resource_keys
@@ -83,6 +84,41 @@ def format_paired(metric: str, p: dict[str, Any], lang: str = "en") -> str:
     if p["diff"] is None:
         return "–"
     return f"{number(metric, p['diff'], lang)}{interval(metric, p['ci95'], lang)}"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One row of a comparison table: a metric (or its p90) and a cell per policy, each
+    the value and, for all but the baseline, the paired difference against it."""
+
+    label: str
+    sub: bool  # a row under the one above (a resource's utilisation, a p90)
+    cells: list[tuple[str, str | None]]
+
+
+def comparison_rows(summary: dict[str, Any], scenario: Scenario, lang: str) -> list[ComparisonRow]:
+    """The comparison table of a run, shared by the terminal, the report and the dashboard;
+    metrics a run of an older version lacks are left out."""
+    baseline, policies = summary["baseline"], list(summary["policies"])
+    present = summary["policies"][baseline]
+    rows = []
+    for metric in [m for m in table_metrics(scenario) if m in present]:
+        cells = []
+        for spec in policies:
+            value = format_summary(metric, summary["policies"][spec][metric], lang)
+            paired = None
+            if spec != baseline:
+                paired = format_paired(metric, summary["paired"][spec][metric], lang)
+            cells.append((value, paired))
+        label = metric_label(metric, lang)
+        rows.append(ComparisonRow(label.strip(), label.startswith(" "), cells))
+        if metric in P90_METRICS:
+            p90 = [
+                (number(metric, summary["policies"][s][metric]["p90"], lang), None)
+                for s in policies
+            ]
+            rows.append(ComparisonRow("p90", True, p90))
+    return rows
 
 
 def relative_change(summary: dict[str, Any], spec: str, metric: str = "los") -> dict[str, Any]:

@@ -22,14 +22,12 @@ from plotly.offline import get_plotlyjs
 from sim import figures
 from sim.clinic import resource_keys
 from sim.formatting import (
-    P90_METRICS,
+    comparison_rows,
     format_paired,
     format_summary,
     hours,
     metric_label,
-    number,
     relative_change,
-    table_metrics,
 )
 from sim.i18n import t
 from sim.problems import Problem, ScenarioError
@@ -299,28 +297,17 @@ def _ci_hours(entry: dict[str, Any]) -> str:
 
 
 def _comparison_table(data: RunData, lang: str) -> str:
-    summary, policies = data.summary, data.policies
-    head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
+    head = "".join(f"<th>{html.escape(p)}</th>" for p in data.policies)
     rows = [f"<tr><th>{html.escape(t('metric', lang))}</th>{head}</tr>"]
-    present = summary["policies"][data.baseline]
-    for metric in [m for m in table_metrics(data.scenario) if m in present]:  # older runs lack some
-        cells = []
-        for spec in policies:
-            cell = html.escape(format_summary(metric, summary["policies"][spec][metric], lang))
-            if spec != data.baseline:
-                paired = format_paired(metric, summary["paired"][spec][metric], lang)
-                cell += f"<div class='delta'>Δ {html.escape(paired)}</div>"
-            cells.append(f"<td>{cell}</td>")
-        label = metric_label(metric, lang)
-        css = " class='sub'" if label.startswith(" ") else ""  # a row under the one above
-        label = html.escape(label.strip())
-        rows.append(f"<tr><th{css}>{label}</th>{''.join(cells)}</tr>")
-        if metric in P90_METRICS:
-            p90 = "".join(
-                f"<td>{number(metric, summary['policies'][s][metric]['p90'], lang)}</td>"
-                for s in policies
-            )
-            rows.append(f"<tr><th class='sub'>p90</th>{p90}</tr>")
+    for row in comparison_rows(data.summary, data.scenario, lang):
+        cells = "".join(
+            f"<td>{html.escape(value)}"
+            + ("" if paired is None else f"<div class='delta'>Δ {html.escape(paired)}</div>")
+            + "</td>"
+            for value, paired in row.cells
+        )
+        css = " class='sub'" if row.sub else ""
+        rows.append(f"<tr><th{css}>{html.escape(row.label)}</th>{cells}</tr>")
     caption = html.escape(t("footer", lang, baseline=data.baseline))
     return f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
 

@@ -7,16 +7,7 @@ from typing import Any
 from dash import html
 
 from dashboard.i18n import tr
-from sim.formatting import (
-    P90_METRICS,
-    format_paired,
-    format_summary,
-    hours,
-    metric_label,
-    number,
-    relative_change,
-    table_metrics,
-)
+from sim.formatting import comparison_rows, hours, relative_change
 from sim.report import RunData
 
 
@@ -68,22 +59,14 @@ def _percent(fraction: float, lang: str) -> str:
 def comparison_table(data: RunData, lang: str) -> html.Table:
     """Every metric per policy (mean ± half-width of the 95 % interval) with the paired
     difference against the baseline beneath."""
-    summary, policies = data.summary, data.policies
-    present = summary["policies"][data.baseline]
-    rows = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in policies]])]
-    for metric in [m for m in table_metrics(data.scenario) if m in present]:
-        cells = []
-        for spec in policies:
-            cell: list = [format_summary(metric, summary["policies"][spec][metric], lang)]
-            if spec != data.baseline:
-                paired = format_paired(metric, summary["paired"][spec][metric], lang)
-                cell.append(html.Div(f"Δ {paired}", className="delta"))
-            cells.append(html.Td(cell))
-        label = metric_label(metric, lang)
-        sub = "sub" if label.startswith(" ") else ""  # a row under the one above
-        rows.append(html.Tr([html.Th(label.strip(), className=sub), *cells]))
-        if metric in P90_METRICS:
-            p90 = [number(metric, summary["policies"][s][metric]["p90"], lang) for s in policies]
-            rows.append(html.Tr([html.Th("p90", className="sub"), *[html.Td(v) for v in p90]]))
+    rows = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in data.policies]])]
+    for row in comparison_rows(data.summary, data.scenario, lang):
+        cells = [
+            html.Td(
+                [value] if paired is None else [value, html.Div(f"Δ {paired}", className="delta")]
+            )
+            for value, paired in row.cells
+        ]
+        rows.append(html.Tr([html.Th(row.label, className="sub" if row.sub else ""), *cells]))
     caption = html.Caption(tr("footer", lang, baseline=data.baseline))
     return html.Table([caption, html.Tbody(rows)], className="comparison")

@@ -14,6 +14,7 @@ import base64
 import binascii
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dash
@@ -28,9 +29,10 @@ from dashboard.messages import localise_problem
 from dashboard.runs import MAX_REPS, check_reps, run_id, run_whatif
 from dashboard.whatif import (
     UPLOAD_LIMIT_BYTES,
+    Control,
+    Evaluation,
     ScenarioChoice,
     base_scenario,
-    controls_of,
     evaluate,
     read_upload,
     same_value,
@@ -38,6 +40,7 @@ from dashboard.whatif import (
 from scenarios import bundled_names
 from sim.problems import ScenarioError
 from sim.runner import TaskFailures
+from sim.scenario import Scenario
 
 POLICY_CHOICES = ("fifo", "fifo:appointment", "grasp", "grasp:earliest", "mip")
 DEFAULT_POLICIES = ["fifo", "mip"]
@@ -222,13 +225,9 @@ def _refused(filename: str, lines: list[str], lang: str) -> html.Div:
     State(ids.CHANGES, "data"),
 )
 def draw_controls(stored: Any, lang: Any, changes: Any) -> tuple[Any, str]:
-    lang = checked_lang(lang)
-    choice = ScenarioChoice.from_store(stored)
-    changes = _changes(changes)
-    evaluation = evaluate(choice, changes, lang)
-    base = base_scenario(choice)
-    controls = controls_of(base, choice.raw())
-    panel = controls_panel(base, controls, changes, evaluation.messages, lang)
+    tab = Tab.of(stored, changes, lang)
+    base = tab.base
+    panel = controls_panel(base, tab.controls, tab.changes, tab.evaluation.messages, tab.lang)
     return panel, f"{base.name} — {base.description}".strip(" —")
 
 
@@ -249,8 +248,7 @@ def record_changes(
     each field shows what is wrong with its value, if anything."""
     lang = checked_lang(lang)
     choice = ScenarioChoice.from_store(stored)
-    base = base_scenario(choice)
-    controls = {c.key: c for c in controls_of(base, choice.raw())}
+    controls = {c.key: c for c in choice.controls()}
     typed = {f["key"]: "" if v is None else str(v) for f, v in zip(field_ids, values, strict=True)}
     old = _changes(changes)
     new = {
@@ -277,9 +275,7 @@ def undo(
     trigger = ctx.triggered_id
     if trigger is None or not any(t.get("value") for t in ctx.triggered):
         return [no_update] * len(field_ids)  # buttons drawn, not clicked
-    choice = ScenarioChoice.from_store(stored)
-    base = base_scenario(choice)
-    bases = {c.key: c.base for c in controls_of(base, choice.raw())}
+    bases = {c.key: c.base for c in ScenarioChoice.from_store(stored).controls()}
     wanted = None if trigger == ids.RESET_ALL else trigger["key"]
     return [
         bases.get(f["key"], no_update) if wanted in (None, f["key"]) else no_update
@@ -296,14 +292,34 @@ def undo(
 )
 def show_changes(changes: Any, stored: Any, lang: Any) -> tuple[Any, Any]:
     """The list of changes, and the clinic as the changes make it."""
-    lang = checked_lang(lang)
-    choice = ScenarioChoice.from_store(stored)
-    changes = _changes(changes)
-    evaluation = evaluate(choice, changes, lang)
-    base = base_scenario(choice)
-    controls = controls_of(base, choice.raw())
-    listed = change_list(controls, changes, evaluation, base, lang)
-    return listed, clinic_glance(evaluation.scenario or base, lang)
+    tab = Tab.of(stored, changes, lang)
+    listed = change_list(tab.controls, tab.changes, tab.evaluation, tab.base, tab.lang)
+    return listed, clinic_glance(tab.evaluation.scenario or tab.base, tab.lang)
+
+
+@dataclass(frozen=True)
+class Tab:
+    """What a tab holds (its scenario and changes, in its language) and what follows."""
+
+    lang: str
+    choice: ScenarioChoice
+    changes: dict[str, str]
+    evaluation: Evaluation
+
+    @classmethod
+    def of(cls, stored: Any, changes: Any, lang: Any) -> Tab:
+        lang = checked_lang(lang)
+        choice = ScenarioChoice.from_store(stored)
+        changes = _changes(changes)
+        return cls(lang, choice, changes, evaluate(choice, changes, lang))
+
+    @property
+    def base(self) -> Scenario:
+        return base_scenario(self.choice)
+
+    @property
+    def controls(self) -> list[Control]:
+        return self.choice.controls()
 
 
 def _changes(data: Any) -> dict[str, str]:
