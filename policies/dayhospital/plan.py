@@ -4,8 +4,9 @@ An ``Itinerary`` is one patient's admission: the admission block, the blocks
 of the stay (consecutive, in a bed or a chair) and each prescribed study's
 block and division. A valid itinerary has a study in every block of its stay
 (the document's (3): a bed is held only while studies go on), exactly nb_p
-blocks of stay in a bed (18) with (16), one block in a chair (6), one study per division (7), every prescription once (4),
-(5), (21), and no block in the weekend or its approach (19), (20). ``Usage``
+blocks of stay in a bed (18) with (16), one block in a chair (6), one study
+per division (7), every prescription once (4), (5), (21), and no block in the
+weekend or its approach (19), (20). ``Usage``
 is what the itineraries already taken leave of μ, beds, chairs and admissions,
 so heuristics can add patients one by one. ``UnitPlan`` gathers a plan and
 computes the objective (26), Σ w_p / (admission block number).
