@@ -41,6 +41,7 @@ bench: $(STAMP) $(BROWSER)
 	$(BIN)/python benchmarks/grasp.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/dashboard.py
+	$(BIN)/python benchmarks/dayhospital.py
 
 thesis: $(STAMP)
 	$(BIN)/python benchmarks/thesis.py

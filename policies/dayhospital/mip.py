@@ -10,8 +10,10 @@ Three things are written differently from the page, none changing the model:
 
 - cumulative sums (admitted by b, studies by b, beds by b, chairs by b) are
   auxiliary variables defined by a recursion (``*_by`` constraints) instead of
-  being spelled out in every constraint that uses them, so (2), (10), (13),
-  (14) and (16) stay small;
+  being spelled out in every constraint that uses them, so (10), (13), (14)
+  and (16) stay small; (2), one constraint per later block j on the page, is
+  one per block against ``study_from`` (a study at b or later), which bounds
+  every o[p, j], j ≥ b: the same plans, |B| times fewer rows;
 - o[p, b] is bounded above by the studies of the block (``o_means_a_study``):
   §3.3 defines o as 1 exactly when the patient has a study in b, but (1) only
   bounds it below, which would let (3) hold beds without studies;
@@ -30,9 +32,11 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.solvers.highs import Highs
 
 from policies.dayhospital.heuristics import fifo
 from policies.dayhospital.instance import UnitInstance
@@ -131,18 +135,26 @@ def build_unit_model(inst: UnitInstance) -> pyo.ConcreteModel:
 
     m.o_means_a_study = pyo.Constraint(m.PB, rule=o_means_a_study)
 
-    study_blocks = {p: sorted({b for (q, b) in of_pb if q == p}) for p in bed}
-    m.BED_LATER = pyo.Set(
-        initialize=[(p, b, j) for p in bed for b in blocks for j in study_blocks[p] if j >= b],
-        dimen=3,
-    )
+    m.study_from = pyo.Var(m.BED, bounds=(0, 1))  # max_{j ≥ b} o[p, j]: a study at b or later
 
-    def bed_until_the_last_study(m, p, b, j):
-        """(2) y[p,b] ≥ o[p,j] − (1 − Σ_{jj ≤ b} adm[p,jj]), j ≥ b: once admitted, the bed
-        is held through every later block with a study."""
-        return m.y[p, b] >= m.o[p, j] - (1 - m.admitted_by[p, b])
+    def study_from_here(m, p, b):
+        return m.study_from[p, b] >= m.o[p, b]
 
-    m.bed_until_the_last_study = pyo.Constraint(m.BED_LATER, rule=bed_until_the_last_study)
+    def study_from_later(m, p, b):
+        if b + 1 == inst.blocks:
+            return pyo.Constraint.Skip
+        return m.study_from[p, b] >= m.study_from[p, b + 1]
+
+    m.study_from_here = pyo.Constraint(m.BED, rule=study_from_here)
+    m.study_from_later = pyo.Constraint(m.BED, rule=study_from_later)
+
+    def bed_until_the_last_study(m, p, b):
+        """(2) y[p,b] ≥ o[p,j] − (1 − Σ_{jj ≤ b} adm[p,jj]) for every j ≥ b: once admitted,
+        the bed is held through every later block with a study (written once per b with
+        ``study_from``, which is at least every o[p,j], j ≥ b)."""
+        return m.y[p, b] >= m.study_from[p, b] - (1 - m.admitted_by[p, b])
+
+    m.bed_until_the_last_study = pyo.Constraint(m.BED, rule=bed_until_the_last_study)
 
     def bed_only_with_a_study(m, p, b):
         """(3) y[p,b] ≤ o[p,b]."""
@@ -339,22 +351,28 @@ class UnitSolution:
 
 
 def solve_unit(
-    inst: UnitInstance, time_limit_s: float = 60, mip_gap: float = 0.01
+    inst: UnitInstance,
+    time_limit_s: float = 60,
+    mip_gap: float = 0.01,
+    start: UnitPlan | None = None,
 ) -> tuple[UnitPlan, UnitSolution]:
-    """The model's plan, or ``fifo``'s with a warning when the solver gives none."""
+    """The model's plan, or ``fifo``'s with a warning when the solver gives none. A
+    ``start`` plan (e.g. GRASP's) is handed to HiGHS as its first incumbent, so the
+    answer is never worse than it."""
     started = time.perf_counter()
     model = build_unit_model(inst)
     build = time.perf_counter() - started
     started = time.perf_counter()
+    options = {
+        "time_limit": time_limit_s,
+        "rel_gap": mip_gap,
+        "threads": 1,
+        "load_solutions": False,
+        "raise_exception_on_nonoptimal_result": False,
+    }
     try:
-        results = SolverFactory("highs").solve(
-            model,
-            time_limit=time_limit_s,
-            rel_gap=mip_gap,
-            threads=1,
-            load_solutions=False,
-            raise_exception_on_nonoptimal_result=False,
-        )
+        solver = _highs_with_start(model, inst, start) if start else SolverFactory("highs")
+        results = solver.solve(model, **options)
     except Exception as exc:  # the solver's failure must never crash a run
         solution = UnitSolution(f"solver error: {exc}", build)
         return _fallback(inst, solution), solution
@@ -376,6 +394,58 @@ def solve_unit(
         solution.gap = abs(solution.bound - solution.objective) / abs(solution.objective)
     plan = UnitPlan(inst, _itineraries(inst, model), info={"policy": "mip", "solver": solution})
     return plan, solution
+
+
+def _highs_with_start(model: pyo.ConcreteModel, inst: UnitInstance, start: UnitPlan) -> Highs:
+    """Pyomo's persistent HiGHS interface with ``start`` set as the MIP start. Pyomo has no
+    warm start for HiGHS, so the solution goes to highspy by the interface's column map."""
+    set_values(model, inst, start)
+    solver = Highs()
+    solver._active_config = solver.config(value={"threads": 1})
+    solver.set_instance(model)
+    highs = solver._solver_model
+    columns = solver._pyomo_var_to_solver_var_map
+    values = np.zeros(highs.getNumCol())
+    for var in model.component_data_objects(pyo.Var):
+        if id(var) in columns:
+            values[columns[id(var)]] = var.value or 0.0
+    highs.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+    return solver
+
+
+def set_values(model: pyo.ConcreteModel, inst: UnitInstance, plan: UnitPlan) -> None:
+    """Every variable of the model at the values ``plan`` gives it (all zero if pending)."""
+    for var in model.component_data_objects(pyo.Var):
+        var.set_value(0, skip_validation=True)
+    done: dict[tuple[int, int], int] = defaultdict(int)
+    for p, itinerary in plan.itineraries.items():
+        patient = inst.patients[p]
+        model.adm[p, itinerary.admission].set_value(1)
+        for b in itinerary.stay:
+            (model.y if patient.in_bed else model.z)[p, b].set_value(1)
+        for i, b, k in itinerary.studies:
+            model.x[p, i, b, k].set_value(1)
+            model.o[p, b].set_value(1)
+            done[p, b] += 1
+        if patient.in_bed and itinerary.admission == 0:
+            model.rb[p, 0].set_value(patient.min_stay)
+    for p, patient in enumerate(inst.patients):
+        admitted = studies = held = 0
+        later = 0
+        for b in reversed(range(inst.blocks)):
+            later = max(later, int(model.o[p, b].value))
+            if patient.in_bed:
+                model.study_from[p, b].set_value(later)
+        for b in range(inst.blocks):
+            admitted += int(model.adm[p, b].value)
+            studies += done[p, b]
+            model.admitted_by[p, b].set_value(admitted)
+            model.studies_by[p, b].set_value(studies)
+            place, total = (
+                (model.y, model.beds_by) if patient.in_bed else (model.z, model.chairs_by)
+            )
+            held += int(place[p, b].value)
+            total[p, b].set_value(held)
 
 
 def _fallback(inst: UnitInstance, solution: UnitSolution) -> UnitPlan:
