@@ -8,6 +8,9 @@ timetable (laboratory early in the morning, imaging through the day, surgery
 at the start of afternoons), with mornings 8–12 (divisions 0–7) and afternoons
 12–18 (divisions 0–11), Monday to Saturday morning. It lets every patient of
 Table 3 be served (a chair patient needs all its studies in one block).
+
+Study names are Table 1's, with two spellings corrected ("Otorrinolaringología"
+as its Fig. 2 writes it, "Cirugía maxilofacial").
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ AVAILABILITY = (
     (2, WEEKDAYS, "afternoon", range(0, 6), 1),
     (3, ("tue", "thu"), "afternoon", range(0, 8), 1),
     (4, ("wed",), "morning", range(2, 6), 1),
-    (5, WEEKDAYS, "morning", MORNING, 1),
+    (5, SIX_DAYS, "morning", MORNING, 1),  # Fig. 4 books p6 on Saturday 28/05, 11:00
     (6, ("mon", "wed", "fri"), "afternoon", range(0, 6), 1),
     (7, WEEKDAYS, "afternoon", range(0, 8), 1),
     (8, SIX_DAYS, "morning", MORNING, 1),

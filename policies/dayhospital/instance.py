@@ -21,7 +21,7 @@ Beds are never occupied on Saturday afternoon or Sunday (the document's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -59,11 +59,11 @@ class UnitInstance:
     patients: list[UnitPatient]
     division_minutes: int = 30
     block_starts: tuple[int, int] = (8 * 60, 12 * 60)  # morning, afternoon (minutes)
-    working: np.ndarray = field(default=None)  # type: ignore[assignment]  # bool per block
 
-    def __post_init__(self) -> None:
-        if self.working is None:
-            self.working = self.availability.sum(axis=(1, 2)) > 0
+    @property
+    def working(self) -> np.ndarray:
+        """Per block, whether any study is offered in it."""
+        return self.availability.sum(axis=(1, 2)) > 0
 
     @property
     def blocks(self) -> int:

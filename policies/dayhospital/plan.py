@@ -106,10 +106,8 @@ def stay_length(patient: UnitPatient) -> int:
 
 def admission_blocks(inst: UnitInstance, patient: UnitPatient) -> list[int]:
     """Blocks a patient may be admitted in: from l_p, working, not closed by (19)."""
-    closed = inst.admission_closed(patient)
-    return [
-        b for b in range(patient.first_block, inst.blocks) if inst.working[b] and b not in closed
-    ]
+    closed, working = inst.admission_closed(patient), inst.working
+    return [b for b in range(patient.first_block, inst.blocks) if working[b] and b not in closed]
 
 
 def itineraries(
