@@ -29,6 +29,7 @@ from scenarios import bundled_names, bundled_path
 from sim.problems import Problem, ScenarioError
 from sim.runner import check_policies
 from sim.scenario import Scenario, format_clock, from_mapping, parse_yaml, read_yaml
+from sim.unit_scenario import is_unit
 
 Kind = Literal["count", "clock", "rate", "share", "minutes", "iterations", "seconds"]
 UPLOAD_LIMIT_BYTES = 256 * 1024
@@ -122,8 +123,14 @@ def _validated(name: str, text: str | None, source: str) -> Scenario:
     return scenario
 
 
+def offered_scenarios() -> list[str]:
+    """The bundled outpatient scenarios (units planned in blocks are not in the dashboard
+    yet)."""
+    return [name for name in bundled_names() if not is_unit(_raw(name, None))]
+
+
 def default_scenario() -> str:
-    names = bundled_names()
+    names = offered_scenarios()
     return "ophthalmology" if "ophthalmology" in names else names[0]
 
 

@@ -53,6 +53,7 @@ from sim.runner import (
 from sim.scenario import Scenario
 from sim.store import run_info, summary_json, write_run, write_text_atomically
 from sim.sweep import resolve, run_sweep, short_name, variants_from
+from sim.unit_scenario import is_unit, load_unit
 
 EXIT_BAD_INPUT = 2
 EXIT_TASK_FAILED = 1
@@ -222,8 +223,10 @@ def load_scenario(args: argparse.Namespace) -> Scenario:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args)
-    check_policies(scenario, args.policies)
+    if is_unit(scenario_module.read_yaml(scenario_module.resolve_source(args.scenario))):
+        load_unit(args.scenario, args.overrides)
+    else:
+        check_policies(load_scenario(args), args.policies)
     print(t("valid", language(args.lang), source=args.scenario))
     return 0
 

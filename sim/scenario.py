@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -186,15 +186,14 @@ class ProtocolModel(Strict):
         return None
 
 
-class Scenario(Strict):
+class ScenarioBase(Strict):
+    """What every scenario file has: its name, seed and policy parameters. An outpatient
+    clinic (``Scenario``) adds resources, demand and protocols; a day or week hospital
+    planned in half-day blocks (``sim.unit_scenario.UnitScenario``) adds ``unit``."""
+
     name: str
     description: str = ""
     seed: StrictInt = Field(default=0, ge=0)
-    horizon: Horizon
-    resources: dict[str, Resource] = Field(default_factory=dict)
-    demand: Demand
-    behaviour: Behaviour = Field(default_factory=Behaviour)
-    protocols: dict[str, ProtocolModel] = Field(min_length=1)
     policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
     _source: str = PrivateAttr(default="<scenario>")
 
@@ -203,6 +202,22 @@ class Scenario(Strict):
         """The file (or name) the scenario was read from, for messages."""
         return self._source
 
+    def to_yaml(self) -> str:
+        """The resolved scenario as YAML (overrides applied, defaults filled in)."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        data["policies"] = data.pop("policies")  # last, as files write it
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+class Scenario(ScenarioBase):
+    """An outpatient clinic: staff, demand and the protocol of steps each patient follows."""
+
+    horizon: Horizon
+    resources: dict[str, Resource] = Field(default_factory=dict)
+    demand: Demand
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    protocols: dict[str, ProtocolModel] = Field(min_length=1)
+
     def step_ids(self) -> list[str]:
         """Step ids in protocol order, each once (the order figures list steps in)."""
         order: dict[str, None] = {}
@@ -210,11 +225,6 @@ class Scenario(Strict):
             for step in protocol.steps:
                 order.setdefault(step.id, None)
         return list(order)
-
-    def to_yaml(self) -> str:
-        """The resolved scenario as YAML (overrides applied, defaults filled in)."""
-        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 # ---------------------------------------------------------------- loading
@@ -282,15 +292,46 @@ def from_mapping(
     raw: dict[str, Any], overrides: Iterable[str] = (), source: str = "<scenario>"
 ) -> Scenario:
     """Validate a raw mapping (e.g. a parsed file) after applying overrides."""
+    if "unit" in raw:
+        message = (
+            "a day or week hospital planned in blocks: `clinicsim validate` checks it; "
+            "simulating a unit is not built yet"
+        )
+        raise ScenarioError(source, [Problem("unit", message)])
+    return validate_as(
+        Scenario,
+        raw,
+        overrides,
+        source,
+        check=check_references,
+        check_lenient=lambda r: _check_parts(_Parts.lenient(r)),
+    )
+
+
+Model = TypeVar("Model", bound=ScenarioBase)
+
+
+def validate_as(
+    model: type[Model],
+    raw: dict[str, Any],
+    overrides: Iterable[str],
+    source: str,
+    check: Callable[[Model], list[Problem]],
+    check_lenient: Callable[[dict[str, Any]], list[Problem]] | None = None,
+) -> Model:
+    """The pipeline every kind of scenario goes through: overrides applied to a copy,
+    fields validated, then ``check`` (cross-references); all problems in one error.
+    ``check_lenient`` checks what it can of a file whose fields do not validate."""
     raw = _deep_copy(raw)
     problems = [p for text in overrides for p in apply_override(raw, text)]
     try:
-        scenario = Scenario.model_validate(raw)
+        scenario = model.model_validate(raw)
     except ValidationError as exc:
         problems += problems_from_validation(exc, raw)
-        problems += _check_parts(_Parts.lenient(raw))
+        if check_lenient is not None:
+            problems += check_lenient(raw)
         raise ScenarioError(source, problems) from None
-    problems += check_references(scenario)
+    problems += check(scenario)
     if problems:
         raise ScenarioError(source, problems)
     scenario._source = source

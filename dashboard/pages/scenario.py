@@ -34,10 +34,10 @@ from dashboard.whatif import (
     ScenarioChoice,
     base_scenario,
     evaluate,
+    offered_scenarios,
     read_upload,
     same_value,
 )
-from scenarios import bundled_names
 from sim.problems import ScenarioError
 from sim.runner import TaskFailures
 from sim.scenario import Scenario
@@ -73,7 +73,7 @@ def layout(**_query: Any) -> html.Div:
                     html.Label(id="t-bundled", htmlFor=ids.SCENARIO_PICK),
                     dcc.Dropdown(
                         id=ids.SCENARIO_PICK,
-                        options=bundled_names(),
+                        options=offered_scenarios(),
                         clearable=False,
                         className="pick",
                     ),

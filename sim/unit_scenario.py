@@ -1,0 +1,149 @@
+"""The scenario of a day or week hospital planned in half-day blocks (document seed 002).
+
+A scenario file with a ``unit:`` section (instead of ``horizon``, ``resources``,
+``demand`` and ``protocols``) describes a minimal-care unit: weeks of blocks
+(Monday to Sunday, a morning and an afternoon block a day), divisions of a
+block, the studies with the divisions they are offered in (the document's μ),
+beds, chairs, admissions a block, and the waiting list: each patient's
+priority, minimum stay in blocks (0: a chair), first admissible block and
+prescribed studies. It is read, overridden and checked by the same pipeline
+as any scenario (``sim.scenario.from_mapping``), with the same messages.
+
+```yaml
+unit:
+  weeks: 4
+  divisions: 12                      # half-hour divisions of a block
+  morning: {start: "08:00", end: "12:00"}
+  afternoon: {start: "12:00", end: "18:00"}
+  beds: 17
+  chairs: 23
+  admissions_per_block: 3
+  studies:
+    laboratory:
+      name: Laboratorio
+      duration: {dist: lognormal, mean: 15, sd: 5}
+      offered:
+        - {days: [mon, tue, wed, thu, fri, sat], part: morning, divisions: [0, 1, 2, 3],
+           patients: 2}
+  waiting_list:
+    - {name: p1, priority: 3, min_stay: 2, first_block: 3, studies: [laboratory, x_ray]}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, StrictInt
+
+from sim.distributions import Distribution, Fixed
+from sim.problems import Problem
+from sim.scenario import (
+    Hours,
+    ScenarioBase,
+    Strict,
+    Weekday,
+    _parse_clock,
+    read_yaml,
+    resolve_source,
+    validate_as,
+)
+
+Part = Literal["morning", "afternoon"]
+
+
+class Offer(Strict):
+    """Patients a study takes in each of some divisions of some weekdays' blocks."""
+
+    days: list[Weekday] = Field(min_length=1)
+    part: Part
+    divisions: list[StrictInt] = Field(min_length=1)
+    patients: StrictInt = Field(default=1, ge=0)
+
+
+class Study(Strict):
+    name: str | None = None
+    duration: Distribution = Fixed(value=30)
+    offered: list[Offer] = Field(default_factory=list)
+
+
+class WaitingPatient(Strict):
+    name: str = Field(min_length=1)
+    priority: StrictInt = Field(default=2, ge=1, le=3, description="1 low .. 3 high")
+    min_stay: StrictInt = Field(default=0, ge=0, description="blocks in a bed; 0 = a chair")
+    first_block: StrictInt = Field(default=1, ge=1, description="B1 = Monday morning, week 1")
+    studies: list[str] = Field(min_length=1)
+
+
+class Unit(Strict):
+    weeks: StrictInt = Field(default=4, ge=1, le=52)
+    divisions: StrictInt = Field(default=12, ge=1, le=48)
+    division_minutes: StrictInt = Field(default=30, ge=1, le=240)
+    morning: Hours = Hours(start=_parse_clock("08:00"), end=_parse_clock("12:00"))
+    afternoon: Hours = Hours(start=_parse_clock("12:00"), end=_parse_clock("18:00"))
+    beds: StrictInt = Field(ge=0)
+    chairs: StrictInt = Field(ge=0)
+    admissions_per_block: StrictInt = Field(ge=0)
+    studies: dict[str, Study] = Field(min_length=1)
+    waiting_list: list[WaitingPatient] = Field(default_factory=list)
+
+    @property
+    def blocks(self) -> int:
+        return self.weeks * 14
+
+
+class UnitScenario(ScenarioBase):
+    """A day or week hospital: the ``unit`` section."""
+
+    unit: Unit
+
+
+def check_unit(scenario: UnitScenario) -> list[Problem]:
+    """What the fields alone cannot say: names that must exist, numbers that must fit."""
+    unit = scenario.unit
+    problems: list[Problem] = []
+    for key, study in unit.studies.items():
+        for n, offer in enumerate(study.offered):
+            where = f"unit.studies.{key}.offered.{n}.divisions"
+            wrong = [k for k in offer.divisions if not 0 <= k < unit.divisions]
+            if wrong:
+                problems.append(
+                    Problem(where, f"divisions run from 0 to {unit.divisions - 1}, got {wrong}")
+                )
+    names: set[str] = set()
+    for patient in unit.waiting_list:
+        where = f"unit.waiting_list.{patient.name}"
+        if patient.name in names:
+            problems.append(Problem(where, "patient names must be unique"))
+        names.add(patient.name)
+        unknown = [s for s in patient.studies if s not in unit.studies]
+        if unknown:
+            known = sorted(unit.studies)
+            problems.append(Problem(f"{where}.studies", f"no study {unknown}; defined: {known}"))
+        if len(set(patient.studies)) < len(patient.studies):
+            problems.append(Problem(f"{where}.studies", "a study is prescribed twice"))
+        if patient.first_block > unit.blocks:
+            message = (
+                f"must be ≤ the {unit.blocks} blocks of the horizon, got {patient.first_block}"
+            )
+            problems.append(Problem(f"{where}.first_block", message))
+    return problems
+
+
+def is_unit(raw: dict[str, Any]) -> bool:
+    """Whether a scenario file's mapping describes a unit (it has a ``unit`` section)."""
+    return "unit" in raw
+
+
+def unit_from_mapping(
+    raw: dict[str, Any], overrides: Iterable[str] = (), source: str = "<scenario>"
+) -> UnitScenario:
+    return validate_as(UnitScenario, raw, overrides, source, check=check_unit)
+
+
+def load_unit(source: str | Path, overrides: Iterable[str] = ()) -> UnitScenario:
+    """Read, override and check a unit scenario (a path or a bundled name)."""
+    path = resolve_source(source)
+    return unit_from_mapping(read_yaml(path), overrides, source=str(path))

@@ -1,0 +1,107 @@
+"""The ``unit:`` scenario of a day or week hospital: the bundled file, the checks, the CLI."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from policies.dayhospital.document import document_case
+from policies.dayhospital.scenario import instance_of
+from scenarios import bundled_path
+from sim.problems import ScenarioError
+from sim.scenario import from_mapping
+from sim.unit_scenario import load_unit, unit_from_mapping
+from tests.test_cli import clinicsim
+
+BUNDLED = bundled_path("day_hospital")
+
+
+def raw() -> dict:
+    return yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))
+
+
+def problems_of(mapping: dict, overrides: tuple[str, ...] = ()) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        unit_from_mapping(mapping, overrides, source="unit.yaml")
+    return [f"{p.path}: {p.message}" for p in caught.value.problems]
+
+
+def test_the_bundled_unit_is_the_documents_case() -> None:
+    scenario = load_unit("day_hospital")
+    unit = scenario.unit
+    assert (unit.weeks, unit.divisions, unit.blocks) == (4, 12, 56)
+    assert (unit.beds, unit.chairs, unit.admissions_per_block) == (17, 23, 3)
+    assert len(unit.studies) == 30 and len(unit.waiting_list) == 16
+    p1 = unit.waiting_list[0]
+    assert (p1.name, p1.priority, p1.min_stay, p1.first_block) == ("p1", 3, 2, 3)
+    assert p1.studies == ["laboratory", "x_ray", "trauma_surgery"]
+    inst = instance_of(scenario)
+    assert inst.patients[0].first_block == 2 and inst.patients[0].studies == (0, 1, 20)
+    # laboratory: 2 patients in divisions 0–3 of Monday morning (B1), none on Sunday
+    assert list(inst.availability[0, :5, 0]) == [2, 2, 2, 2, 0]
+    assert inst.availability[12:14].sum() == 0
+    assert document_case().patients == inst.patients
+
+
+def test_overrides_reach_the_unit() -> None:
+    scenario = unit_from_mapping(raw(), ["unit.beds=5", "unit.waiting_list.p2.priority=3"])
+    assert scenario.unit.beds == 5
+    assert scenario.unit.waiting_list[1].priority == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("unit.beds=-1",), "unit.beds: must be ≥ 0, got -1"),
+        (("unit.waiting_list.p1.priority=4",), "unit.waiting_list.p1.priority: must be ≤ 3"),
+        (
+            ("unit.waiting_list.p1.studies=[laboratory, scan]",),
+            "unit.waiting_list.p1.studies: no study ['scan']",
+        ),
+        (
+            ("unit.waiting_list.p2.studies=[laboratory, laboratory]",),
+            "unit.waiting_list.p2.studies: a study is prescribed twice",
+        ),
+        (
+            ("unit.waiting_list.p1.first_block=57",),
+            "unit.waiting_list.p1.first_block: must be ≤ the 56 blocks",
+        ),
+        (
+            ("unit.studies.laboratory.offered.0.divisions=[0, 12]",),
+            "unit.studies.laboratory.offered.0.divisions: divisions run from 0 to 11, got [12]",
+        ),
+        (("unit.studies.laboratory.offered.0.part=evening",), "part: expected 'morning'"),
+        (("unit.colour=red",), "unit.colour: unknown key"),
+    ],
+)
+def test_bad_units_are_refused_with_the_path(change: tuple[str, ...], expected: str) -> None:
+    found = problems_of(raw(), change)
+    assert any(expected in line for line in found), found
+
+
+def test_duplicate_patient_names_are_refused() -> None:
+    mapping = raw()
+    mapping["unit"]["waiting_list"][1]["name"] = "p1"
+    assert any("patient names must be unique" in line for line in problems_of(mapping))
+
+
+def test_an_outpatient_loader_refuses_a_unit_with_a_clear_message() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        from_mapping(raw(), source="unit.yaml")
+    assert "day or week hospital" in str(caught.value)
+
+
+def test_validate_checks_a_unit_from_the_command_line() -> None:
+    ok = clinicsim("validate", "day_hospital")
+    assert ok.status == 0, ok.stderr
+    bad = clinicsim("validate", "day_hospital", "--set", "unit.chairs=many")
+    assert bad.status == 2
+    assert "unit.chairs: expected a whole number" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_running_a_unit_says_it_is_not_built_yet() -> None:
+    result = clinicsim("run", "day_hospital", "--reps", "1")
+    assert result.status == 2
+    assert "simulating a unit is not built yet" in result.stderr
+    assert "Traceback" not in result.stderr
