@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim import cli_experiments, cli_thesis, metrics
+from sim import cli_experiments, cli_thesis, cli_unit, metrics
 from sim import scenario as scenario_module
 from sim.argtypes import non_negative_int, port_number, positive_int
 from sim.clinic import resource_keys
@@ -232,6 +232,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if is_unit(scenario_module.read_yaml(scenario_module.resolve_source(args.scenario))):
+        return cli_unit.cmd_unit(args, language(args.lang))
     if args.sweep or args.grid:
         return cmd_sweep(args)
     lang = language(args.lang)

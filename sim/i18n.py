@@ -189,6 +189,28 @@ TEXTS: dict[str, dict[str, str]] = {
     "solver_gap": {"es": "Brecha máxima", "en": "Worst gap"},
     "solver_seconds": {"es": "Construcción + resolución", "en": "Build + solve"},
     "fallbacks": {"es": "Días sin plan MIP", "en": "Days without a MIP plan"},
+    # a day or week hospital (unit scenarios)
+    "objective": {"es": "Objetivo (26) Σ w/b", "en": "Objective (26) Σ w/b"},
+    "admitted": {"es": "Admitidos", "en": "Admitted"},
+    "pending": {"es": "Pendientes", "en": "Pending"},
+    "wait_blocks": {"es": "Bloques hasta la admisión", "en": "Blocks to admission"},
+    "wait_blocks_priority": {"es": "  prioridad {priority}", "en": "  priority {priority}"},
+    "bed_occupancy": {"es": "Ocupación de camas", "en": "Bed occupancy"},
+    "chair_occupancy": {"es": "Ocupación de sillones", "en": "Chair occupancy"},
+    "bed_overflow": {"es": "Bloques con camas de más", "en": "Blocks over the beds"},
+    "study_use": {"es": "Uso de los estudios ofrecidos", "en": "Offered studies used"},
+    "late_studies": {"es": "Estudios que se atrasan", "en": "Studies running late"},
+    "lateness": {"es": "Atraso medio (min)", "en": "Mean lateness (min)"},
+    "unit_title": {
+        "es": "{scenario} — {reps} réplicas, semilla {seed}",
+        "en": "{scenario} — {reps} replications, seed {seed}",
+    },
+    "admissions_title": {"es": "Admisiones por política", "en": "Admissions by policy"},
+    "place_bed": {"es": "cama {blocks}", "en": "bed {blocks}"},
+    "place_chair": {"es": "sillón", "en": "chair"},
+    "first_block": {"es": "Desde", "en": "From"},
+    "prescriptions": {"es": "Estudios", "en": "Studies"},
+    "pending_plan": {"es": "Pendiente", "en": "Pending"},
 }
 
 

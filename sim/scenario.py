@@ -293,10 +293,7 @@ def from_mapping(
 ) -> Scenario:
     """Validate a raw mapping (e.g. a parsed file) after applying overrides."""
     if "unit" in raw:
-        message = (
-            "a day or week hospital planned in blocks: `clinicsim validate` checks it; "
-            "simulating a unit is not built yet"
-        )
+        message = "a day or week hospital planned in blocks, not an outpatient clinic"
         raise ScenarioError(source, [Problem("unit", message)])
     return validate_as(
         Scenario,

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictFloat, StrictInt
 
 from sim.distributions import Distribution, Fixed
 from sim.problems import Problem
@@ -88,6 +88,10 @@ class Unit(Strict):
     admissions_per_block: StrictInt = Field(ge=0)
     studies: dict[str, Study] = Field(min_length=1)
     waiting_list: list[WaitingPatient] = Field(default_factory=list)
+    no_show: StrictFloat = Field(default=0, ge=0, le=1, description="patients who miss admission")
+    extra_block: StrictFloat = Field(
+        default=0, ge=0, le=1, description="bed patients who need one block more than planned"
+    )
 
     @property
     def blocks(self) -> int:

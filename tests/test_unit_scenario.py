@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -10,6 +13,7 @@ from policies.dayhospital.scenario import instance_of
 from scenarios import bundled_path
 from sim.problems import ScenarioError
 from sim.scenario import from_mapping
+from sim.unit_engine import UNIT_METRICS
 from sim.unit_scenario import load_unit, unit_from_mapping
 from tests.test_cli import clinicsim
 
@@ -100,8 +104,50 @@ def test_validate_checks_a_unit_from_the_command_line() -> None:
     assert "Traceback" not in bad.stderr
 
 
-def test_running_a_unit_says_it_is_not_built_yet() -> None:
-    result = clinicsim("run", "day_hospital", "--reps", "1")
-    assert result.status == 2
-    assert "simulating a unit is not built yet" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_compare_prints_the_admissions_table_and_the_comparison(tmp_path: Path) -> None:
+    result = clinicsim(
+        "run",
+        "day_hospital",
+        "-p",
+        "fifo",
+        "-p",
+        "grasp",
+        "--reps",
+        "3",
+        "--set",
+        "policies.grasp.iterations=5",
+        "--set",
+        "unit.no_show=0.2",
+        "--out",
+        str(tmp_path / "unit"),
+        "--lang",
+        "en",
+    )
+    assert result.status == 0, result.stderr
+    assert "Admissions by policy" in result.stdout
+    assert "B53 Sat am" in result.stdout  # p6, on the Saturday morning its l_p allows
+    assert "Blocks to admission" in result.stdout and "No-shows" in result.stdout
+    summary = json.loads((tmp_path / "unit" / "summary.json").read_text())
+    assert summary["reps"] == 3 and summary["baseline"] == "fifo"
+    assert list(summary["policies"]) == ["fifo", "grasp"]
+    assert list(summary["policies"]["fifo"]) == list(UNIT_METRICS)
+    assert summary["policies"]["fifo"]["pending"]["mean"] == 0.0
+    rows = (tmp_path / "unit" / "admissions.csv").read_text().splitlines()
+    assert rows[0] == "policy,patient,priority,admission,study,block,division"
+    assert any(row.startswith("fifo,p6,1,B53,") for row in rows)
+    assert len(rows) == 1 + 2 * 33  # both policies book all 33 prescriptions of Table 3
+
+
+def test_json_summary_of_a_unit_is_reproducible() -> None:
+    args = ("run", "day_hospital", "-p", "fifo", "--reps", "4", "--json")
+    first, second = clinicsim(*args), clinicsim(*args)
+    assert first.status == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert json.loads(first.stdout)["policies"]["fifo"]["admitted"]["mean"] == 16.0
+
+
+def test_an_unknown_unit_policy_or_auto_replications_exit_2() -> None:
+    unknown = clinicsim("run", "day_hospital", "-p", "fifo:walk_in", "--reps", "2")
+    assert unknown.status == 2 and "unknown unit policy" in unknown.stderr
+    auto = clinicsim("run", "day_hospital", "--reps", "auto")
+    assert auto.status == 2 and "Traceback" not in auto.stderr

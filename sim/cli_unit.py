@@ -1,0 +1,146 @@
+"""``clinicsim run/compare`` on a unit scenario (a day or week hospital planned in blocks):
+the admissions table per policy and the comparison of the replications.
+
+The admissions table is the document's Fig. 4 for every policy side by side:
+each patient of the waiting list with its priority, bed or chair, first
+admissible block, and the block each policy admits it in (or "pending").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from policies.dayhospital.instance import UnitInstance
+from policies.dayhospital.plan import UnitPlan
+from policies.dayhospital.scenario import instance_of
+from sim.formatting import format_paired, format_summary
+from sim.i18n import t
+from sim.problems import Problem, ScenarioError
+from sim.store import summary_json, write_text_atomically
+from sim.unit_engine import UNIT_METRICS
+from sim.unit_runner import UnitRun, run_unit
+from sim.unit_scenario import load_unit
+
+UNIT_DEFAULT_POLICIES = ("fifo", "grasp", "mip")
+SHORT_WEEKDAYS = {
+    "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+PARTS = {"es": ("mañana", "tarde"), "en": ("am", "pm")}
+PERCENT_METRICS = ("bed_occupancy", "chair_occupancy", "study_use", "late_studies")
+
+
+def cmd_unit(args: argparse.Namespace, lang: str) -> int:
+    if args.reps == "auto" or getattr(args, "sweep", None) or getattr(args, "grid", None):
+        message = "a unit scenario takes a number of replications, without --sweep or --grid"
+        raise ScenarioError("--reps", [Problem("", message)])
+    overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
+    scenario = load_unit(args.scenario, overrides)
+    specs = list(dict.fromkeys(args.policies or UNIT_DEFAULT_POLICIES))
+    run = run_unit(scenario, specs, args.reps)
+    if args.out is not None:
+        write_unit_run(args.out, run, ["clinicsim", *sys.argv[1:]])
+    if args.json:
+        sys.stdout.write(summary_json(run.summary))
+        return 0
+    console = Console()
+    console.print(admissions_table(instance_of(scenario), run.plans, lang))
+    console.print(comparison_table(run, lang))
+    if args.out is not None:
+        print(t("written", lang, path=args.out))
+    return 0
+
+
+def block_name(inst: UnitInstance, block: int, lang: str) -> str:
+    """``B7 jue mañana`` (0-based block in, the document's numbering out)."""
+    day = SHORT_WEEKDAYS[lang][(block % 14) // 2]
+    return f"B{block + 1} {day} {PARTS[lang][block % 2]}"
+
+
+def admissions_table(inst: UnitInstance, plans: dict[str, UnitPlan], lang: str) -> Table:
+    table = Table(title=t("admissions_title", lang))
+    for key in ("patient", "priority_axis", "place_chair", "first_block"):
+        table.add_column(t(key, lang).split(" (")[0].capitalize())
+    for spec in plans:
+        table.add_column(spec)
+    for p, patient in enumerate(inst.patients):
+        place = (
+            t("place_bed", lang, blocks=patient.min_stay)
+            if patient.in_bed
+            else t("place_chair", lang)
+        )
+        admissions = [
+            t("pending_plan", lang)
+            if plan.admission(p) is None
+            else block_name(inst, int(plan.admission(p)), lang)
+            for plan in plans.values()
+        ]
+        table.add_row(
+            patient.name, str(patient.priority), place, f"B{patient.first_block + 1}", *admissions
+        )
+    return table
+
+
+def comparison_table(run: UnitRun, lang: str) -> Table:
+    summary = run.summary
+    title = t("unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"])
+    table = Table(title=title, caption=t("footer", lang, baseline=summary["baseline"]))
+    table.add_column(t("metric", lang))
+    for spec in run.policies:
+        table.add_column(spec, justify="right")
+    for metric in UNIT_METRICS:
+        cells = []
+        for spec in run.policies:
+            cell = _value(metric, summary["policies"][spec][metric], lang)
+            if spec != summary["baseline"]:
+                cell += f"\n[dim]Δ {_paired(metric, summary['paired'][spec][metric], lang)}[/]"
+            cells.append(cell)
+        table.add_row(unit_metric_label(metric, lang), *cells)
+    return table
+
+
+def unit_metric_label(metric: str, lang: str) -> str:
+    base, _, priority = metric.partition(".p")
+    if priority:
+        return t("wait_blocks_priority", lang, priority=priority)
+    return t(base, lang)
+
+
+def _value(metric: str, entry: dict[str, Any], lang: str) -> str:
+    if metric in PERCENT_METRICS:
+        return format_summary("utilisation", entry, lang)
+    return format_summary(metric, entry, lang)
+
+
+def _paired(metric: str, entry: dict[str, Any], lang: str) -> str:
+    if metric in PERCENT_METRICS:
+        return format_paired("utilisation", entry, lang)
+    return format_paired(metric, entry, lang)
+
+
+def write_unit_run(out: Path, run: UnitRun, command: list[str]) -> None:
+    """``summary.json``, ``admissions.csv`` (every policy's plan, study by study) and the
+    resolved ``scenario.yaml``."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(out / "summary.json", summary_json(run.summary))
+    write_text_atomically(out / "scenario.yaml", run.scenario.to_yaml())
+    inst = instance_of(run.scenario)
+    lines = ["policy,patient,priority,admission,study,block,division"]
+    for spec, plan in run.plans.items():
+        for p, itinerary in sorted(plan.itineraries.items()):
+            patient = inst.patients[p]
+            for i, b, k in itinerary.studies:
+                lines.append(
+                    f"{spec},{patient.name},{patient.priority},B{itinerary.admission + 1},"
+                    f"{json.dumps(inst.study_names[i], ensure_ascii=False)},B{b + 1},{k}"
+                )
+    write_text_atomically(out / "admissions.csv", "\n".join(lines) + "\n")
+    info = {"command": command, "plan_seconds": run.plan_seconds, "reps": run.reps}
+    write_text_atomically(out / "run.json", json.dumps(info, indent=2) + "\n")
