@@ -233,7 +233,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     if is_unit(scenario_module.read_yaml(scenario_module.resolve_source(args.scenario))):
-        return cli_unit.cmd_unit(args, language(args.lang))
+        return cli_unit.cmd_unit(args, language(args.lang), _report_path(args, args.out))
     if args.sweep or args.grid:
         return cmd_sweep(args)
     lang = language(args.lang)

@@ -20,11 +20,13 @@ from rich.table import Table
 from policies.dayhospital.instance import UnitInstance
 from policies.dayhospital.plan import UnitPlan
 from policies.dayhospital.scenario import instance_of
+from sim.figures import clock
 from sim.formatting import format_paired, format_summary
 from sim.i18n import t
 from sim.problems import Problem, ScenarioError
 from sim.store import summary_json, write_text_atomically
 from sim.unit_engine import UNIT_METRICS
+from sim.unit_figures import DAY_NAMES, calendar_cells, planned_days, timetable_rows
 from sim.unit_runner import UnitRun, run_unit
 from sim.unit_scenario import load_unit
 
@@ -37,7 +39,7 @@ PARTS = {"es": ("mañana", "tarde"), "en": ("am", "pm")}
 PERCENT_METRICS = ("bed_occupancy", "chair_occupancy", "study_use", "late_studies")
 
 
-def cmd_unit(args: argparse.Namespace, lang: str) -> int:
+def cmd_unit(args: argparse.Namespace, lang: str, report: Path | None) -> int:
     if args.reps == "auto" or getattr(args, "sweep", None) or getattr(args, "grid", None):
         message = "a unit scenario takes a number of replications, without --sweep or --grid"
         raise ScenarioError("--reps", [Problem("", message)])
@@ -47,15 +49,52 @@ def cmd_unit(args: argparse.Namespace, lang: str) -> int:
     run = run_unit(scenario, specs, args.reps)
     if args.out is not None:
         write_unit_run(args.out, run, ["clinicsim", *sys.argv[1:]])
+    if report is not None:
+        from sim.unit_report import write_unit_report  # the report imports this module
+
+        write_unit_report(report, run, lang)
     if args.json:
         sys.stdout.write(summary_json(run.summary))
         return 0
+    inst = instance_of(scenario)
     console = Console()
-    console.print(admissions_table(instance_of(scenario), run.plans, lang))
+    console.print(admissions_table(inst, run.plans, lang))
+    for spec, plan in run.plans.items():
+        console.print(calendar_table(inst, plan, t("calendar_title", lang, policy=spec), lang))
+    last = run.policies[-1]
+    console.print(t("timetables", lang, policy=last))
+    for line in timetable_lines(inst, run.plans[last], lang):
+        console.print(line, highlight=False)
     console.print(comparison_table(run, lang))
     if args.out is not None:
         print(t("written", lang, path=args.out))
+    if report is not None:
+        print(t("report_written", lang, path=report))
     return 0
+
+
+def calendar_table(inst: UnitInstance, plan: UnitPlan, title: str, lang: str) -> Table:
+    """The month as the document's Fig. 5: weeks down, days across, who is admitted."""
+    table = Table(title=title, show_lines=True)
+    table.add_column("")
+    for day in DAY_NAMES[lang]:
+        table.add_column(day[:3])
+    for week, days in enumerate(calendar_cells(inst, plan), start=1):
+        table.add_row(t("calendar_week", lang, week=week), *["\n".join(d) for d in days])
+    return table
+
+
+def timetable_lines(inst: UnitInstance, plan: UnitPlan, lang: str) -> list[str]:
+    """One line per day with studies: each patient's studies at their times (Figs. 6–7)."""
+    lines = []
+    for day in planned_days(inst, plan):
+        week, weekday = divmod(day, 7)
+        by_patient: dict[str, list[str]] = {}
+        for row in timetable_rows(inst, plan, day):
+            by_patient.setdefault(row.patient, []).append(f"{clock(row.start)} {row.study}")
+        studies = "; ".join(f"{p}: {', '.join(s)}" for p, s in by_patient.items())
+        lines.append(f"  {DAY_NAMES[lang][weekday][:3]} {week + 1}: {studies}")
+    return lines
 
 
 def block_name(inst: UnitInstance, block: int, lang: str) -> str:
@@ -98,9 +137,9 @@ def comparison_table(run: UnitRun, lang: str) -> Table:
     for metric in UNIT_METRICS:
         cells = []
         for spec in run.policies:
-            cell = _value(metric, summary["policies"][spec][metric], lang)
+            cell = unit_value(metric, summary["policies"][spec][metric], lang)
             if spec != summary["baseline"]:
-                cell += f"\n[dim]Δ {_paired(metric, summary['paired'][spec][metric], lang)}[/]"
+                cell += f"\n[dim]Δ {unit_paired(metric, summary['paired'][spec][metric], lang)}[/]"
             cells.append(cell)
         table.add_row(unit_metric_label(metric, lang), *cells)
     return table
@@ -113,13 +152,13 @@ def unit_metric_label(metric: str, lang: str) -> str:
     return t(base, lang)
 
 
-def _value(metric: str, entry: dict[str, Any], lang: str) -> str:
+def unit_value(metric: str, entry: dict[str, Any], lang: str) -> str:
     if metric in PERCENT_METRICS:
         return format_summary("utilisation", entry, lang)
     return format_summary(metric, entry, lang)
 
 
-def _paired(metric: str, entry: dict[str, Any], lang: str) -> str:
+def unit_paired(metric: str, entry: dict[str, Any], lang: str) -> str:
     if metric in PERCENT_METRICS:
         return format_paired("utilisation", entry, lang)
     return format_paired(metric, entry, lang)

@@ -211,6 +211,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "first_block": {"es": "Desde", "en": "From"},
     "prescriptions": {"es": "Estudios", "en": "Studies"},
     "pending_plan": {"es": "Pendiente", "en": "Pending"},
+    "calendar_week": {"es": "Semana {week}", "en": "Week {week}"},
+    "calendar_title": {
+        "es": "{policy}: admisiones del mes (cama: bloques de estadía)",
+        "en": "{policy}: admissions of the month (bed: blocks of stay)",
+    },
+    "timetable_title": {
+        "es": "{day} de la semana {week}: estudios por paciente",
+        "en": "{day} of week {week}: studies per patient",
+    },
+    "timetables": {"es": "Estudios de cada día ({policy})", "en": "Studies of each day ({policy})"},
 }
 
 

@@ -196,11 +196,11 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
     caption = html.escape(t("sweep_footer", lang))
     table = f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
     plots = "".join(
-        _section(t(m, lang), _plot(figures.sweep_metric(sweep, m, labels, lang)))
+        section(t(m, lang), plot_html(figures.sweep_metric(sweep, m, labels, lang)))
         for m in SWEEP_METRICS
     )
     header = f"<header><h1>{html.escape(base['scenario'])} — {html.escape(title)}</h1></header>"
-    return _page(f"clinicsim — {base['scenario']}", lang, header + _section(title, table) + plots)
+    return page(f"clinicsim — {base['scenario']}", lang, header + section(title, table) + plots)
 
 
 def write_report(path: Path, data: RunData, lang: str) -> Path:
@@ -217,14 +217,14 @@ def render(data: RunData, lang: str) -> str:
     sections = [
         _header(data, lang),
         _headlines(summary, lang),
-        _section(t("report_table", lang), _comparison_table(data, lang)),
+        section(t("report_table", lang), _comparison_table(data, lang)),
         *_figure_sections(data, lang),
         _footer(data, lang),
     ]
-    return _page(f"clinicsim — {summary['scenario']}", lang, "\n".join(sections))
+    return page(f"clinicsim — {summary['scenario']}", lang, "\n".join(sections))
 
 
-def _page(title: str, lang: str, body: str) -> str:
+def page(title: str, lang: str, body: str) -> str:
     """One self-contained HTML page: plotly.js inlined, so it opens without a network."""
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -318,14 +318,14 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
         return [f"<p class='note'>{html.escape(t('report_no_tables', lang))}</p>"]
     steps = data.scenario.step_ids()
     sections = [
-        _section(
+        section(
             t("fig_stay", lang),
-            _plot(figures.stay_distributions(tables["patients"], policies, lang)),
+            plot_html(figures.stay_distributions(tables["patients"], policies, lang)),
         ),
         *_patients_section(data, "fig_wait", figures.waiting_distributions, {"wait"}, lang),
-        _section(
+        section(
             t("fig_wait_step", lang),
-            _plot(figures.waiting_by_step(tables["steps"], policies, steps, lang)),
+            plot_html(figures.waiting_by_step(tables["steps"], policies, steps, lang)),
         ),
         *_patients_section(
             data,
@@ -334,26 +334,26 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
             {"priority", "access_days"},
             lang,
         ),
-        _section(
+        section(
             t("fig_queue", lang),
-            _plot(
+            plot_html(
                 figures.queue_through_day(
                     tables["steps"], policies, resource_keys(data.scenario), lang
                 )
             ),
         ),
-        _section(t("report_gantt", lang), _gantts(data, steps, lang)),
-        _section(t("fig_plan", lang), _plan_section(data, lang)),
-        _section(
+        section(t("report_gantt", lang), _gantts(data, steps, lang)),
+        section(t("fig_plan", lang), _plan_section(data, lang)),
+        section(
             t("fig_utilisation", lang),
-            _plot(
+            plot_html(
                 figures.utilisation_by_resource(
                     data.summary, policies, resource_keys(data.scenario), lang
                 )
             )
             + "".join(
                 f"<h3>{html.escape(spec)}</h3>"
-                + _plot(
+                + plot_html(
                     figures.utilisation_heatmap(tables["steps"], tables["resources"], spec, lang)
                 )
                 for spec in policies
@@ -374,7 +374,7 @@ def _patients_section(
     patients = data.tables["patients"]
     if not needs <= set(patients.columns):
         return []
-    return [_section(t(key, lang), _plot(draw(patients, data.policies, lang)))]
+    return [section(t(key, lang), plot_html(draw(patients, data.policies, lang)))]
 
 
 def _gantts(data: RunData, steps: list[str], lang: str) -> str:
@@ -384,7 +384,9 @@ def _gantts(data: RunData, steps: list[str], lang: str) -> str:
         return f"<p class='note'>{html.escape(t('headline_none', lang, policy=data.baseline))}</p>"
     intro = f"<p class='note'>{html.escape(t('report_gantt_note', lang, day=day + 1))}</p>"
     plots = [
-        _plot(figures.day_gantt(tables["steps"], tables["resources"], spec, 0, day, steps, lang))
+        plot_html(
+            figures.day_gantt(tables["steps"], tables["resources"], spec, 0, day, steps, lang)
+        )
         for spec in data.policies
     ]
     return intro + "".join(plots)
@@ -415,7 +417,7 @@ def _plan_section(data: RunData, lang: str) -> str:
     plot = (
         ""
         if days.empty
-        else _plot(
+        else plot_html(
             figures.planned_and_simulated(
                 data.tables["patients"], data.tables["plans"], data.policies, lang
             )
@@ -461,11 +463,11 @@ def _footer(data: RunData, lang: str) -> str:
     return f"<footer><p>{method}</p><p class='meta'>{html.escape(text)}</p></footer>"
 
 
-def _section(title: str, body: str) -> str:
+def section(title: str, body: str) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{body}</section>"
 
 
-def _plot(fig: go.Figure) -> str:
+def plot_html(fig: go.Figure) -> str:
     fig.update_layout(title=None)
     return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
 
