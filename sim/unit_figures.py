@@ -91,6 +91,11 @@ def planned_days(inst: UnitInstance, plan: UnitPlan) -> list[int]:
     return sorted({b // 2 for it in plan.itineraries.values() for _i, b, _k in it.studies})
 
 
+def timetable_title(day: int, lang: str) -> str:
+    week, weekday = divmod(day, len(WEEKDAYS))
+    return t("timetable_title", lang, day=DAY_NAMES[lang][weekday], week=week + 1)
+
+
 def daily_timetable(inst: UnitInstance, plan: UnitPlan, day: int, lang: str) -> go.Figure:
     """One day's studies: a row per patient, a bar per study in its division."""
     rows = timetable_rows(inst, plan, day)
@@ -113,8 +118,7 @@ def daily_timetable(inst: UnitInstance, plan: UnitPlan, day: int, lang: str) -> 
                 + " %{customdata[0]}–%{customdata[1]}<extra></extra>",
             )
         )
-    week, weekday = divmod(day, len(WEEKDAYS))
-    title = t("timetable_title", lang, day=DAY_NAMES[lang][weekday], week=week + 1)
+    title = timetable_title(day, lang)
     if rows:
         first = 60 * (min(r.start for r in rows) // 60)
         last = 60 * -(-max(r.end for r in rows) // 60)

@@ -18,7 +18,12 @@ from sim.i18n import t
 from sim.report import check_report_path, page, plot_html, section
 from sim.store import write_text_atomically
 from sim.unit_engine import UNIT_METRICS
-from sim.unit_figures import admissions_calendar, daily_timetable, planned_days
+from sim.unit_figures import (
+    admissions_calendar,
+    daily_timetable,
+    planned_days,
+    timetable_title,
+)
 from sim.unit_runner import UnitRun
 
 
@@ -37,17 +42,17 @@ def render_unit(run: UnitRun, lang: str) -> str:
         section(t("report_table", lang), _comparison(run, lang)),
         section(t("admissions_title", lang), _admissions(inst, run, lang)),
         *[
-            plot_html(
-                admissions_calendar(
-                    inst, run.plans[spec], t("calendar_title", lang, policy=spec), lang
-                )
+            section(
+                t("calendar_title", lang, policy=spec),
+                plot_html(admissions_calendar(inst, run.plans[spec], spec, lang)),
             )
             for spec in run.policies
         ],
         section(
             t("timetables", lang, policy=last),
             "".join(
-                plot_html(daily_timetable(inst, run.plans[last], day, lang))
+                f"<h3>{html.escape(timetable_title(day, lang))}</h3>"
+                + plot_html(daily_timetable(inst, run.plans[last], day, lang))
                 for day in planned_days(inst, run.plans[last])
             ),
         ),

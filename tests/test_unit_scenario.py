@@ -151,3 +151,75 @@ def test_an_unknown_unit_policy_or_auto_replications_exit_2() -> None:
     assert unknown.status == 2 and "unknown unit policy" in unknown.stderr
     auto = clinicsim("run", "day_hospital", "--reps", "auto")
     assert auto.status == 2 and "Traceback" not in auto.stderr
+
+
+# ---------------------------------------------------------------- the plan as the document shows it
+
+
+def _fifo_plan() -> tuple:
+    from policies.dayhospital.heuristics import fifo
+
+    inst = document_case()
+    return inst, fifo(inst)
+
+
+def test_calendar_cells_put_each_admission_on_its_day() -> None:
+    from sim.unit_figures import calendar_cells
+
+    inst, plan = _fifo_plan()
+    cells = calendar_cells(inst, plan)
+    assert len(cells) == 4 and all(len(week) == 7 for week in cells)
+    # p1 and p11 (beds, 2 blocks) from B3 = Tuesday morning of week 1; p6 on B53 (Saturday, week 4)
+    assert cells[0][1] == ["p1 (2)", "p11 (2)"]
+    assert cells[3][5] == ["p6"]
+    assert sum(len(day) for week in cells for day in week) == len(plan.itineraries) == 16
+    assert all(not week[6] for week in cells)  # nobody is admitted on a Sunday
+
+
+def test_timetable_rows_are_the_days_studies_in_time_order() -> None:
+    from sim.unit_figures import planned_days, timetable_rows
+
+    inst, plan = _fifo_plan()
+    tuesday = timetable_rows(inst, plan, 1)  # day 1 = Tuesday of week 1
+    assert {r.patient for r in tuesday} == {"p1", "p11"}
+    assert [r.start for r in tuesday] == sorted(r.start for r in tuesday)
+    assert all(r.end - r.start == 30 for r in tuesday)
+    p1 = [(r.study, r.start) for r in tuesday if r.patient == "p1"]
+    assert ("Cirugía traumatológica", 12 * 60) in p1  # surgery at 12:00, the afternoon block
+    days = planned_days(inst, plan)
+    assert days[0] == 1 and 6 not in days  # no studies on Sunday of week 1
+
+
+def test_calendar_and_timetable_figures() -> None:
+    from sim.unit_figures import admissions_calendar, daily_timetable
+
+    inst, plan = _fifo_plan()
+    calendar = admissions_calendar(inst, plan, "fifo", "es")
+    heat = calendar.data[0]
+    assert next(iter(heat.x)) == "Lunes" and list(heat.y) == [f"Semana {w}" for w in range(1, 5)]
+    assert heat.z[0][1] == 2 and heat.text[0][1] == "p1 (2)<br>p11 (2)"
+    day = daily_timetable(inst, plan, 1, "en")
+    names = {trace.name for trace in day.data}
+    assert {"Laboratorio", "Rayos X", "Cirugía traumatológica"} <= names
+    assert sum(len(trace.y) for trace in day.data) == 6  # p1's 3 studies and p11's 3
+
+
+def test_compare_writes_the_units_report(tmp_path: Path) -> None:
+    report = tmp_path / "unit.html"
+    result = clinicsim(
+        "compare",
+        "day_hospital",
+        "-p",
+        "fifo",
+        "--reps",
+        "2",
+        "--report",
+        str(report),
+        "--lang",
+        "en",
+    )
+    assert result.status == 0, result.stderr
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Admissions by policy" in text
+    assert "admissions of the month" in text and "Studies of each day (fifo)" in text
+    assert "B53 Sat am" in text
