@@ -328,6 +328,24 @@ def build_unit_model(inst: UnitInstance) -> pyo.ConcreteModel:
 
     m.not_before_first_block = pyo.Constraint(m.TOO_EARLY, rule=not_before_first_block)
 
+    # ------------------------------------------------------------ implied, for a tighter LP
+
+    def study_within_the_stay(m, p, i, b):
+        """Not in the document, implied by it: a study in b means admission in the last
+        nb[p] blocks (a bed, (11), (13), (16), (18)) or in b itself (a chair, (6), (10),
+        (12), (14)). It ties x to adm directly, which the LP relaxation needs."""
+        since = range(max(0, b - max(nb[p], 1) + 1), b + 1)
+        return sum(m.x[c] for c in of_pib[p, i, b]) <= sum(m.adm[p, j] for j in since)
+
+    m.study_within_the_stay = pyo.Constraint(m.PIB, rule=study_within_the_stay)
+
+    def each_prescription_once_admitted(m, p, i):
+        """Not in the document, implied by (4), (5), (21) with (6)/(16): each prescribed
+        study exactly once if the patient is admitted (the per-study form of (21))."""
+        return sum(m.x[c] for c in of_pi[p, i]) == sum(m.adm[p, b] for b in blocks)
+
+    m.each_prescription_once_admitted = pyo.Constraint(m.PI, rule=each_prescription_once_admitted)
+
     # ------------------------------------------------------------ (26)
 
     def early_admissions(m):
