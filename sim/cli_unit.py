@@ -17,11 +17,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from policies.dayhospital.instance import UnitInstance
+from policies.dayhospital.instance import BLOCKS_PER_WEEK, UnitInstance
 from policies.dayhospital.plan import UnitPlan
-from policies.dayhospital.scenario import instance_of
 from sim.figures import clock
-from sim.formatting import format_paired, format_summary
+from sim.formatting import ComparisonRow, format_paired, format_summary
 from sim.i18n import t
 from sim.problems import Problem, ScenarioError
 from sim.store import summary_json, write_text_atomically
@@ -31,10 +30,6 @@ from sim.unit_runner import UnitRun, run_unit
 from sim.unit_scenario import load_unit
 
 UNIT_DEFAULT_POLICIES = ("fifo", "grasp", "mip")
-SHORT_WEEKDAYS = {
-    "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
 PARTS = {"es": ("mañana", "tarde"), "en": ("am", "pm")}
 PERCENT_METRICS = ("bed_occupancy", "chair_occupancy", "study_use", "late_studies")
 
@@ -56,7 +51,7 @@ def cmd_unit(args: argparse.Namespace, lang: str, report: Path | None) -> int:
     if args.json:
         sys.stdout.write(summary_json(run.summary))
         return 0
-    inst = instance_of(scenario)
+    inst = run.instance
     console = Console()
     console.print(admissions_table(inst, run.plans, lang))
     for spec, plan in run.plans.items():
@@ -99,7 +94,8 @@ def timetable_lines(inst: UnitInstance, plan: UnitPlan, lang: str) -> list[str]:
 
 def block_name(inst: UnitInstance, block: int, lang: str) -> str:
     """``B7 jue mañana`` (0-based block in, the document's numbering out)."""
-    day = SHORT_WEEKDAYS[lang][(block % 14) // 2]
+    day = DAY_NAMES[lang][(block % BLOCKS_PER_WEEK) // 2][:3]
+    day = day.lower() if lang == "es" else day  # Spanish writes weekdays in lower case
     return f"B{block + 1} {day} {PARTS[lang][block % 2]}"
 
 
@@ -127,6 +123,23 @@ def admissions_table(inst: UnitInstance, plans: dict[str, UnitPlan], lang: str) 
     return table
 
 
+def comparison_rows(run: UnitRun, lang: str) -> list[ComparisonRow]:
+    """The unit's comparison table (the terminal and the report draw the same rows)."""
+    summary = run.summary
+    rows = []
+    for metric in UNIT_METRICS:
+        cells: list[tuple[str, str | None]] = []
+        for spec in run.policies:
+            value = unit_value(metric, summary["policies"][spec][metric], lang)
+            paired = None
+            if spec != summary["baseline"]:
+                paired = unit_paired(metric, summary["paired"][spec][metric], lang)
+            cells.append((value, paired))
+        label = unit_metric_label(metric, lang)
+        rows.append(ComparisonRow(label.strip(), label.startswith(" "), cells))
+    return rows
+
+
 def comparison_table(run: UnitRun, lang: str) -> Table:
     summary = run.summary
     title = t("unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"])
@@ -134,14 +147,9 @@ def comparison_table(run: UnitRun, lang: str) -> Table:
     table.add_column(t("metric", lang))
     for spec in run.policies:
         table.add_column(spec, justify="right")
-    for metric in UNIT_METRICS:
-        cells = []
-        for spec in run.policies:
-            cell = unit_value(metric, summary["policies"][spec][metric], lang)
-            if spec != summary["baseline"]:
-                cell += f"\n[dim]Δ {unit_paired(metric, summary['paired'][spec][metric], lang)}[/]"
-            cells.append(cell)
-        table.add_row(unit_metric_label(metric, lang), *cells)
+    for row in comparison_rows(run, lang):
+        cells = [v if d is None else f"{v}\n[dim]Δ {d}[/]" for v, d in row.cells]
+        table.add_row(f"  {row.label}" if row.sub else row.label, *cells)
     return table
 
 
@@ -170,7 +178,7 @@ def write_unit_run(out: Path, run: UnitRun, command: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomically(out / "summary.json", summary_json(run.summary))
     write_text_atomically(out / "scenario.yaml", run.scenario.to_yaml())
-    inst = instance_of(run.scenario)
+    inst = run.instance
     lines = ["policy,patient,priority,admission,study,block,division"]
     for spec, plan in run.plans.items():
         for p, itinerary in sorted(plan.itineraries.items()):

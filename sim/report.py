@@ -22,6 +22,7 @@ from plotly.offline import get_plotlyjs
 from sim import figures
 from sim.clinic import resource_keys
 from sim.formatting import (
+    ComparisonRow,
     comparison_rows,
     format_paired,
     format_summary,
@@ -297,9 +298,17 @@ def _ci_hours(entry: dict[str, Any]) -> str:
 
 
 def _comparison_table(data: RunData, lang: str) -> str:
-    head = "".join(f"<th>{html.escape(p)}</th>" for p in data.policies)
-    rows = [f"<tr><th>{html.escape(t('metric', lang))}</th>{head}</tr>"]
-    for row in comparison_rows(data.summary, data.scenario, lang):
+    rows = comparison_rows(data.summary, data.scenario, lang)
+    return comparison_html(rows, data.policies, data.baseline, lang)
+
+
+def comparison_html(
+    rows: list[ComparisonRow], policies: list[str], baseline: str, lang: str
+) -> str:
+    """A comparison table as HTML: a row per metric, the paired difference under each value."""
+    head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
+    lines = [f"<tr><th>{html.escape(t('metric', lang))}</th>{head}</tr>"]
+    for row in rows:
         cells = "".join(
             f"<td>{html.escape(value)}"
             + ("" if paired is None else f"<div class='delta'>Δ {html.escape(paired)}</div>")
@@ -307,9 +316,9 @@ def _comparison_table(data: RunData, lang: str) -> str:
             for value, paired in row.cells
         )
         css = " class='sub'" if row.sub else ""
-        rows.append(f"<tr><th{css}>{html.escape(row.label)}</th>{cells}</tr>")
-    caption = html.escape(t("footer", lang, baseline=data.baseline))
-    return f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
+        lines.append(f"<tr><th{css}>{html.escape(row.label)}</th>{cells}</tr>")
+    caption = html.escape(t("footer", lang, baseline=baseline))
+    return f"<table><caption>{caption}</caption>{''.join(lines)}</table>"
 
 
 def _figure_sections(data: RunData, lang: str) -> list[str]:

@@ -12,12 +12,10 @@ import html
 from pathlib import Path
 
 from policies.dayhospital.instance import UnitInstance
-from policies.dayhospital.scenario import instance_of
-from sim.cli_unit import block_name, unit_metric_label, unit_paired, unit_value
+from sim.cli_unit import block_name, comparison_rows
 from sim.i18n import t
-from sim.report import check_report_path, page, plot_html, section
+from sim.report import check_report_path, comparison_html, page, plot_html, section
 from sim.store import write_text_atomically
-from sim.unit_engine import UNIT_METRICS
 from sim.unit_figures import (
     admissions_calendar,
     daily_timetable,
@@ -33,13 +31,16 @@ def write_unit_report(path: Path, run: UnitRun, lang: str) -> Path:
 
 
 def render_unit(run: UnitRun, lang: str) -> str:
-    inst = instance_of(run.scenario)
+    inst = run.instance
     summary = run.summary
     title = t("unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"])
     last = run.policies[-1]
     body = [
         f"<header><h1>{html.escape(title)}</h1></header>",
-        section(t("report_table", lang), _comparison(run, lang)),
+        section(
+            t("report_table", lang),
+            comparison_html(comparison_rows(run, lang), run.policies, summary["baseline"], lang),
+        ),
         section(t("admissions_title", lang), _admissions(inst, run, lang)),
         *[
             section(
@@ -58,25 +59,6 @@ def render_unit(run: UnitRun, lang: str) -> str:
         ),
     ]
     return page(f"clinicsim — {summary['scenario']}", lang, "\n".join(body))
-
-
-def _comparison(run: UnitRun, lang: str) -> str:
-    summary = run.summary
-    head = "".join(f"<th>{html.escape(p)}</th>" for p in run.policies)
-    rows = [f"<tr><th>{html.escape(t('metric', lang))}</th>{head}</tr>"]
-    for metric in UNIT_METRICS:
-        cells = []
-        for spec in run.policies:
-            cell = html.escape(unit_value(metric, summary["policies"][spec][metric], lang))
-            if spec != summary["baseline"]:
-                paired = unit_paired(metric, summary["paired"][spec][metric], lang)
-                cell += f"<div class='delta'>Δ {html.escape(paired)}</div>"
-            cells.append(f"<td>{cell}</td>")
-        label = unit_metric_label(metric, lang)
-        css = " class='sub'" if label.startswith(" ") else ""
-        rows.append(f"<tr><th{css}>{html.escape(label.strip())}</th>{''.join(cells)}</tr>")
-    caption = html.escape(t("footer", lang, baseline=summary["baseline"]))
-    return f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
 
 
 def _admissions(inst: UnitInstance, run: UnitRun, lang: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from policies.dayhospital.instance import UnitInstance
 from policies.dayhospital.plan import UnitPlan
 from policies.dayhospital.policy import unit_planner
 from policies.dayhospital.scenario import instance_of
@@ -27,6 +28,7 @@ from sim.unit_scenario import UnitScenario
 @dataclass
 class UnitRun:
     scenario: UnitScenario
+    instance: UnitInstance  # the scenario as the planning problem
     policies: list[str]
     reps: int
     plans: dict[str, UnitPlan]
@@ -55,7 +57,7 @@ def run_unit(scenario: UnitScenario, specs: list[str], reps: int) -> UnitRun:
             for metric, value in unit_values(inst, plans[spec], records).items():
                 values[spec][metric].append(value)
     summary = unit_summary(scenario, specs, reps, values)
-    return UnitRun(scenario, specs, reps, plans, values, summary, first, seconds)
+    return UnitRun(scenario, inst, specs, reps, plans, values, summary, first, seconds)
 
 
 def unit_summary(

@@ -1315,3 +1315,28 @@ def test_the_checkers_messages_read_in_spanish(text: str, spanish: str) -> None:
 
 def test_a_message_of_no_known_shape_is_shown_as_it_is() -> None:
     assert localise_message("something new went wrong", "es") == "something new went wrong"
+
+
+# ---------------------------------------------------------------- clinicsim dashboard's own flags
+
+
+def test_dashboard_flags_refuse_bad_input_with_exit_2(tmp_path: Path) -> None:
+    import socket
+
+    from tests.test_cli import clinicsim
+
+    bad_port = clinicsim("dashboard", "--port", "99999")
+    assert bad_port.status == 2 and "expected a port from 1 to 65535" in bad_port.stderr
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    bad_runs = clinicsim("dashboard", "--runs", str(blocker / "runs"), "--store", str(tmp_path))
+    assert (
+        bad_runs.status == 2 and "--runs" in bad_runs.stderr and "cannot create" in bad_runs.stderr
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        busy = clinicsim("dashboard", "--port", port, "--store", str(tmp_path))
+    assert busy.status == 2 and f"127.0.0.1:{port}" in busy.stderr
+    assert "Traceback" not in bad_port.stderr + bad_runs.stderr + busy.stderr
