@@ -8,8 +8,9 @@ numbers): which patients miss their admission (``unit.no_show``), which bed
 patients need one block more than planned (``unit.extra_block``), and how long
 each study takes (its ``duration`` distribution). ``play`` then runs every
 block: in each study's divisions the patients booked are served in order on
-as many places as μ offers, a study starts at its division's start or when its
-place frees, whichever is later, so a long study makes the next one run late.
+as many places as μ offers, a study starts at its division's start, when its
+place frees or when the patient is back from their previous study, whichever
+is latest, so a long study makes the next ones run late.
 A patient who misses admission leaves the bed or chair and the study places
 empty. An extra block is spent in the same bed, except at the weekend (beds
 are never held on Saturday afternoon or Sunday: the patient goes home) and it
@@ -91,32 +92,33 @@ def _occupancy(inst: UnitInstance, came: dict, luck: UnitLuck) -> tuple[np.ndarr
 
 
 def _studies(inst: UnitInstance, came: dict, luck: UnitLuck) -> pd.DataFrame:
-    """Every study done: its places serve the division's patients in order."""
-    booked: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for p, itinerary in sorted(came.items()):
-        for i, b, k in itinerary.studies:
-            booked[i, b].append((k, p))
+    """Every study done, in time order: a study starts when its division opens, a place
+    of the study is free and the patient is back from their previous study."""
+    booked = sorted((b, k, p, i) for p, itinerary in came.items() for i, b, k in itinerary.studies)
+    places: dict[tuple[int, int], np.ndarray] = {}  # (study, block) → when each place frees
+    patient_free: dict[int, float] = defaultdict(lambda: -np.inf)
     rows = []
     minutes = inst.division_minutes
-    for (i, b), patients in sorted(booked.items()):
-        places = np.full(max(1, int(inst.availability[b, :, i].max())), -np.inf)
-        for k, p in sorted(patients):
-            opens = inst.division_start(b, k)
-            lane = int(np.argmin(places))
-            start = max(float(opens), float(places[lane]))
-            end = start + float(luck.durations[p, i])
-            places[lane] = end
-            rows.append(
-                {
-                    "patient": inst.patients[p].name,
-                    "study": inst.study_names[i],
-                    "block": b + 1,
-                    "division": k,
-                    "start": start,
-                    "end": end,
-                    "late": max(0.0, end - (opens + minutes)),
-                }
-            )
+    for b, k, p, i in booked:
+        lanes = places.setdefault(
+            (i, b), np.full(max(1, int(inst.availability[b, :, i].max())), -np.inf)
+        )
+        opens = inst.division_start(b, k)
+        lane = int(np.argmin(lanes))
+        start = max(float(opens), float(lanes[lane]), patient_free[p])
+        end = start + float(luck.durations[p, i])
+        lanes[lane] = patient_free[p] = end
+        rows.append(
+            {
+                "patient": inst.patients[p].name,
+                "study": inst.study_names[i],
+                "block": b + 1,
+                "division": k,
+                "start": start,
+                "end": end,
+                "late": max(0.0, end - (opens + minutes)),
+            }
+        )
     columns = ["patient", "study", "block", "division", "start", "end", "late"]
     return pd.DataFrame(rows, columns=columns)
 

@@ -27,6 +27,7 @@ import pytest
 
 from policies.dayhospital.instance import UnitInstance, UnitPatient
 from policies.dayhospital.plan import Itinerary, UnitPlan
+from policies.dayhospital.policy import unit_planner
 from policies.dayhospital.scenario import instance_of
 from sim.unit_engine import UNIT_METRICS, UnitLuck, play, realise, unit_values
 from sim.unit_runner import run_unit
@@ -204,7 +205,7 @@ def _study_rows(records) -> set[tuple]:
 #          at 525: 525–550, late 550 − 540 = 10 = its 25 min − 15
 #   S2 B1: c div 3 570–620, late 620 − 600 = 20
 #   S1 B2: a and b in div 0, μ = 2: both at 720; a ends 740 (on time), b 755 (late 5)
-#   S0 B2: b div 1 750–760, on time
+#   S0 B2: b div 1 opens 750, but b is in S1 until 755: 755–765, on time (ends by 780)
 #   d misses Tuesday: nothing in B3
 EXPECTED_STUDIES = {
     ("a", "S0", 1, 0, 480.0, 525.0, 15.0),
@@ -212,7 +213,7 @@ EXPECTED_STUDIES = {
     ("c", "S2", 1, 3, 570.0, 620.0, 20.0),
     ("a", "S1", 2, 0, 720.0, 740.0, 0.0),
     ("b", "S1", 2, 0, 720.0, 755.0, 5.0),
-    ("b", "S0", 2, 1, 750.0, 760.0, 0.0),
+    ("b", "S0", 2, 1, 755.0, 765.0, 0.0),
 }
 
 
@@ -234,17 +235,18 @@ def test_late_is_measured_from_the_divisions_end_with_other_times(
     inst: UnitInstance, plan: UnitPlan
 ) -> None:
     """Divisions of 20 min from 9:00 and 13:00: a's S0 540–585 (late 585 − 560 = 25), c's
-    opens 560 and starts at 585: 585–610, late 610 − 580 = 30; c's S2 div 3 opens 600,
-    ends 650, late 650 − 620 = 30; Monday afternoon: S1 780–800 and 780–815 (late 15)."""
+    opens 560 and starts at 585: 585–610, late 610 − 580 = 30; c's S2 div 3 opens 600 but
+    waits for c: 610–660, late 660 − 620 = 40; Monday afternoon: S1 780–800 and 780–815 (late 15),
+    then b's S0 waits for b: 815–825, late 825 − 820 = 5."""
     other = dataclasses.replace(inst, division_minutes=20, block_starts=(540, 780))
     records = play(other, _plan(other, list(ITINERARIES)), _luck())
     assert _study_rows(records) == {
         ("a", "S0", 1, 0, 540.0, 585.0, 25.0),
         ("c", "S0", 1, 1, 585.0, 610.0, 30.0),
-        ("c", "S2", 1, 3, 600.0, 650.0, 30.0),
+        ("c", "S2", 1, 3, 610.0, 660.0, 40.0),
         ("a", "S1", 2, 0, 780.0, 800.0, 0.0),
         ("b", "S1", 2, 0, 780.0, 815.0, 15.0),
-        ("b", "S0", 2, 1, 800.0, 810.0, 0.0),
+        ("b", "S0", 2, 1, 815.0, 825.0, 5.0),
     }
 
 
@@ -376,6 +378,22 @@ def test_unit_values_by_hand(inst: UnitInstance, plan: UnitPlan) -> None:
     # late: a's S0 15, c's S0 10, c's S2 20, b's S1 5 → 4 of 6, mean 12.5
     assert values["late_studies"] == pytest.approx(4 / 6)
     assert values["lateness"] == pytest.approx(12.5)
+
+
+def test_a_patients_own_studies_never_overlap(bundled: UnitScenario) -> None:
+    """Slow studies (every duration × 3) on the bundled plans: each patient's studies
+    follow one another, each no earlier than its division."""
+    inst = instance_of(bundled)
+    plan = unit_planner("fifo", bundled)(inst)
+    luck = realise(bundled, 0)
+    slow = dataclasses.replace(luck, durations=luck.durations * 3)
+    studies = play(inst, plan, slow).studies
+    assert (studies["late"] > 0).any()  # the case is one where studies do run late
+    for _patient, own in studies.sort_values("start").groupby("patient"):
+        assert (own["start"].to_numpy()[1:] >= own["end"].to_numpy()[:-1]).all()
+    cells = zip(studies["block"], studies["division"], strict=True)
+    opens = [inst.division_start(b - 1, k) for b, k in cells]
+    assert (studies["start"].to_numpy() >= opens).all()
 
 
 def test_unit_values_when_the_extra_block_is_a_weekday(inst: UnitInstance, plan: UnitPlan) -> None:
