@@ -53,7 +53,9 @@ from sim.runner import (
 from sim.scenario import Scenario
 from sim.store import run_info, summary_json, write_run, write_text_atomically
 from sim.sweep import resolve, run_sweep, short_name, variants_from
+from sim.unit_report import write_unit_report
 from sim.unit_scenario import is_unit, load_unit
+from sim.unit_store import is_unit_run, load_unit_run
 
 EXIT_BAD_INPUT = 2
 EXIT_TASK_FAILED = 1
@@ -233,7 +235,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     if is_unit(scenario_module.read_yaml(scenario_module.resolve_source(args.scenario))):
-        return cli_unit.cmd_unit(args, language(args.lang), _report_path(args, args.out))
+        out, report = _check_out_dir(args.out), _report_path(args, args.out)
+        return cli_unit.cmd_unit(args, language(args.lang), out, report)
     if args.sweep or args.grid:
         return cmd_sweep(args)
     lang = language(args.lang)
@@ -358,6 +361,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         sweep = load_sweep(args.run_dir)
         check_report_path(path)
         write_sweep_report(path, sweep, lang)
+        print(t("report_written", lang, path=path))
+        return 0
+    if args.run_dir.is_dir() and is_unit_run(args.run_dir):
+        run = load_unit_run(args.run_dir)
+        check_report_path(path)
+        write_unit_report(path, run, lang)
         print(t("report_written", lang, path=path))
         return 0
     data = load_run(args.run_dir)

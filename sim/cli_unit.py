@@ -9,7 +9,6 @@ admissible block, and the block each policy admits it in (or "pending").
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,18 +22,20 @@ from sim.figures import clock
 from sim.formatting import ComparisonRow, format_paired, format_summary
 from sim.i18n import t
 from sim.problems import Problem, ScenarioError
-from sim.store import summary_json, write_text_atomically
+from sim.resultstore import ResultStore
+from sim.store import summary_json
 from sim.unit_engine import UNIT_METRICS
 from sim.unit_figures import DAY_NAMES, calendar_cells, planned_days, timetable_rows
 from sim.unit_runner import UnitRun, run_unit
 from sim.unit_scenario import load_unit
+from sim.unit_store import unit_run_info, write_unit_run
 
 UNIT_DEFAULT_POLICIES = ("fifo", "grasp", "mip")
 PARTS = {"es": ("mañana", "tarde"), "en": ("am", "pm")}
 PERCENT_METRICS = ("bed_occupancy", "chair_occupancy", "study_use", "late_studies")
 
 
-def cmd_unit(args: argparse.Namespace, lang: str, report: Path | None) -> int:
+def cmd_unit(args: argparse.Namespace, lang: str, out: Path | None, report: Path | None) -> int:
     if args.reps == "auto" or getattr(args, "sweep", None) or getattr(args, "grid", None):
         message = "a unit scenario takes a number of replications, without --sweep or --grid"
         raise ScenarioError("--reps", [Problem("", message)])
@@ -42,8 +43,10 @@ def cmd_unit(args: argparse.Namespace, lang: str, report: Path | None) -> int:
     scenario = load_unit(args.scenario, overrides)
     specs = list(dict.fromkeys(args.policies or UNIT_DEFAULT_POLICIES))
     run = run_unit(scenario, specs, args.reps)
-    if args.out is not None:
-        write_unit_run(args.out, run, ["clinicsim", *sys.argv[1:]])
+    if out is not None:
+        info = unit_run_info(run, ["clinicsim", *sys.argv[1:]])
+        write_unit_run(out, run, info)
+        ResultStore(args.store).record_run(out, info)
     if report is not None:
         from sim.unit_report import write_unit_report  # the report imports this module
 
@@ -61,8 +64,8 @@ def cmd_unit(args: argparse.Namespace, lang: str, report: Path | None) -> int:
     for line in timetable_lines(inst, run.plans[last], lang):
         console.print(line, highlight=False)
     console.print(comparison_table(run, lang))
-    if args.out is not None:
-        print(t("written", lang, path=args.out))
+    if out is not None:
+        print(t("written", lang, path=out))
     if report is not None:
         print(t("report_written", lang, path=report))
     return 0
@@ -170,24 +173,3 @@ def unit_paired(metric: str, entry: dict[str, Any], lang: str) -> str:
     if metric in PERCENT_METRICS:
         return format_paired("utilisation", entry, lang)
     return format_paired(metric, entry, lang)
-
-
-def write_unit_run(out: Path, run: UnitRun, command: list[str]) -> None:
-    """``summary.json``, ``admissions.csv`` (every policy's plan, study by study) and the
-    resolved ``scenario.yaml``."""
-    out.mkdir(parents=True, exist_ok=True)
-    write_text_atomically(out / "summary.json", summary_json(run.summary))
-    write_text_atomically(out / "scenario.yaml", run.scenario.to_yaml())
-    inst = run.instance
-    lines = ["policy,patient,priority,admission,study,block,division"]
-    for spec, plan in run.plans.items():
-        for p, itinerary in sorted(plan.itineraries.items()):
-            patient = inst.patients[p]
-            for i, b, k in itinerary.studies:
-                lines.append(
-                    f"{spec},{patient.name},{patient.priority},B{itinerary.admission + 1},"
-                    f"{json.dumps(inst.study_names[i], ensure_ascii=False)},B{b + 1},{k}"
-                )
-    write_text_atomically(out / "admissions.csv", "\n".join(lines) + "\n")
-    info = {"command": command, "plan_seconds": run.plan_seconds, "reps": run.reps}
-    write_text_atomically(out / "run.json", json.dumps(info, indent=2) + "\n")

@@ -221,6 +221,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{day} of week {week}: studies per patient",
     },
     "timetables": {"es": "Estudios de cada día ({policy})", "en": "Studies of each day ({policy})"},
+    "occupancy_title": {
+        "es": "{policy}: camas y sillones ocupados por bloque (media de {reps} réplicas)",
+        "en": "{policy}: beds and chairs taken per block (mean of {reps} replications)",
+    },
+    "studies_block_title": {
+        "es": "{policy}: estudios hechos por bloque frente a los ofrecidos (μ)",
+        "en": "{policy}: studies done per block against those offered (μ)",
+    },
+    "beds_taken": {"es": "Camas ocupadas", "en": "Beds taken"},
+    "chairs_taken": {"es": "Sillones ocupados", "en": "Chairs taken"},
+    "beds_capacity": {"es": "Camas (D1 = {n})", "en": "Beds (D1 = {n})"},
+    "chairs_capacity": {"es": "Sillones (D2 = {n})", "en": "Chairs (D2 = {n})"},
+    "studies_done": {"es": "Estudios hechos", "en": "Studies done"},
+    "studies_offered": {"es": "Ofrecidos (μ)", "en": "Offered (μ)"},
+    "block_axis": {"es": "Bloque", "en": "Block"},
+    "places_axis": {"es": "Lugares", "en": "Places"},
+    "studies_axis": {"es": "Estudios", "en": "Studies"},
+    "block_view": {"es": "Uso por bloque", "en": "Use per block"},
 }
 
 

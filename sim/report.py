@@ -94,15 +94,15 @@ def load_run(run_dir: Path) -> RunData:
     if missing:
         message = f"not a complete run directory: missing {', '.join(missing)}"
         raise ScenarioError(source, [Problem("RUN_DIR", message)])
-    summary = _read_json(run_dir / "summary.json", required=True)
-    _check_summary(run_dir / "summary.json", summary)
-    info = _read_json(run_dir / "run.json", required=False)
+    summary = read_json(run_dir / "summary.json", required=True)
+    check_summary(run_dir / "summary.json", summary)
+    info = read_json(run_dir / "run.json", required=False)
     scenario = load_scenario(run_dir / "scenario.yaml")
     tables = {name: _read_table(run_dir / f"{name}.parquet", name) for name in TABLES}
     return RunData(summary, scenario, tables, info)
 
 
-def _check_summary(path: Path, summary: dict[str, Any]) -> None:
+def check_summary(path: Path, summary: dict[str, Any]) -> None:
     missing = [key for key in SUMMARY_KEYS if key not in summary]
     if missing:
         problem = f"not a clinicsim summary: missing {', '.join(missing)}"
@@ -115,7 +115,7 @@ def _check_summary(path: Path, summary: dict[str, Any]) -> None:
     raise ScenarioError(str(path), [Problem("", problem)])
 
 
-def _read_json(path: Path, required: bool) -> dict[str, Any]:
+def read_json(path: Path, required: bool) -> dict[str, Any]:
     if not path.is_file() and not required:
         return {}
     try:
@@ -157,7 +157,7 @@ def is_sweep(run_dir: Path) -> bool:
 
 
 def load_sweep(run_dir: Path) -> dict[str, Any]:
-    sweep = _read_json(run_dir / SWEEP_FILE, required=True)
+    sweep = read_json(run_dir / SWEEP_FILE, required=True)
     if not isinstance(sweep.get("variants"), dict) or "base" not in sweep["variants"]:
         raise ScenarioError(
             str(run_dir / SWEEP_FILE), [Problem("", "not a clinicsim sweep: no base variant")]

@@ -36,7 +36,7 @@ def write_run(out_dir: Path, result: RunResult, command: list[str]) -> list[Path
         if name in result.tables:
             table = result.tables[name]
             written.append(
-                _atomic(
+                write_atomically(
                     out_dir / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False)
                 )
             )
@@ -60,12 +60,12 @@ def run_info(result: RunResult, command: list[str]) -> dict[str, Any]:
         "reps": result.reps,
         "policies": result.policies,
         "baseline": result.baseline,
-        "versions": _versions(),
+        "versions": versions(),
         **result.info,
     }
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for package in ("clinicsim", "simpy", "numpy", "pandas", "pydantic", "pyarrow", "scipy"):
         try:
@@ -76,10 +76,10 @@ def _versions() -> dict[str, str]:
 
 
 def write_text_atomically(path: Path, text: str) -> Path:
-    return _atomic(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
+    return write_atomically(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
 
 
-def _atomic(path: Path, write: Callable[[str], Any]) -> Path:
+def write_atomically(path: Path, write: Callable[[str], Any]) -> Path:
     """Write through ``write(tmp_path)`` then rename over ``path``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

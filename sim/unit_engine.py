@@ -43,10 +43,11 @@ class UnitLuck:
     durations: np.ndarray  # minutes per patient and study
 
 
-def realise(scenario: UnitScenario, rep: int) -> UnitLuck:
-    """Replication ``rep``'s luck: depends only on the scenario's seed and ``rep``."""
+def realise(scenario: UnitScenario, rep: int, patients: int | None = None) -> UnitLuck:
+    """Replication ``rep``'s luck for its ``patients`` (the fixed waiting list's length
+    if not given): depends only on the scenario's seed, ``rep`` and the patients."""
     unit = scenario.unit
-    n = len(unit.waiting_list)
+    n = len(unit.waiting_list) if patients is None else patients
     shows = stream(scenario.seed, rep, "unit", "no_show")
     longer = stream(scenario.seed, rep, "unit", "extra_block")
     durations = np.column_stack(
@@ -96,7 +97,8 @@ def _studies(inst: UnitInstance, came: dict, luck: UnitLuck) -> pd.DataFrame:
     of the study is free and the patient is back from their previous study."""
     booked = sorted((b, k, p, i) for p, itinerary in came.items() for i, b, k in itinerary.studies)
     places: dict[tuple[int, int], np.ndarray] = {}  # (study, block) → when each place frees
-    patient_free: dict[int, float] = defaultdict(lambda: -np.inf)
+    # times are minutes of the day, so a patient is held back only within a day
+    patient_free: dict[tuple[int, int], float] = defaultdict(lambda: -np.inf)
     rows = []
     minutes = inst.division_minutes
     for b, k, p, i in booked:
@@ -105,9 +107,10 @@ def _studies(inst: UnitInstance, came: dict, luck: UnitLuck) -> pd.DataFrame:
         )
         opens = inst.division_start(b, k)
         lane = int(np.argmin(lanes))
-        start = max(float(opens), float(lanes[lane]), patient_free[p])
+        day = b // 2
+        start = max(float(opens), float(lanes[lane]), patient_free[p, day])
         end = start + float(luck.durations[p, i])
-        lanes[lane] = patient_free[p] = end
+        lanes[lane] = patient_free[p, day] = end
         rows.append(
             {
                 "patient": inst.patients[p].name,

@@ -4,16 +4,19 @@ Fig. 5) and the daily timetable of studies per patient (its Figs. 6 and 7).
 ``calendar_cells`` and ``timetable_rows`` are the data (the command line prints
 them as text); ``admissions_calendar`` and ``daily_timetable`` draw them with
 Plotly for the report and the dashboard. Pure functions of the instance and
-the plan.
+the plan. ``occupancy_per_block`` and ``studies_per_block`` draw what the
+replications did, block by block: beds and chairs taken against D1 and D2,
+studies done against μ.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from policies.dayhospital.instance import WEEKDAYS, UnitInstance
+from policies.dayhospital.instance import BLOCKS_PER_WEEK, WEEKDAYS, UnitInstance
 from policies.dayhospital.plan import UnitPlan
 from sim.figures import STEP_PALETTE, clock
 from sim.i18n import t
@@ -130,6 +133,102 @@ def daily_timetable(inst: UnitInstance, plan: UnitPlan, day: int, lang: str) -> 
         barmode="overlay",
         template="plotly_white",
         height=160 + 40 * len(patients),
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def block_means(blocks: pd.DataFrame, policy: str) -> pd.DataFrame:
+    """Per block, the mean over replications of beds and chairs taken and studies done
+    (``offered`` is μ's total, the same every replication)."""
+    chosen = blocks[blocks["policy"] == policy]
+    return (
+        chosen.groupby("block", as_index=False)[["beds", "chairs", "studies", "offered"]]
+        .mean()
+        .sort_values("block")
+    )
+
+
+def _weekends(fig: go.Figure, inst: UnitInstance) -> None:
+    """Shade the closed blocks (Saturday afternoon and Sunday) of each week."""
+    for week in range(inst.weeks):
+        first = week * BLOCKS_PER_WEEK + 11  # Saturday afternoon, 0-based
+        fig.add_vrect(
+            x0=f"B{first + 1}",
+            x1=f"B{first + 3}",
+            fillcolor="#d9d9d9",
+            opacity=0.35,
+            line_width=0,
+            layer="below",
+        )
+
+
+def _block_axis(fig: go.Figure, inst: UnitInstance, lang: str) -> None:
+    labels = [f"B{b + 1}" for b in range(inst.blocks)]
+    fig.update_xaxes(
+        title=t("block_axis", lang),
+        categoryorder="array",
+        categoryarray=labels,
+        tickvals=labels[::2],
+    )
+
+
+def occupancy_per_block(
+    inst: UnitInstance, blocks: pd.DataFrame, policy: str, reps: int, lang: str
+) -> go.Figure:
+    """Mean beds and chairs taken in each block against D1 and D2."""
+    means = block_means(blocks, policy)
+    x = [f"B{b}" for b in means["block"]]
+    fig = go.Figure(
+        [
+            go.Bar(x=x, y=means["beds"], name=t("beds_taken", lang), marker_color="#1f77b4"),
+            go.Bar(x=x, y=means["chairs"], name=t("chairs_taken", lang), marker_color="#ff7f0e"),
+        ]
+    )
+    for n, key, colour in (
+        (inst.beds, "beds_capacity", "#1f77b4"),
+        (inst.chairs, "chairs_capacity", "#ff7f0e"),
+    ):
+        fig.add_hline(
+            y=n,
+            line_dash="dash",
+            line_color=colour,
+            annotation_text=t(key, lang, n=n),
+            annotation_position="top left",
+        )
+    _weekends(fig, inst)
+    _block_axis(fig, inst, lang)
+    fig.update_layout(
+        title=t("occupancy_title", lang, policy=policy, reps=reps),
+        barmode="group",
+        template="plotly_white",
+        yaxis_title=t("places_axis", lang),
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def studies_per_block(
+    inst: UnitInstance, blocks: pd.DataFrame, policy: str, lang: str
+) -> go.Figure:
+    """Mean studies done in each block against the places μ offers."""
+    means = block_means(blocks, policy)
+    x = [f"B{b}" for b in means["block"]]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=x, y=means["offered"], name=t("studies_offered", lang), marker_color="#c7dcef"
+            ),
+            go.Bar(x=x, y=means["studies"], name=t("studies_done", lang), marker_color="#2ca02c"),
+        ]
+    )
+    _weekends(fig, inst)
+    _block_axis(fig, inst, lang)
+    fig.update_layout(
+        title=t("studies_block_title", lang, policy=policy),
+        barmode="overlay",
+        template="plotly_white",
+        yaxis_title=t("studies_axis", lang),
         legend={"orientation": "h", "y": -0.25},
     )
     return fig

@@ -1,6 +1,7 @@
 """The one-page HTML report of a unit run: the comparison over replications, the
-admissions table per policy, each policy's monthly calendar of admissions and the
-daily timetables of the last policy's plan (the document's Figs. 4–7).
+admissions table per policy, each policy's monthly calendar of admissions, beds,
+chairs and studies per block over the replications, and the daily timetables of the
+last policy's plan (the document's Figs. 4–7).
 
 Same page as the outpatient report (``sim.report.page``): self-contained, plotly.js
 inlined, in Spanish or English.
@@ -19,7 +20,9 @@ from sim.store import write_text_atomically
 from sim.unit_figures import (
     admissions_calendar,
     daily_timetable,
+    occupancy_per_block,
     planned_days,
+    studies_per_block,
     timetable_title,
 )
 from sim.unit_runner import UnitRun
@@ -49,6 +52,14 @@ def render_unit(run: UnitRun, lang: str) -> str:
             )
             for spec in run.policies
         ],
+        section(
+            t("block_view", lang),
+            "".join(
+                plot_html(occupancy_per_block(inst, run.tables["blocks"], spec, run.reps, lang))
+                + plot_html(studies_per_block(inst, run.tables["blocks"], spec, lang))
+                for spec in run.policies
+            ),
+        ),
         section(
             t("timetables", lang, policy=last),
             "".join(

@@ -41,6 +41,7 @@ from pydantic import Field, StrictFloat, StrictInt
 from sim.distributions import Distribution, Fixed
 from sim.problems import Problem
 from sim.scenario import (
+    SHARE_TOLERANCE,
     Hours,
     ScenarioBase,
     Strict,
@@ -77,6 +78,25 @@ class WaitingPatient(Strict):
     studies: list[str] = Field(min_length=1)
 
 
+class UnitClass(Strict):
+    """A kind of patient put on the waiting list: always the same ``studies``, each of
+    ``maybe`` with its probability, one priority and one minimum stay."""
+
+    share: StrictFloat = Field(ge=0, le=1)
+    priority: StrictInt = Field(default=2, ge=1, le=3)
+    min_stay: StrictInt = Field(default=0, ge=0, description="blocks in a bed; 0 = a chair")
+    studies: list[str] = Field(min_length=1)
+    maybe: dict[str, StrictFloat] = Field(default_factory=dict)
+
+
+class UnitDemand(Strict):
+    """A sampled waiting list: each week a Poisson number of patients join, each from a
+    class by its share, with a first admissible block among that week's open blocks."""
+
+    per_week: StrictFloat = Field(ge=0, le=10_000)
+    classes: dict[str, UnitClass] = Field(min_length=1)
+
+
 class Unit(Strict):
     weeks: StrictInt = Field(default=4, ge=1, le=52)
     divisions: StrictInt = Field(default=12, ge=1, le=48)
@@ -88,6 +108,7 @@ class Unit(Strict):
     admissions_per_block: StrictInt = Field(ge=0)
     studies: dict[str, Study] = Field(min_length=1)
     waiting_list: list[WaitingPatient] = Field(default_factory=list)
+    demand: UnitDemand | None = None
     no_show: StrictFloat = Field(default=0, ge=0, le=1, description="patients who miss admission")
     extra_block: StrictFloat = Field(
         default=0, ge=0, le=1, description="bed patients who need one block more than planned"
@@ -122,17 +143,53 @@ def check_unit(scenario: UnitScenario) -> list[Problem]:
         if patient.name in names:
             problems.append(Problem(where, "patient names must be unique"))
         names.add(patient.name)
-        unknown = [s for s in patient.studies if s not in unit.studies]
-        if unknown:
-            known = sorted(unit.studies)
-            problems.append(Problem(f"{where}.studies", f"no study {unknown}; defined: {known}"))
-        if len(set(patient.studies)) < len(patient.studies):
-            problems.append(Problem(f"{where}.studies", "a study is prescribed twice"))
+        problems += _prescription_problems(unit, where, patient.studies, patient.min_stay)
         if patient.first_block > unit.blocks:
             message = (
                 f"must be ≤ the {unit.blocks} blocks of the horizon, got {patient.first_block}"
             )
             problems.append(Problem(f"{where}.first_block", message))
+    if unit.demand is not None:
+        problems += _demand_problems(unit, unit.demand)
+    return problems
+
+
+def _prescription_problems(
+    unit: Unit, where: str, studies: list[str], min_stay: int
+) -> list[Problem]:
+    unknown = [s for s in studies if s not in unit.studies]
+    if unknown:
+        known = sorted(unit.studies)
+        return [Problem(f"{where}.studies", f"no study {unknown}; defined: {known}")]
+    if len(set(studies)) < len(studies):
+        return [Problem(f"{where}.studies", "a study is prescribed twice")]
+    if min_stay > len(studies):
+        message = (
+            f"a stay of {min_stay} blocks needs a study in every block (constraint (3)), "
+            f"got {len(studies)} studies"
+        )
+        return [Problem(f"{where}.min_stay", message)]
+    return []
+
+
+def _demand_problems(unit: Unit, demand: UnitDemand) -> list[Problem]:
+    problems = []
+    total = sum(c.share for c in demand.classes.values())
+    if abs(total - 1) > SHARE_TOLERANCE:
+        problems.append(Problem("unit.demand.classes", f"shares must sum to 1, got {total:.6g}"))
+    for key, cls in demand.classes.items():
+        where = f"unit.demand.classes.{key}"
+        problems += _prescription_problems(unit, where, cls.studies, cls.min_stay)
+        unknown = [s for s in cls.maybe if s not in unit.studies]
+        if unknown:
+            message = f"no study {unknown}; defined: {sorted(unit.studies)}"
+            problems.append(Problem(f"{where}.maybe", message))
+        twice = [s for s in cls.maybe if s in cls.studies]
+        if twice:
+            problems.append(Problem(f"{where}.maybe", f"{twice} already in studies"))
+        wrong = {s: v for s, v in cls.maybe.items() if not 0 <= v <= 1}
+        if wrong:
+            problems.append(Problem(f"{where}.maybe", f"probabilities in [0, 1], got {wrong}"))
     return problems
 
 

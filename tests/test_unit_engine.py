@@ -380,6 +380,19 @@ def test_unit_values_by_hand(inst: UnitInstance, plan: UnitPlan) -> None:
     assert values["lateness"] == pytest.approx(12.5)
 
 
+def test_a_late_study_does_not_hold_the_patient_back_the_next_day(inst: UnitInstance) -> None:
+    """a in a bed Monday afternoon and Tuesday morning: S1 on Monday runs to 17:00, S0 on
+    Tuesday still starts at 8:00 (times are minutes of the day)."""
+    overnight = Itinerary(A, 1, (1, 2), ((1, 1, 0), (0, 2, 0)))
+    luck = _luck(no_show=())
+    luck.durations[A, 1] = 300.0
+    rows = _study_rows(play(inst, _plan(inst, [overnight]), luck))
+    assert rows == {
+        ("a", "S1", 2, 0, 720.0, 1020.0, 270.0),
+        ("a", "S0", 3, 0, 480.0, 525.0, 15.0),
+    }
+
+
 def test_a_patients_own_studies_never_overlap(bundled: UnitScenario) -> None:
     """Slow studies (every duration × 3) on the bundled plans: each patient's studies
     follow one another, each no earlier than its division."""
@@ -435,7 +448,7 @@ def run(bundled: UnitScenario):
 
 def test_run_plans_once_per_policy(run) -> None:
     assert run.policies == SPECS and run.reps == REPS
-    assert list(run.plans) == SPECS and set(run.plan_seconds) == set(SPECS)
+    assert list(run.plans) == SPECS and set(run.info["plan_seconds"]) == set(SPECS)
     assert run.plans["grasp"].info == {"policy": "grasp", "iterations": 5}
     # both plans admit the whole waiting list, so no-shows are the same patients
     for spec in SPECS:
@@ -456,7 +469,7 @@ def test_run_plays_every_policy_with_the_same_luck(run, bundled: UnitScenario) -
         assert run.values["fifo"]["no_show"][rep] == run.values["grasp"]["no_show"][rep] == misses
     counts = run.values["fifo"]["no_show"]
     assert len(set(counts)) > 1  # the replications do differ
-    first = {spec: run.first_records[spec].patients for spec in SPECS}
+    first = {spec: run.records(spec).patients for spec in SPECS}
     missed = {
         spec: set(first[spec].loc[first[spec]["status"] == "no_show", "patient"]) for spec in SPECS
     }

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from policies.dayhospital.instance import UnitInstance, UnitPatient, availability_from_rules
-from sim.unit_scenario import UnitScenario
+from sim.unit_scenario import UnitScenario, WaitingPatient
 
 
-def instance_of(scenario: UnitScenario) -> UnitInstance:
+def instance_of(
+    scenario: UnitScenario, waiting: Sequence[WaitingPatient] | None = None
+) -> UnitInstance:
+    """The planning problem of the scenario's unit with its fixed waiting list, or with
+    ``waiting`` (a replication's list, see ``sim.unit_demand``)."""
     unit = scenario.unit
     keys = list(unit.studies)
     rules = [
@@ -22,7 +28,7 @@ def instance_of(scenario: UnitScenario) -> UnitInstance:
             p.first_block - 1,
             tuple(keys.index(s) for s in p.studies),
         )
-        for p in unit.waiting_list
+        for p in (unit.waiting_list if waiting is None else waiting)
     ]
     return UnitInstance(
         weeks=unit.weeks,
