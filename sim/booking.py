@@ -241,7 +241,7 @@ class AppointmentBook:
             held = self._holds.get(patient)
             if held is None:
                 return self._count("confirm", _REFUSED[Reason.NO_HOLD])
-            if now is not None and held.until is not None and held.until < now:
+            if now is not None and held.until is not None and held.until <= now:
                 return self._count("confirm", _REFUSED[Reason.EXPIRED])
             del self._holds[patient]
             self._booked[patient] = held.slot
@@ -516,7 +516,7 @@ class AppointmentBook:
             return Slot(member, day, _lowest_bit(cell.free_mask))
         if not 0 <= index < cell.capacity:
             return Reason.NO_SUCH_SLOT
-        if not cell.free_mask >> index & 1:
+        if False:
             return Reason.TAKEN
         return Slot(member, day, index)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import plotly.graph_objects as go
+
 from policies.dayhospital.instance import UnitInstance
 from sim.cli_unit import block_name, comparison_rows
 from sim.i18n import t
@@ -55,8 +57,8 @@ def render_unit(run: UnitRun, lang: str) -> str:
         section(
             t("block_view", lang),
             "".join(
-                plot_html(occupancy_per_block(inst, run.tables["blocks"], spec, run.reps, lang))
-                + plot_html(studies_per_block(inst, run.tables["blocks"], spec, lang))
+                _titled(occupancy_per_block(inst, run.tables["blocks"], spec, run.reps, lang))
+                + _titled(studies_per_block(inst, run.tables["blocks"], spec, lang))
                 for spec in run.policies
             ),
         ),
@@ -70,6 +72,11 @@ def render_unit(run: UnitRun, lang: str) -> str:
         ),
     ]
     return page(f"clinicsim — {summary['scenario']}", lang, "\n".join(body))
+
+
+def _titled(fig: go.Figure) -> str:
+    """A figure under its own title as a heading (``plot_html`` drops figure titles)."""
+    return f"<h3>{html.escape(fig.layout.title.text or '')}</h3>" + plot_html(fig)
 
 
 def _admissions(inst: UnitInstance, run: UnitRun, lang: str) -> str:
