@@ -63,6 +63,40 @@ PHRASES: dict[str, dict[str, str]] = {
     "whatif": {"es": "¿Qué pasa si…?", "en": "What if…?"},
     "group_staff": {"es": "Personal por día de la semana", "en": "Staff per weekday"},
     "group_hours": {"es": "Horario de la clínica", "en": "Clinic hours"},
+    "group_unit": {"es": "Camas, sillones y admisiones", "en": "Beds, chairs and admissions"},
+    "beds": {"es": "Camas (D1)", "en": "Beds (D1)"},
+    "chairs": {"es": "Sillones (D2)", "en": "Chairs (D2)"},
+    "admissions_per_block": {"es": "Admisiones por bloque (D3)", "en": "Admissions a block (D3)"},
+    "patients_per_week": {
+        "es": "Pacientes nuevos por semana (además de la lista)",
+        "en": "New patients a week (besides the list)",
+    },
+    "extra_block_rate": {
+        "es": "Pacientes en cama que necesitan un bloque más (0–1)",
+        "en": "Bed patients who need one block more (0–1)",
+    },
+    "unit_line": {
+        "es": "{weeks} semanas de bloques: mañana {morning}, tarde {afternoon}, {divisions} "
+        "divisiones de {minutes} min; {beds} camas, {chairs} sillones, {admissions} "
+        "admisiones por bloque.",
+        "en": "{weeks} weeks of blocks: morning {morning}, afternoon {afternoon}, {divisions} "
+        "divisions of {minutes} min; {beds} beds, {chairs} chairs, {admissions} admissions "
+        "a block.",
+    },
+    "unit_demand_line": {
+        "es": "Cada semana se suman en promedio {n} pacientes (Poisson), de estas clases:",
+        "en": "Each week {n} patients on average (Poisson) join the list, of these classes:",
+    },
+    "waiting_list": {"es": "Lista de espera", "en": "Waiting list"},
+    "unit_studies": {"es": "Estudios y su oferta (μ)", "en": "Studies and their offer (μ)"},
+    "place": {"es": "Lugar", "en": "Place"},
+    "study": {"es": "Estudio", "en": "Study"},
+    "offered": {"es": "Ofrecido", "en": "Offered"},
+    "morning": {"es": "mañana", "en": "morning"},
+    "afternoon": {"es": "tarde", "en": "afternoon"},
+    "divisions_short": {"es": "div.", "en": "div."},
+    "timetables_pick": {"es": "Estudios de un día", "en": "Studies of a day"},
+    "download_admissions": {"es": "Pacientes (CSV)", "en": "Patients (CSV)"},
     "group_demand": {"es": "Demanda", "en": "Demand"},
     "group_behaviour": {"es": "Pacientes", "en": "Patients"},
     "group_grasp": {"es": "Parámetros de GRASP", "en": "GRASP parameters"},

@@ -50,6 +50,12 @@ DOWNLOAD_SUMMARY = "download-summary"
 DOWNLOAD_PATIENTS = "download-patients"
 DOWNLOAD_REPORT = "download-report"
 DOWNLOAD = "download"
+UNIT_BLOCK_POLICY = "unit-block-policy"  # a unit run: policy of the per-block figures
+UNIT_OCCUPANCY = "unit-occupancy"
+UNIT_STUDIES = "unit-studies"
+UNIT_TIMETABLE_POLICY = "unit-timetable-policy"
+UNIT_TIMETABLE_DAY = "unit-timetable-day"
+UNIT_TIMETABLE = "unit-timetable"
 
 # stored runs page
 RUNS_PAGE = "runs-page"

@@ -5,7 +5,8 @@ tab's scenario and changes become a scenario, ``sim.runner`` runs it with the
 result store (so replications already computed, by the CLI or anyone, are
 read, not recomputed), and the run directory is written by ``sim.store`` into
 the dashboard's runs folder and recorded in the store's index, where
-``clinicsim runs`` lists it too.
+``clinicsim runs`` lists it too. A unit scenario (a day or week hospital) runs
+through ``sim.unit_runner`` and is written by ``sim.unit_store`` the same way.
 
 A run is named in URLs by ``run_id``, a hash of its folder: a browser can only
 open a run the index lists, never a path of its choosing.
@@ -27,6 +28,9 @@ from sim.report import RunData, is_sweep, load_run, load_sweep
 from sim.resultstore import ResultStore
 from sim.runner import Execution, run_experiment
 from sim.store import run_info, write_run
+from sim.unit_runner import UnitRun, run_unit
+from sim.unit_scenario import UnitScenario
+from sim.unit_store import is_unit_run, load_unit_run, unit_run_info, write_unit_run
 
 MAX_REPS = 200
 Progress = Callable[[int, int], None]
@@ -67,9 +71,12 @@ def find_run(settings: Settings, wanted: str) -> Path | None:
     return None
 
 
-def open_run(folder: Path) -> RunData | dict[str, Any]:
-    """A run directory's data, or a sweep's ``sweep.json``; ``ScenarioError`` if unusable."""
-    return load_sweep(folder) if is_sweep(folder) else load_run(folder)
+def open_run(folder: Path) -> RunData | UnitRun | dict[str, Any]:
+    """A run directory's data (a unit's run too), or a sweep's ``sweep.json``;
+    ``ScenarioError`` if unusable."""
+    if is_sweep(folder):
+        return load_sweep(folder)
+    return load_unit_run(folder) if is_unit_run(folder) else load_run(folder)
 
 
 def check_reps(text: Any) -> int | None:
@@ -97,10 +104,17 @@ def run_whatif(
         problems += evaluation.general
         raise ScenarioError(choice.source, problems)
     store = settings.store()
-    execution = Execution(workers=settings.workers, store=store, progress=progress)
-    result = run_experiment(evaluation.scenario, list(specs), reps, execution=execution)
     command = _command(choice, evaluation.overrides, specs, reps)
     folder = new_run_folder(settings.runs_dir)
+    scenario = evaluation.scenario
+    if isinstance(scenario, UnitScenario):
+        unit_run = run_unit(scenario, list(specs), reps, progress)
+        info = unit_run_info(unit_run, command)
+        write_unit_run(folder, unit_run, info)
+        store.record_run(folder, info)
+        return folder
+    execution = Execution(workers=settings.workers, store=store, progress=progress)
+    result = run_experiment(scenario, list(specs), reps, execution=execution)
     write_run(folder, result, command)
     store.record_run(folder, run_info(result, command))
     return folder

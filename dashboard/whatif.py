@@ -2,7 +2,9 @@
 
 A ``Control`` is one value of the scenario a manager may change: the staff of
 a resource on a weekday, opening and closing time, requests a day, the no-show
-rate, punctuality, and the GRASP and MIP parameters. Its ``key`` is the dotted
+rate, punctuality, and the GRASP and MIP parameters; for a day or week hospital
+(a unit scenario) its beds, chairs, admissions a block, patients a week, no-show
+and extra-block rates and the same policy parameters. Its ``key`` is the dotted
 key of a ``--set`` override, so a change is exactly an override of the command
 line. ``evaluate`` checks a tab's changes (``{key: text typed}``) against the
 base scenario: a value of the wrong kind gets a message in the user's language
@@ -25,11 +27,12 @@ from typing import Any, Literal
 from dashboard.i18n import tr
 from dashboard.messages import localise_message, localise_problem
 from policies import REGISTRY, PolicyError, make_policy
+from policies.dayhospital.policy import UNIT_POLICIES, unit_planner
 from scenarios import bundled_names, bundled_path
 from sim.problems import Problem, ScenarioError
 from sim.runner import check_policies
 from sim.scenario import Scenario, format_clock, from_mapping, parse_yaml, read_yaml
-from sim.unit_scenario import is_unit
+from sim.unit_scenario import UnitScenario, is_unit, unit_from_mapping
 
 Kind = Literal["count", "clock", "rate", "share", "minutes", "iterations", "seconds"]
 UPLOAD_LIMIT_BYTES = 256 * 1024
@@ -42,7 +45,7 @@ class Control:
     """One changeable value: its override key, its value in the base scenario, its kind."""
 
     key: str
-    group: Literal["staff", "hours", "demand", "behaviour", "grasp", "mip"]
+    group: Literal["staff", "unit", "hours", "demand", "behaviour", "grasp", "mip"]
     label: str  # an i18n key
     base: str
     kind: Kind
@@ -54,7 +57,7 @@ class Control:
 class Evaluation:
     """A tab's changes checked against the base scenario."""
 
-    scenario: Scenario | None  # the base with every valid change applied
+    scenario: Scenario | UnitScenario | None  # the base with every valid change applied
     applied: dict[str, str]  # key → the valid change as a ``key=value`` override
     messages: dict[str, str] = field(default_factory=dict)  # key → what is wrong
     problems: list[str] = field(default_factory=list)  # what no single field explains
@@ -111,22 +114,34 @@ class ScenarioChoice:
         return controls_of(base_scenario(self), self.raw())
 
 
-def base_scenario(choice: ScenarioChoice) -> Scenario:
+def base_scenario(choice: ScenarioChoice) -> Scenario | UnitScenario:
     """The validated base scenario of a choice (``ScenarioError`` if it is not valid)."""
     return _validated(choice.name, choice.text, choice.source)
 
 
 @lru_cache(maxsize=32)
-def _validated(name: str, text: str | None, source: str) -> Scenario:
-    scenario = from_mapping(_raw(name, text), source=source)
-    check_policies(scenario, [])  # the policies block too, as `clinicsim validate` does
+def _validated(name: str, text: str | None, source: str) -> Scenario | UnitScenario:
+    scenario = scenario_of(_raw(name, text), [], source)
+    if isinstance(scenario, UnitScenario):
+        for spec in UNIT_POLICIES:  # the policies block too, as a run would
+            unit_planner(spec, scenario)
+    else:
+        check_policies(scenario, [])  # the policies block too, as `clinicsim validate` does
     return scenario
 
 
+def scenario_of(
+    raw: Mapping[str, Any], overrides: list[str], source: str
+) -> Scenario | UnitScenario:
+    """An outpatient clinic or a unit planned in blocks, as the file's sections say."""
+    if is_unit(dict(raw)):
+        return unit_from_mapping(dict(raw), overrides, source=source)
+    return from_mapping(dict(raw), overrides, source=source)
+
+
 def offered_scenarios() -> list[str]:
-    """The bundled outpatient scenarios (units planned in blocks are not in the dashboard
-    yet)."""
-    return [name for name in bundled_names() if not is_unit(_raw(name, None))]
+    """The bundled scenarios, outpatient clinics and units alike."""
+    return bundled_names()
 
 
 def default_scenario() -> str:
@@ -164,8 +179,10 @@ def read_upload(filename: str, content: bytes) -> ScenarioChoice:
 # ---------------------------------------------------------------- controls
 
 
-def controls_of(scenario: Scenario, raw: Mapping[str, Any]) -> list[Control]:
+def controls_of(scenario: Scenario | UnitScenario, raw: Mapping[str, Any]) -> list[Control]:
     """Every what-if control of a (validated) base scenario, in the order they are shown."""
+    if isinstance(scenario, UnitScenario):
+        return unit_controls(scenario)
     controls = [
         Control(
             f"resources.{key}.roster.{day}",
@@ -198,6 +215,38 @@ def controls_of(scenario: Scenario, raw: Mapping[str, Any]) -> list[Control]:
     return controls + _policy_controls(scenario)
 
 
+def unit_controls(scenario: UnitScenario) -> list[Control]:
+    unit = scenario.unit
+    controls = [
+        Control("unit.beds", "unit", "beds", str(unit.beds), "count"),
+        Control("unit.chairs", "unit", "chairs", str(unit.chairs), "count"),
+        Control(
+            "unit.admissions_per_block",
+            "unit",
+            "admissions_per_block",
+            str(unit.admissions_per_block),
+            "count",
+        ),
+    ]
+    if unit.demand is not None:
+        controls.append(
+            Control(
+                "unit.demand.per_week",
+                "demand",
+                "patients_per_week",
+                _plain(unit.demand.per_week),
+                "rate",
+            )
+        )
+    controls += [
+        Control("unit.no_show", "behaviour", "no_show_rate", _plain(unit.no_show), "share"),
+        Control(
+            "unit.extra_block", "behaviour", "extra_block_rate", _plain(unit.extra_block), "share"
+        ),
+    ]
+    return controls + _policy_controls(scenario)
+
+
 def _punctuality(raw: Mapping[str, Any]) -> Control:
     """The mean of a punctuality distribution, or the fixed minutes early or late."""
     value = raw.get("behaviour", {}).get("punctuality", 0)
@@ -216,9 +265,13 @@ def _punctuality(raw: Mapping[str, Any]) -> Control:
     )
 
 
-def _policy_controls(scenario: Scenario) -> list[Control]:
-    grasp = REGISTRY["grasp"].Params.model_validate(scenario.policies.get("grasp", {}))
-    mip = REGISTRY["mip"].Params.model_validate(scenario.policies.get("mip", {}))
+def _policy_controls(scenario: Scenario | UnitScenario) -> list[Control]:
+    if isinstance(scenario, UnitScenario):
+        grasp_params, mip_params = UNIT_POLICIES["grasp"], UNIT_POLICIES["mip"]
+    else:
+        grasp_params, mip_params = REGISTRY["grasp"].Params, REGISTRY["mip"].Params
+    grasp = grasp_params.model_validate(scenario.policies.get("grasp", {}))
+    mip = mip_params.model_validate(scenario.policies.get("mip", {}))
     return [
         Control("policies.grasp.alpha_p", "grasp", "alpha_p", _plain(grasp.alpha_p), "share"),
         Control("policies.grasp.alpha_m", "grasp", "alpha_m", _plain(grasp.alpha_m), "share"),
@@ -311,14 +364,14 @@ def evaluate(choice: ScenarioChoice, changes: Mapping[str, str], lang: str) -> E
 
 def _apply(
     raw: Mapping[str, Any], source: str, pending: dict[str, str]
-) -> tuple[Scenario | None, dict[str, str], list[Problem]]:
+) -> tuple[Scenario | UnitScenario | None, dict[str, str], list[Problem]]:
     """Validate the overrides; a field the validator blames is dropped and the rest
     tried again, so one bad field does not hide the effect of the others."""
     refused: dict[str, str] = {}
     for _attempt in range(len(pending) + 1):
         overrides = [text for key, text in pending.items() if key not in refused]
         try:
-            scenario = from_mapping(dict(raw), overrides, source=source)
+            scenario = scenario_of(raw, overrides, source)
             blamed, general = _blame(_policy_problems(scenario, pending), pending)
         except ScenarioError as exc:
             scenario = None
@@ -332,12 +385,17 @@ def _apply(
     return None, refused, []
 
 
-def _policy_problems(scenario: Scenario, pending: Mapping[str, str]) -> list[Problem]:
+def _policy_problems(
+    scenario: Scenario | UnitScenario, pending: Mapping[str, str]
+) -> list[Problem]:
     problems: list[Problem] = []
     for name in TUNED_POLICIES:
         if any(key.startswith(f"policies.{name}.") for key in pending):
             try:
-                make_policy(name, scenario, REGISTRY)
+                if isinstance(scenario, UnitScenario):
+                    unit_planner(name, scenario)
+                else:
+                    make_policy(name, scenario, REGISTRY)
             except PolicyError as exc:
                 problems += exc.problems
     return problems

@@ -10,12 +10,13 @@ from dashboard import ids
 from dashboard.i18n import tr, weekday
 from dashboard.whatif import Control, Evaluation
 from sim.scenario import Scenario
+from sim.unit_scenario import UnitScenario
 
-GROUPS = ("hours", "demand", "behaviour", "grasp", "mip")
+GROUPS = ("unit", "hours", "demand", "behaviour", "grasp", "mip")
 
 
 def controls_panel(
-    scenario: Scenario,
+    scenario: Scenario | UnitScenario,
     controls: Sequence[Control],
     values: Mapping[str, str],
     messages: Mapping[str, str],
@@ -23,10 +24,12 @@ def controls_panel(
 ) -> html.Div:
     """Every control, showing ``values`` (the tab's changes) over the base values."""
     staff = [c for c in controls if c.group == "staff"]
-    parts: list = [
-        html.H3(tr("group_staff", lang)),
-        _staff_grid(scenario, staff, values, messages, lang),
-    ]
+    parts: list = []
+    if isinstance(scenario, Scenario) and staff:
+        parts += [
+            html.H3(tr("group_staff", lang)),
+            _staff_grid(scenario, staff, values, messages, lang),
+        ]
     for group in GROUPS:
         members = [c for c in controls if c.group == group]
         if members:
@@ -104,7 +107,7 @@ def change_list(
     controls: Sequence[Control],
     changes: Mapping[str, str],
     evaluation: Evaluation,
-    scenario: Scenario,
+    scenario: Scenario | UnitScenario,
     lang: str,
 ) -> html.Div:
     """The changes from the base scenario: one line per change with the override it runs
@@ -135,9 +138,9 @@ def change_list(
     return html.Div(body)
 
 
-def describe(control: Control, scenario: Scenario, lang: str) -> str:
+def describe(control: Control, scenario: Scenario | UnitScenario, lang: str) -> str:
     """``Técnico · lun`` for a staff control, the field's label otherwise."""
-    if control.group == "staff":
+    if control.group == "staff" and isinstance(scenario, Scenario):
         resource = scenario.resources[control.resource]
         return f"{resource.name or control.resource} · {weekday(control.weekday, lang)}"
     return tr(control.label, lang)

@@ -2,7 +2,9 @@
 
 ``ID`` names a run of the store's index (``dashboard.runs.run_id``); a sweep
 shows each metric against the swept values and links to its variants
-(``&variant=NAME``). Tables can be downloaded as CSV and the run as the HTML
+(``&variant=NAME``); a unit's run (a day or week hospital) shows its comparison,
+admissions, calendars, use per block and timetables
+(``dashboard.components.unit``). Tables can be downloaded as CSV and the run as the HTML
 report, in the page's language.
 """
 
@@ -19,12 +21,16 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import figures, ids
 from dashboard.app import page_language, settings
 from dashboard.components.results import comparison_table, headline_cards
+from dashboard.components.unit import day_options, first_day, timetable_figure, unit_results
 from dashboard.i18n import checked_lang, tr
 from dashboard.runs import find_run, open_run
 from sim.formatting import format_summary, metric_label
 from sim.problems import ScenarioError
 from sim.report import RunData, render
 from sim.sweep import folder_name, short_name
+from sim.unit_figures import occupancy_per_block, studies_per_block
+from sim.unit_report import render_unit
+from sim.unit_runner import UnitRun
 
 PLOT_CONFIG = {"displaylogo": False}
 
@@ -59,11 +65,11 @@ def locate(ref: Any) -> Path | None:
 
 
 @lru_cache(maxsize=4)
-def _load(folder: str, stamp: float) -> RunData | dict[str, Any]:
+def _load(folder: str, stamp: float) -> RunData | UnitRun | dict[str, Any]:
     return open_run(Path(folder))
 
 
-def load(folder: Path) -> RunData | dict[str, Any]:
+def load(folder: Path) -> RunData | UnitRun | dict[str, Any]:
     """A run's data, read once per version of its summary (runs can be large)."""
     marker = folder / "sweep.json" if (folder / "sweep.json").is_file() else folder / "summary.json"
     stamp = marker.stat().st_mtime if marker.is_file() else 0.0
@@ -87,6 +93,8 @@ def show(ref: Any, lang: Any) -> Any:
         )
     if isinstance(data, dict):
         return _sweep_view(data, ref, lang)
+    if isinstance(data, UnitRun):
+        return unit_results(data, lang)
     return _run_view(data, lang)
 
 
@@ -237,11 +245,71 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
 
 
 def _current(ref: Any) -> RunData | None:
-    folder = locate(ref)
-    if folder is None:
-        return None
-    data = load(folder)
+    data = _stored(ref)
     return data if isinstance(data, RunData) else None
+
+
+def _current_unit(ref: Any) -> UnitRun | None:
+    data = _stored(ref)
+    return data if isinstance(data, UnitRun) else None
+
+
+def _stored(ref: Any) -> RunData | UnitRun | dict[str, Any] | None:
+    folder = locate(ref)
+    return None if folder is None else load(folder)
+
+
+@callback(
+    Output(ids.UNIT_OCCUPANCY, "figure"),
+    Output(ids.UNIT_STUDIES, "figure"),
+    Input(ids.UNIT_BLOCK_POLICY, "value"),
+    State(ids.RUN_REF, "data"),
+    State(ids.RESULTS_LANG, "data"),
+    prevent_initial_call=True,
+)
+def unit_blocks(policy: Any, ref: Any, lang: Any) -> tuple[Any, Any]:
+    run = _current_unit(ref)
+    if run is None or policy not in run.policies:
+        return no_update, no_update
+    lang, blocks = checked_lang(lang), run.tables["blocks"]
+    return (
+        occupancy_per_block(run.instance, blocks, policy, run.reps, lang),
+        studies_per_block(run.instance, blocks, policy, lang),
+    )
+
+
+@callback(
+    Output(ids.UNIT_TIMETABLE_DAY, "options"),
+    Output(ids.UNIT_TIMETABLE_DAY, "value"),
+    Input(ids.UNIT_TIMETABLE_POLICY, "value"),
+    State(ids.UNIT_TIMETABLE_DAY, "value"),
+    State(ids.RUN_REF, "data"),
+    State(ids.RESULTS_LANG, "data"),
+    prevent_initial_call=True,
+)
+def unit_days(policy: Any, day: Any, ref: Any, lang: Any) -> tuple[Any, Any]:
+    """The days the policy's plan has studies on; the day shown stays if it has any."""
+    run = _current_unit(ref)
+    if run is None or policy not in run.policies:
+        return no_update, no_update
+    options = day_options(run, policy, checked_lang(lang))
+    days = [o["value"] for o in options]
+    return options, (day if day in days else first_day(run, policy))
+
+
+@callback(
+    Output(ids.UNIT_TIMETABLE, "figure"),
+    Input(ids.UNIT_TIMETABLE_POLICY, "value"),
+    Input(ids.UNIT_TIMETABLE_DAY, "value"),
+    State(ids.RUN_REF, "data"),
+    State(ids.RESULTS_LANG, "data"),
+    prevent_initial_call=True,
+)
+def unit_timetable(policy: Any, day: Any, ref: Any, lang: Any) -> Any:
+    run = _current_unit(ref)
+    if run is None or policy not in run.policies:
+        return no_update
+    return timetable_figure(run, policy, None if day is None else int(day), checked_lang(lang))
 
 
 @callback(
@@ -305,8 +373,10 @@ def download(
     trigger = dash.ctx.triggered_id
     if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
         return no_update
-    data = _current(ref)
-    if data is None:
+    data = _stored(ref)
+    if isinstance(data, UnitRun):
+        return _unit_download(trigger, data, checked_lang(lang))
+    if not isinstance(data, RunData):
         return no_update
     name = str(data.summary["scenario"]).replace(" ", "_")
     if trigger == ids.DOWNLOAD_SUMMARY:
@@ -317,3 +387,14 @@ def download(
             data.tables["patients"].to_csv, f"{name}-patients.csv", index=False
         )
     return {"content": render(data, checked_lang(lang)), "filename": f"{name}-report.html"}
+
+
+def _unit_download(trigger: Any, run: UnitRun, lang: str) -> Any:
+    name = str(run.summary["scenario"]).replace(" ", "_")
+    if trigger == ids.DOWNLOAD_SUMMARY:
+        table = figures.summary_table(run.summary)
+        return dcc.send_data_frame(table.to_csv, f"{name}-summary.csv", index=False)
+    if trigger == ids.DOWNLOAD_PATIENTS:
+        patients = run.tables["patients"]
+        return dcc.send_data_frame(patients.to_csv, f"{name}-patients.csv", index=False)
+    return {"content": render_unit(run, lang), "filename": f"{name}-report.html"}

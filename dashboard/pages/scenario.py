@@ -24,6 +24,7 @@ from dashboard import ids
 from dashboard.app import page_language, settings
 from dashboard.components.controls import change_list, controls_panel
 from dashboard.components.glance import clinic_glance
+from dashboard.components.unit import unit_glance
 from dashboard.i18n import checked_lang, tr
 from dashboard.messages import localise_problem
 from dashboard.runs import MAX_REPS, check_reps, run_id, run_whatif
@@ -38,11 +39,14 @@ from dashboard.whatif import (
     read_upload,
     same_value,
 )
+from policies.dayhospital.policy import UNIT_POLICIES
 from sim.problems import ScenarioError
 from sim.runner import TaskFailures
 from sim.scenario import Scenario
+from sim.unit_scenario import UnitScenario
 
 POLICY_CHOICES = ("fifo", "fifo:appointment", "grasp", "grasp:earliest", "mip")
+UNIT_POLICY_CHOICES = tuple(UNIT_POLICIES)  # fifo, grasp, mip of the block model
 DEFAULT_POLICIES = ["fifo", "mip"]
 DEFAULT_REPS = 10
 LABELS = {  # static text of the page: element id → phrase
@@ -294,7 +298,10 @@ def show_changes(changes: Any, stored: Any, lang: Any) -> tuple[Any, Any]:
     """The list of changes, and the clinic as the changes make it."""
     tab = Tab.of(stored, changes, lang)
     listed = change_list(tab.controls, tab.changes, tab.evaluation, tab.base, tab.lang)
-    return listed, clinic_glance(tab.evaluation.scenario or tab.base, tab.lang)
+    shown = tab.evaluation.scenario or tab.base
+    if isinstance(shown, UnitScenario):
+        return listed, unit_glance(shown, tab.lang)
+    return listed, clinic_glance(shown, tab.lang)
 
 
 @dataclass(frozen=True)
@@ -314,7 +321,7 @@ class Tab:
         return cls(lang, choice, changes, evaluate(choice, changes, lang))
 
     @property
-    def base(self) -> Scenario:
+    def base(self) -> Scenario | UnitScenario:
         return base_scenario(self.choice)
 
     @property
@@ -329,6 +336,26 @@ def _changes(data: Any) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- running
+
+
+def policy_choices_of(choice: ScenarioChoice) -> tuple[str, ...]:
+    """The policies a scenario can be run with: a unit's block model has its own."""
+    return (
+        UNIT_POLICY_CHOICES if isinstance(base_scenario(choice), UnitScenario) else POLICY_CHOICES
+    )
+
+
+@callback(
+    Output(ids.POLICIES, "options"),
+    Output(ids.POLICIES, "value"),
+    Input(ids.SCENARIO, "data"),
+    State(ids.POLICIES, "value"),
+)
+def offer_policies(stored: Any, picked: Any) -> tuple[list[str], list[str]]:
+    """The policies of the tab's kind of scenario; those picked that still apply stay."""
+    choices = list(policy_choices_of(ScenarioChoice.from_store(stored)))
+    kept = [p for p in (picked or []) if p in choices]
+    return choices, kept or [p for p in DEFAULT_POLICIES if p in choices]
 
 
 @callback(
@@ -378,11 +405,11 @@ def run(
     if not clicks:  # the button was drawn (a page's inputs fire when it is inserted)
         return no_update, no_update
     lang = checked_lang(lang)
-    specs = [p for p in POLICY_CHOICES if p in (policies or [])]
+    choice = ScenarioChoice.from_store(stored)
+    specs = [p for p in policy_choices_of(choice) if p in (policies or [])]
     reps = check_reps(reps_text)
     if not specs or reps is None:
         return no_update, tr("pick_policy" if not specs else "expect_reps", lang, most=MAX_REPS)
-    choice = ScenarioChoice.from_store(stored)
     if not evaluate(choice, _changes(changes), lang).valid:
         return no_update, tr("fix_fields", lang)
 

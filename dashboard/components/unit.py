@@ -1,0 +1,279 @@
+"""A day or week hospital (a unit scenario) in the dashboard: the unit at a glance on
+the scenario page, and a unit run's results (comparison, admissions by policy,
+calendars, beds, chairs and studies per block, daily timetables).
+
+The figures are the report's (``sim.unit_figures``); the tables are drawn from
+the same rows as the terminal's (``sim.cli_unit``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components.glance import describe
+from dashboard.i18n import tr, weekday
+from policies.dayhospital.plan import UnitPlan
+from sim.cli_unit import block_name, comparison_rows
+from sim.scenario import format_clock
+from sim.unit_figures import (
+    admissions_calendar,
+    daily_timetable,
+    occupancy_per_block,
+    planned_days,
+    studies_per_block,
+    timetable_title,
+)
+from sim.unit_runner import UnitRun
+from sim.unit_scenario import Offer, UnitScenario
+
+PLOT_CONFIG = {"displaylogo": False}
+
+
+# ---------------------------------------------------------------- the unit at a glance
+
+
+def unit_glance(scenario: UnitScenario, lang: str) -> html.Div:
+    unit = scenario.unit
+    line = tr(
+        "unit_line",
+        lang,
+        weeks=unit.weeks,
+        beds=unit.beds,
+        chairs=unit.chairs,
+        admissions=unit.admissions_per_block,
+        morning=f"{format_clock(unit.morning.start)}–{format_clock(unit.morning.end)}",
+        afternoon=f"{format_clock(unit.afternoon.start)}–{format_clock(unit.afternoon.end)}",
+        divisions=unit.divisions,
+        minutes=unit.division_minutes,
+    )
+    parts: list[Any] = [html.P(line), html.H3(tr("waiting_list", lang)), _waiting(scenario, lang)]
+    if unit.demand is not None and unit.demand.per_week > 0:
+        parts += [html.H3(tr("demand", lang)), _demand(scenario, lang)]
+    parts += [html.H3(tr("unit_studies", lang)), _studies(scenario, lang)]
+    return html.Div(parts)
+
+
+def _table(head: list[str], rows: list[list[str]]) -> html.Table:
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in head])),
+            html.Tbody([html.Tr([html.Th(r[0]), *[html.Td(c) for c in r[1:]]]) for r in rows]),
+        ],
+        className="glance",
+    )
+
+
+def _place(min_stay: int, lang: str) -> str:
+    return tr("place_bed", lang, blocks=min_stay) if min_stay else tr("place_chair", lang)
+
+
+def _waiting(scenario: UnitScenario, lang: str) -> html.Table:
+    unit = scenario.unit
+    names = {key: study.name or key for key, study in unit.studies.items()}
+    head = [tr(k, lang) for k in ("patient", "priority", "place", "first_block", "prescriptions")]
+    rows = [
+        [
+            p.name,
+            str(p.priority),
+            _place(p.min_stay, lang),
+            f"B{p.first_block}",
+            ", ".join(names[s] for s in p.studies),
+        ]
+        for p in unit.waiting_list
+    ]
+    return _table(head, rows)
+
+
+def _demand(scenario: UnitScenario, lang: str) -> html.Div:
+    unit = scenario.unit
+    assert unit.demand is not None
+    names = {key: study.name or key for key, study in unit.studies.items()}
+    head = [tr(k, lang) for k in ("class", "share", "priority", "place", "prescriptions")]
+    rows = [
+        [
+            key,
+            f"{100 * c.share:.0f} %",
+            str(c.priority),
+            _place(c.min_stay, lang),
+            ", ".join(
+                [names[s] for s in c.studies]
+                + [f"{names[s]} ({100 * q:.0f} %)" for s, q in c.maybe.items()]
+            ),
+        ]
+        for key, c in unit.demand.classes.items()
+    ]
+    line = tr("unit_demand_line", lang, n=f"{unit.demand.per_week:g}")
+    return html.Div([html.P(line), _table(head, rows)])
+
+
+def _studies(scenario: UnitScenario, lang: str) -> html.Table:
+    head = [tr(k, lang) for k in ("study", "duration", "offered")]
+    rows = [
+        [
+            study.name or key,
+            describe(study.duration, lang),
+            "; ".join(_offer(offer, lang) for offer in study.offered) or "–",
+        ]
+        for key, study in scenario.unit.studies.items()
+    ]
+    return _table(head, rows)
+
+
+def _offer(offer: Offer, lang: str) -> str:
+    """``lun, mar mañana: div. 0–3 × 2``."""
+    days = ", ".join(weekday(d, lang) for d in offer.days)
+    divisions = (
+        f"{min(offer.divisions)}–{max(offer.divisions)}"
+        if offer.divisions == list(range(min(offer.divisions), max(offer.divisions) + 1))
+        else ", ".join(map(str, offer.divisions))
+    )
+    part = tr(offer.part, lang)
+    return f"{days} {part}: {tr('divisions_short', lang)} {divisions} × {offer.patients}"
+
+
+# ---------------------------------------------------------------- a unit run's results
+
+
+def _graph(fig: Any, graph_id: str | None = None) -> dcc.Graph:
+    extra = {"id": graph_id} if graph_id else {}
+    return dcc.Graph(figure=fig, config=PLOT_CONFIG, **extra)
+
+
+def unit_results(run: UnitRun, lang: str) -> html.Div:
+    summary = run.summary
+    title = tr(
+        "unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"]
+    )
+    created = run.info.get("created", "")
+    command = " ".join(run.info.get("command", []))
+    last = run.policies[-1]
+    return html.Div(
+        [
+            html.H2(title),
+            html.P(f"{created} · {command}", className="meta"),
+            _downloads(lang),
+            html.H2(tr("comparison", lang)),
+            unit_comparison(run, lang),
+            html.H2(tr("admissions_title", lang)),
+            admissions(run, lang),
+            *[
+                _graph(
+                    admissions_calendar(
+                        run.instance, run.plans[s], tr("calendar_title", lang, policy=s), lang
+                    )
+                )
+                for s in run.policies
+            ],
+            html.H2(tr("block_view", lang)),
+            html.Div(
+                [
+                    html.Label(tr("policy", lang)),
+                    dcc.Dropdown(
+                        id=ids.UNIT_BLOCK_POLICY, options=run.policies, value=last, clearable=False
+                    ),
+                ],
+                className="pickers",
+            ),
+            _graph(
+                occupancy_per_block(run.instance, run.tables["blocks"], last, run.reps, lang),
+                ids.UNIT_OCCUPANCY,
+            ),
+            _graph(
+                studies_per_block(run.instance, run.tables["blocks"], last, lang), ids.UNIT_STUDIES
+            ),
+            html.H2(tr("timetables_pick", lang)),
+            _timetable_pickers(run, last, lang),
+            _graph(timetable_figure(run, last, None, lang), ids.UNIT_TIMETABLE),
+        ],
+        className="unit-results",
+    )
+
+
+def _downloads(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Span(tr("downloads", lang) + ":"),
+            html.Button(tr("download_summary", lang), id=ids.DOWNLOAD_SUMMARY, n_clicks=0),
+            html.Button(tr("download_admissions", lang), id=ids.DOWNLOAD_PATIENTS, n_clicks=0),
+            html.Button(tr("download_report", lang), id=ids.DOWNLOAD_REPORT, n_clicks=0),
+        ],
+        className="buttons",
+    )
+
+
+def unit_comparison(run: UnitRun, lang: str) -> html.Table:
+    rows = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in run.policies]])]
+    for row in comparison_rows(run, lang):
+        cells = [
+            html.Td(
+                [value] if paired is None else [value, html.Div(f"Δ {paired}", className="delta")]
+            )
+            for value, paired in row.cells
+        ]
+        rows.append(html.Tr([html.Th(row.label, className="sub" if row.sub else ""), *cells]))
+    caption = html.Caption(tr("footer", lang, baseline=run.baseline))
+    return html.Table([caption, html.Tbody(rows)], className="comparison")
+
+
+def admissions(run: UnitRun, lang: str) -> html.Table:
+    """Each patient of replication 0's list and the block each policy admits it in."""
+    inst = run.instance
+    head = [tr(k, lang) for k in ("patient", "priority", "place", "first_block")] + run.policies
+    rows = [
+        [
+            patient.name,
+            str(patient.priority),
+            _place(patient.min_stay, lang),
+            f"B{patient.first_block + 1}",
+            *[_admission(plan, p, lang) for plan in run.plans.values()],
+        ]
+        for p, patient in enumerate(inst.patients)
+    ]
+    table = _table(head, rows)
+    table.className = "comparison admissions"
+    return table
+
+
+def _admission(plan: UnitPlan, p: int, lang: str) -> str:
+    block = plan.admission(p)
+    return (
+        tr("pending_plan", lang) if block is None else block_name(plan.instance, int(block), lang)
+    )
+
+
+def _timetable_pickers(run: UnitRun, policy: str, lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(tr("policy", lang)),
+            dcc.Dropdown(
+                id=ids.UNIT_TIMETABLE_POLICY, options=run.policies, value=policy, clearable=False
+            ),
+            html.Label(tr("day", lang)),
+            dcc.Dropdown(
+                id=ids.UNIT_TIMETABLE_DAY,
+                options=day_options(run, policy, lang),
+                value=first_day(run, policy),
+                clearable=False,
+            ),
+        ],
+        className="pickers",
+    )
+
+
+def day_options(run: UnitRun, policy: str, lang: str) -> list[dict[str, Any]]:
+    days = planned_days(run.instance, run.plans[policy])
+    return [{"label": timetable_title(d, lang).split(":")[0], "value": d} for d in days]
+
+
+def first_day(run: UnitRun, policy: str) -> int | None:
+    days = planned_days(run.instance, run.plans[policy])
+    return days[0] if days else None
+
+
+def timetable_figure(run: UnitRun, policy: str, day: int | None, lang: str) -> Any:
+    """The day's studies per patient (the first planned day if ``day`` is None)."""
+    day = first_day(run, policy) if day is None else day
+    return daily_timetable(run.instance, run.plans[policy], day if day is not None else 0, lang)
