@@ -6,6 +6,11 @@ Two cases on the document's unit (μ as chosen in ``policies/dayhospital/documen
 Table 3 (16 patients) and a generated waiting list of 150 patients
 (``generated_case(150, seed=1)``). The MIP starts from GRASP's plan (so it is
 never worse) and runs to a 1 % gap or the time limit (target: under 60 s).
+
+Then a month with a sampled waiting list (Table 3 plus 10 patients a week,
+``unit.demand.per_week=10``), three replications of the three policies through
+``sim.unit_runner``: seconds to plan one replication's list per policy, and what
+each policy's plans admit.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from policies.dayhospital.generator import generated_case
 from policies.dayhospital.heuristics import fifo, grasp
 from policies.dayhospital.instance import UnitInstance
 from policies.dayhospital.mip import solve_unit
+from sim.unit_runner import run_unit
+from sim.unit_scenario import load_unit
 
 TIME_LIMIT_S = 60
 GRASP_ITERATIONS = 20
@@ -49,9 +56,29 @@ def measure(name: str, inst: UnitInstance) -> None:
     print(f"  mip / grasp: {plan.objective / start.objective:.4f}")
 
 
+def sampled_month(reps: int = 3) -> None:
+    scenario = load_unit("day_hospital", ["unit.demand.per_week=10"])
+    started = time.perf_counter()
+    run = run_unit(scenario, ["fifo", "grasp", "mip"], reps)
+    total = time.perf_counter() - started
+    patients = run.tables["patients"]
+    listed = len(patients) / len(run.policies) / reps
+    print(f"sampled month: Table 3 + 10 a week, {reps} replications, {listed:.0f} patients each")
+    for spec in run.policies:
+        values = run.summary["policies"][spec]
+        seconds = run.info["plan_seconds"][spec] / reps
+        print(
+            f"  {spec:6} plan {seconds:5.1f} s a replication; objective (26) "
+            f"{values['objective']['mean']:7.4f}, pending {values['pending']['mean']:4.1f}, "
+            f"blocks to admission (priority 3) {values['wait_blocks.p3']['mean']:4.2f}"
+        )
+    print(f"  whole run {total:.1f} s")
+
+
 def main() -> None:
     measure("Table 3", document_case())
     measure("generated", generated_case(150, seed=1))
+    sampled_month()
 
 
 if __name__ == "__main__":
