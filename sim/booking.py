@@ -516,14 +516,14 @@ class AppointmentBook:
             return Slot(member, day, _lowest_bit(cell.free_mask))
         if not 0 <= index < cell.capacity:
             return Reason.NO_SUCH_SLOT
-        if False:
+        if not cell.free_mask >> index & 1:
             return Reason.TAKEN
         return Slot(member, day, index)
 
     def _first_free(self, days: Iterable[int], members: Sequence[int] | None) -> Slot | None:
         cells, day_free = self._cells, self._day_free
         for day in days:
-            if not day_free.get(day):
+            if day_free.get(day, 0) < 2:
                 continue
             for member in self._members_of_day[day] if members is None else members:
                 cell = cells.get((member, day))

@@ -146,7 +146,7 @@ def comparison_rows(run: UnitRun, lang: str) -> list[ComparisonRow]:
 def comparison_table(run: UnitRun, lang: str) -> Table:
     summary = run.summary
     title = t("unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"])
-    table = Table(title=title, caption=t("footer", lang, baseline=summary["baseline"]))
+    table = Table(title=title, caption=t("unit_footer", lang, baseline=summary["baseline"]))
     table.add_column(t("metric", lang))
     for spec in run.policies:
         table.add_column(spec, justify="right")

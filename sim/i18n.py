@@ -34,6 +34,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "{scenario} — {reps} réplicas, semilla {seed}",
         "en": "{scenario} — {reps} replications, seed {seed}",
     },
+    "unit_footer": {
+        "es": "media entre réplicas ± semiancho del IC 95 % · Δ: diferencia pareada con {baseline}",
+        "en": "mean over replications ± half-width of the 95 % CI · Δ: paired difference "
+        "against {baseline}",
+    },
     "footer": {
         "es": "media entre réplicas ± semiancho del IC 95 % · p90 de todos los pacientes · "
         "Δ: diferencia pareada con {baseline}",

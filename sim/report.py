@@ -303,9 +303,10 @@ def _comparison_table(data: RunData, lang: str) -> str:
 
 
 def comparison_html(
-    rows: list[ComparisonRow], policies: list[str], baseline: str, lang: str
+    rows: list[ComparisonRow], policies: list[str], baseline: str, lang: str, footer: str = "footer"
 ) -> str:
-    """A comparison table as HTML: a row per metric, the paired difference under each value."""
+    """A comparison table as HTML: a row per metric, the paired difference under each value;
+    ``footer`` is the phrase of its caption."""
     head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
     lines = [f"<tr><th>{html.escape(t('metric', lang))}</th>{head}</tr>"]
     for row in rows:
@@ -317,7 +318,7 @@ def comparison_html(
         )
         css = " class='sub'" if row.sub else ""
         lines.append(f"<tr><th{css}>{html.escape(row.label)}</th>{cells}</tr>")
-    caption = html.escape(t("footer", lang, baseline=baseline))
+    caption = html.escape(t(footer, lang, baseline=baseline))
     return f"<table><caption>{caption}</caption>{''.join(lines)}</table>"
 
 

@@ -44,7 +44,9 @@ def render_unit(run: UnitRun, lang: str) -> str:
         f"<header><h1>{html.escape(title)}</h1></header>",
         section(
             t("report_table", lang),
-            comparison_html(comparison_rows(run, lang), run.policies, summary["baseline"], lang),
+            comparison_html(
+                comparison_rows(run, lang), run.policies, run.baseline, lang, "unit_footer"
+            ),
         ),
         section(t("admissions_title", lang), _admissions(inst, run, lang)),
         *[

@@ -214,7 +214,7 @@ def unit_comparison(run: UnitRun, lang: str) -> html.Table:
             for value, paired in row.cells
         ]
         rows.append(html.Tr([html.Th(row.label, className="sub" if row.sub else ""), *cells]))
-    caption = html.Caption(tr("footer", lang, baseline=run.baseline))
+    caption = html.Caption(tr("unit_footer", lang, baseline=run.baseline))
     return html.Table([caption, html.Tbody(rows)], className="comparison")
 
 
