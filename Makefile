@@ -42,6 +42,7 @@ bench: $(STAMP) $(BROWSER)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/dayhospital.py
+	$(BIN)/python benchmarks/booking.py
 
 thesis: $(STAMP)
 	$(BIN)/python benchmarks/thesis.py

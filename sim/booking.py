@@ -19,12 +19,15 @@ the operation returns an ``Outcome`` whose ``reason`` is a short stable code
 (``Reason``) and changes nothing. Misuse (a ``None`` patient, a NaN expiry, a
 query about a member-day the book does not have) raises.
 
-Index structures keep every operation O(1) in the number of slots: per
-member-day a bit mask of free slot indices (the first free slot is the lowest
-set bit) and its owners, per day a count of free slots (``book_first`` skips
-full days without looking at their members), patient → slot dictionaries, and a
-heap of hold expiry times with lazy deletion. ``check()`` rebuilds all of it
-from the slot table and raises ``BookInconsistent`` if anything disagrees.
+No operation scans slots. Per member-day the book keeps its owners by index and
+a bit mask of its free indices (the first free slot is the lowest set bit, the
+free count its popcount), per day a count of free slots (``book_first`` skips a
+full day without looking at its members, and on other days looks at one mask per
+member), patient → slot dictionaries, and a heap of hold expiry times with lazy
+deletion (an entry of a hold since confirmed or released is skipped when popped,
+and the heap is rebuilt when such entries outnumber the live ones). ``check()``
+rebuilds all of it from the slot table and raises ``BookInconsistent`` if
+anything disagrees.
 """
 
 from __future__ import annotations
@@ -523,7 +526,7 @@ class AppointmentBook:
     def _first_free(self, days: Iterable[int], members: Sequence[int] | None) -> Slot | None:
         cells, day_free = self._cells, self._day_free
         for day in days:
-            if day_free.get(day, 0) < 2:
+            if not day_free.get(day):
                 continue
             for member in self._members_of_day[day] if members is None else members:
                 cell = cells.get((member, day))

@@ -155,13 +155,15 @@ class Model:
 # ---------------------------------------------------------------- state machine
 
 patients = st.integers(0, PATIENTS - 1)
-members = st.integers(0, MEMBERS)  # MEMBERS itself is not in the book
-days = st.integers(0, DAYS)  # nor is day DAYS
-indices = st.none() | st.integers(-1, 3)
-times = st.integers(0, 60).map(float)
+# mostly the book's members and days; now and then MEMBERS or DAYS, which it does not have
+members = st.sampled_from([*range(MEMBERS)] * 3 + [MEMBERS])
+days = st.sampled_from([*range(DAYS)] * 3 + [DAYS])
+indices = st.none() | st.sampled_from([0, 1, 2] * 3 + [-1, 3])  # -1 and 3: no such slot
+times = st.integers(0, 12).map(float)
 day_sets = st.builds(range, st.integers(0, DAYS), st.integers(0, DAYS + 1)) | st.lists(
     days, max_size=DAYS
 )
+aims = st.sampled_from([True, True, True, False])  # mostly a patient the rule can act on
 member_lists = st.none() | st.lists(members, max_size=MEMBERS + 1)
 
 
@@ -181,6 +183,15 @@ class BookMachine(RuleBasedStateMachine):
         self.book = AppointmentBook(capacity)
         self.model = Model(dict(capacity))
 
+    @staticmethod
+    def aimed(patient: int, aim: bool, among: dict[int, object]) -> int:
+        """With ``aim``, one of the patients ``among`` (if any) instead of any patient, so that
+        confirm, release, cancel and move mostly meet someone they can act on."""
+        if aim and among:
+            ordered = sorted(among)
+            return ordered[patient % len(ordered)]
+        return patient
+
     def same(self, kind: str, got: Outcome, expected: Outcome) -> None:
         assert got == expected, f"{kind}: book {got}, model {expected}"
         self.calls[kind] += 1
@@ -196,12 +207,14 @@ class BookMachine(RuleBasedStateMachine):
             self.model.hold(patient, member, day, index, until),
         )
 
-    @rule(patient=patients, now=st.none() | times)
-    def confirm(self, patient: int, now: float | None) -> None:
+    @rule(patient=patients, aim=aims, now=st.none() | times)
+    def confirm(self, patient: int, aim: bool, now: float | None) -> None:
+        patient = self.aimed(patient, aim, self.model.held)
         self.same("confirm", self.book.confirm(patient, now), self.model.confirm(patient, now))
 
-    @rule(patient=patients)
-    def release(self, patient: int) -> None:
+    @rule(patient=patients, aim=aims)
+    def release(self, patient: int, aim: bool) -> None:
+        patient = self.aimed(patient, aim, self.model.held)
         self.same("release", self.book.release(patient), self.model.release(patient))
 
     @rule(patient=patients, member=members, day=days, index=indices)
@@ -220,12 +233,14 @@ class BookMachine(RuleBasedStateMachine):
             self.model.book_first(patient, days, members),
         )
 
-    @rule(patient=patients)
-    def cancel(self, patient: int) -> None:
+    @rule(patient=patients, aim=aims)
+    def cancel(self, patient: int, aim: bool) -> None:
+        patient = self.aimed(patient, aim, self.model.booked)
         self.same("cancel", self.book.cancel(patient), self.model.cancel(patient))
 
-    @rule(patient=patients, member=members, day=days, index=indices)
-    def move(self, patient: int, member: int, day: int, index: int | None) -> None:
+    @rule(patient=patients, aim=aims, member=members, day=days, index=indices)
+    def move(self, patient: int, aim: bool, member: int, day: int, index: int | None) -> None:
+        patient = self.aimed(patient, aim, self.model.booked)
         self.same(
             "move",
             self.book.move(patient, member, day, index),
@@ -298,7 +313,7 @@ def test_threads_never_double_book() -> None:
     """16 threads book, hold, confirm, release, cancel and move their own patients on
     12 shared slots; every thread's count of its successes matches the book."""
     book = AppointmentBook({(m, d): 3 for m in range(2) for d in range(2)})
-    threads, steps = 16, 20_000
+    threads, steps = 16, 8000
     barrier = threading.Barrier(threads)
     booked_by: list[set[int]] = [set() for _ in range(threads)]
 
