@@ -9,6 +9,7 @@ policy's ``Params`` model (unknown keys are errors), and a name such as
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -18,7 +19,7 @@ from sim.clinic import Clinic
 from sim.plan import Plan
 from sim.problems import Problem, ScenarioError, problems_from_validation
 from sim.sampling import Requests
-from sim.scenario import Scenario
+from sim.scenario import BOOKING_MODES, Scenario
 
 
 class PolicyParams(BaseModel):
@@ -34,8 +35,38 @@ class Policy(Protocol):
     def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan: ...
 
 
+@dataclass(frozen=True)
+class BookingBatch:
+    """Requests to book together (``sim.booking_process``): one request day's patients of
+    one booking resource, the days they may be booked on, and the slots of that
+    resource's members (``capacity[member, day]``) still free now."""
+
+    resource: str
+    patients: list[int]
+    request_day: int
+    window: tuple[int, int]  # first and last day, inclusive
+    capacity: np.ndarray
+    free: np.ndarray
+
+
 class PolicyError(ScenarioError):
     """A policy name or parameter that cannot be used."""
+
+
+def booking_mode_of(spec: str, scenario: Scenario) -> tuple[str, str | None]:
+    """``"grasp@end_of_day"`` → ``("grasp", "end_of_day")``; without ``@`` the scenario's
+    ``booking.mode`` (``None`` without a booking block: the policy books at once).
+    ``PolicyError`` for an unknown mode or a mode on a scenario without booking."""
+    policy, _, mode = spec.partition("@")
+    if not mode:
+        return policy, (scenario.booking.mode if scenario.booking is not None else None)
+    if scenario.booking is None:
+        message = "a booking mode needs a booking: block in the scenario"
+        raise PolicyError("--policy", [Problem(spec, message)])
+    if mode not in BOOKING_MODES:
+        message = f"unknown booking mode {mode!r}; one of: {', '.join(BOOKING_MODES)}"
+        raise PolicyError("--policy", [Problem(spec, message)])
+    return policy, mode
 
 
 def parse_policy_spec(spec: str) -> tuple[str, str | None]:
@@ -45,7 +76,9 @@ def parse_policy_spec(spec: str) -> tuple[str, str | None]:
 
 
 def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any]) -> Policy:
-    """Build the policy ``spec`` names with its parameters from ``scenario.policies``."""
+    """Build the policy ``spec`` names with its parameters from ``scenario.policies``
+    (a booking mode after ``@`` is checked here and used by ``sim.tasks``)."""
+    spec, _mode = booking_mode_of(spec, scenario)
     name, variant = parse_policy_spec(spec)
     if name not in registry:
         raise PolicyError(

@@ -43,6 +43,17 @@ class FifoPolicy:
 
     def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
         day, member = book_first_come(requests, clinic)
+        return self.sequence(requests, clinic, day, member, rng)
+
+    def sequence(
+        self,
+        requests: Requests,
+        clinic: Clinic,
+        day: np.ndarray,
+        member: np.ndarray,
+        rng: np.random.Generator,
+    ) -> Plan:
+        """The day's part of the plan for a booking already made (``sim.booking_process``)."""
         appointment = _appointment_times(self.params.arrival, requests, clinic, day, member, rng)
         return Plan(
             policy=self.label,
@@ -92,6 +103,16 @@ class SlotBook:
             dtype=float,
         ).reshape(len(names), clinic.days)
         self.booked = np.zeros_like(self.capacity)
+
+    @classmethod
+    def from_arrays(cls, capacity: np.ndarray, booked: np.ndarray) -> SlotBook:
+        """A book of given slots and bookings (member × day), every member of any
+        specialty (the caller picks the members)."""
+        book = cls.__new__(cls)
+        book.capacity = np.asarray(capacity, dtype=float)
+        book.booked = np.asarray(booked, dtype=float)
+        book.specialties = [frozenset()] * len(book.capacity)
+        return book
 
     def take_earliest(self, first: int, last: int, specialty: str | None) -> tuple[int, int] | None:
         eligible = np.array(

@@ -23,7 +23,6 @@ from rich.table import Table
 from sim import cli_experiments, cli_thesis, cli_unit, metrics
 from sim import scenario as scenario_module
 from sim.argtypes import non_negative_int, port_number, positive_int
-from sim.clinic import resource_keys
 from sim.formatting import comparison_rows, headline
 from sim.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
@@ -63,6 +62,8 @@ DEFAULT_SCENARIO = "ophthalmology"
 DEFAULT_REPS = 30
 AUTO_START = 10  # replications --reps auto starts with
 COMPARE_POLICIES = ("fifo", "fifo:appointment", "mip")
+# a scenario with a booking process compares the ways of booking, walk-in as baseline
+BOOKING_COMPARE_POLICIES = ("fifo@walk_in", "fifo@realtime", "fifo@end_of_day", "grasp@end_of_day")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -241,7 +242,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return cmd_sweep(args)
     lang = language(args.lang)
     scenario = load_scenario(args)
-    specs = list(dict.fromkeys(args.policies or args.default_policies))
+    specs = list(dict.fromkeys(args.policies or default_policies(args, scenario)))
     check_policies(scenario, specs)
     precision = precision_of(args, scenario)
     report_path = _report_path(args, args.out)
@@ -267,6 +268,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if report_path is not None:
         print(t("report_written", lang, path=report_path))
     return 0
+
+
+def default_policies(args: argparse.Namespace, scenario: Scenario) -> tuple[str, ...]:
+    """``compare``'s policies, or the ways of booking for a scenario that books."""
+    if scenario.booking is not None and args.default_policies == COMPARE_POLICIES:
+        return BOOKING_COMPARE_POLICIES
+    return tuple(args.default_policies)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -435,7 +443,7 @@ def precision_of(args: argparse.Namespace, scenario: Scenario) -> Precision | No
         args.reps_cap or default.cap,
     )
     problems = []
-    names = metrics.metric_names(resource_keys(scenario))
+    names = metrics.scenario_metric_names(scenario)
     if precision.metric not in names:
         problems.append(Problem("--reps-metric", f"unknown metric; one of: {', '.join(names)}"))
     if not 0 < precision.relative < 1:

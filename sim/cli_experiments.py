@@ -21,7 +21,6 @@ from rich.table import Table
 
 from sim import metrics, staffing
 from sim import scenario as scenario_module
-from sim.clinic import resource_keys
 from sim.formatting import format_paired, format_summary, metric_label
 from sim.i18n import language, t
 from sim.problems import Problem, ScenarioError
@@ -152,7 +151,7 @@ def _check_staff_arguments(args: argparse.Namespace, scenario: Any, target: Any)
         problems.append(
             Problem("--resource", f"{args.resource!r} is not a resource; one of: {known}")
         )
-    names = metrics.metric_names(resource_keys(scenario))
+    names = metrics.scenario_metric_names(scenario)
     if target.metric not in names:
         problems.append(
             Problem("--target", f"unknown metric {target.metric!r}; one of: {', '.join(names)}")

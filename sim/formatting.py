@@ -29,6 +29,16 @@ TABLE_METRICS = (
     "unbooked",
 )
 P90_METRICS = ("los", "wait")
+BOOKING_TABLE_METRICS = (  # after the others, with a booking process
+    "booking_delay_h",
+    "offers",
+    "offer_acceptance",
+    "refill_rate",
+    "slots_wasted",
+    "moves_per_patient",
+    "double_bookings",
+)
+PERCENT_METRICS = ("offer_acceptance", "refill_rate")
 
 
 def hours(minutes: float | None) -> str:
@@ -43,16 +53,23 @@ def table_metrics(scenario: Scenario) -> list[str]:
     """The rows of a comparison table: utilisation is followed by one row per resource."""
     resources = resource_keys(scenario)
     split = TABLE_METRICS.index("utilisation") + 1
-    return [
+    rows = [
         *TABLE_METRICS[:split],
         *[f"utilisation.{r}" for r in resources],
         *TABLE_METRICS[split:],
     ]
+    if scenario.booking is None:
+        return rows
+    access = rows.index("access_days") + 1
+    by_priority = [f"access_days.p{w}" for w in (3, 2, 1)]
+    return [*rows[:access], *by_priority, *rows[access:], *BOOKING_TABLE_METRICS]
 
 
 def metric_label(metric: str, lang: str) -> str:
-    base, _, resource = metric.partition(".")
-    return f"  {resource}" if resource else t(base, lang)
+    base, _, part = metric.partition(".")
+    if base == "access_days" and part.startswith("p"):
+        return t("wait_blocks_priority", lang, priority=part[1:])
+    return f"  {part}" if part else t(base, lang)
 
 
 def number(metric: str, value: float | None, lang: str = "en") -> str:
@@ -60,7 +77,7 @@ def number(metric: str, value: float | None, lang: str = "en") -> str:
     (a decimal comma in Spanish), whole numbers above."""
     if value is None:
         return "–"
-    if metric.startswith("utilisation"):
+    if metric.startswith("utilisation") or metric in PERCENT_METRICS:
         return f"{100 * value:.0f}%"
     text = f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
     return text.replace(".", ",") if lang == "es" else text

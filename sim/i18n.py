@@ -34,6 +34,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "{scenario} — {reps} réplicas, semilla {seed}",
         "en": "{scenario} — {reps} replications, seed {seed}",
     },
+    "booking_delay_h": {
+        "es": "Demora en confirmar la cita (h)",
+        "en": "Time to a confirmed slot (h)",
+    },
+    "offers": {"es": "Ofertas de cupos liberados", "en": "Offers of freed slots"},
+    "offer_acceptance": {"es": "Ofertas aceptadas", "en": "Offers accepted"},
+    "refill_rate": {"es": "Cupos cancelados vueltos a ocupar", "en": "Cancelled slots refilled"},
+    "slots_wasted": {"es": "Cupos perdidos", "en": "Slots wasted"},
+    "moves_per_patient": {"es": "Cambios de cita por paciente", "en": "Moves per patient"},
+    "double_bookings": {"es": "Citas dobles", "en": "Double bookings"},
     "unit_footer": {
         "es": "media entre réplicas ± semiancho del IC 95 % · Δ: diferencia pareada con {baseline}",
         "en": "mean over replications ± half-width of the 95 % CI · Δ: paired difference "

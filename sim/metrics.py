@@ -29,11 +29,32 @@ import numpy as np
 import pandas as pd
 
 from sim.engine import SimRecords
+from sim.scenario import Scenario
 
 PATIENT_METRICS = ("los", "wait", "wait_first", "access_days")
 NEED_METRICS = ("access_days_vulnerable", "fs")
 COUNT_METRICS = ("booked", "served", "unserved", "no_show", "cancelled", "unbooked")
 VULNERABLE_SHARE = 0.2  # the most vulnerable quintile: the fifth of requests of highest need
+
+
+BOOKING_METRICS = (
+    "access_days.p1",
+    "access_days.p2",
+    "access_days.p3",
+    "booking_delay_h",
+    "offers",
+    "offer_acceptance",
+    "refill_rate",
+    "slots_wasted",
+    "moves_per_patient",
+    "double_bookings",
+)
+
+
+def scenario_metric_names(scenario: Scenario) -> list[str]:
+    """The metrics of a scenario's summary: the booking process's too when it has one."""
+    names = metric_names(sorted(scenario.resources))
+    return names + list(BOOKING_METRICS) if scenario.booking is not None else names
 
 
 def metric_names(resources: Sequence[str]) -> list[str]:

@@ -25,7 +25,6 @@ import pandas as pd
 
 from policies import REGISTRY, PolicyError, make_policy
 from sim import metrics
-from sim.clinic import resource_keys
 from sim.executors import Lost, default_workers, make_executor
 from sim.problems import Problem
 from sim.resultstore import ResultStore
@@ -230,7 +229,7 @@ def replication_values(
     scenario: Scenario, specs: list[str], results: list[RepResult]
 ) -> dict[str, dict[str, list[float]]]:
     """Per policy and metric, the value of each replication, in order."""
-    names = metrics.metric_names(resource_keys(scenario))
+    names = metrics.scenario_metric_names(scenario)
     return {
         spec: {m: [r.policies[spec].values.get(m, np.nan) for r in results] for m in names}
         for spec in specs
@@ -239,7 +238,7 @@ def replication_values(
 
 def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) -> dict[str, Any]:
     """``summary.json``: per policy and metric the summary, and paired against the baseline."""
-    names = metrics.metric_names(resource_keys(scenario))
+    names = metrics.scenario_metric_names(scenario)
     baseline = specs[0]
     per_policy: dict[str, dict[str, Any]] = {}
     rep_values = replication_values(scenario, specs, results)

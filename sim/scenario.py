@@ -153,6 +153,56 @@ class Behaviour(Strict):
     cancellation: Cancellation = Field(default_factory=Cancellation)
 
 
+BookingMode = Literal["realtime", "end_of_day", "walk_in"]
+BOOKING_MODES: tuple[str, ...] = ("realtime", "end_of_day", "walk_in")
+
+
+class Channel(Strict):
+    """A way requests come in (desk, phone, online): its share of the requests, the hours
+    they come in (uniformly), and how long a request takes to become a confirmed slot."""
+
+    share: StrictFloat = Field(ge=0, le=1)
+    hours: Hours
+    confirm_minutes: Distribution = Fixed(value=0)
+
+
+class Refill(Strict):
+    """Offering a cancelled slot to patients booked later or not booked at all."""
+
+    order: Literal["priority", "request"] = "priority"
+    min_notice_days: StrictFloat = Field(
+        default=1, ge=0, le=60, description="no offer for a slot sooner than this"
+    )
+    answer_hours: StrictFloat = Field(
+        default=2, ge=0, le=72, description="time a patient takes to answer an offer"
+    )
+    accept: dict[StrictInt, StrictFloat] = Field(
+        default_factory=lambda: {0: 0.3, 2: 0.6, 7: 0.85},
+        description="probability of accepting by days of notice (the largest key ≤ notice)",
+    )
+    max_offers: StrictInt = Field(default=5, ge=0, le=1000, description="offers per freed slot")
+
+
+class Moves(Strict):
+    """Booked patients who ask to move their appointment to a later day."""
+
+    probability: StrictFloat = Field(default=0, ge=0, le=1)
+    later_days: Distribution = Fixed(value=7)
+    notice_days: Distribution = Fixed(value=3)
+
+
+class Booking(Strict):
+    """How appointments are booked (``sim.booking_process``)."""
+
+    mode: BookingMode = "realtime"
+    closes_at: ClockTime = Field(
+        default=_parse_clock("18:00"), description="end_of_day: when the day's requests are booked"
+    )
+    channels: dict[str, Channel] = Field(min_length=1)
+    refill: Refill = Field(default_factory=Refill)
+    moves: Moves = Field(default_factory=Moves)
+
+
 class Step(Strict):
     id: str = Field(min_length=1)
     name: str | None = None
@@ -216,6 +266,7 @@ class Scenario(ScenarioBase):
     resources: dict[str, Resource] = Field(default_factory=dict)
     demand: Demand
     behaviour: Behaviour = Field(default_factory=Behaviour)
+    booking: Booking | None = None
     protocols: dict[str, ProtocolModel] = Field(min_length=1)
 
     def step_ids(self) -> list[str]:
@@ -388,7 +439,44 @@ def _try_each(model: type[BaseModel], value: Any) -> dict[str, Any]:
 
 def check_references(s: Scenario) -> list[Problem]:
     """Problems no single field can see: names that must exist, sums, ordering."""
-    return _check_parts(_Parts.of(s))
+    return _check_parts(_Parts.of(s)) + _check_booking(s)
+
+
+def _check_booking(s: Scenario) -> list[Problem]:
+    booking = s.booking
+    if booking is None:
+        return []
+    problems = []
+    total = sum(c.share for c in booking.channels.values())
+    if abs(total - 1) > SHARE_TOLERANCE:
+        problems.append(Problem("booking.channels", f"shares must sum to 1, got {total:.6g}"))
+    for key, channel in booking.channels.items():
+        if channel.hours.end <= channel.hours.start:
+            where = f"booking.channels.{key}.hours"
+            problems.append(Problem(where, "end must be after start"))
+    wrong = {k: v for k, v in booking.refill.accept.items() if not (k >= 0 and 0 <= v <= 1)}
+    if wrong:
+        message = f"days of notice ≥ 0 and probabilities in [0, 1], got {wrong}"
+        problems.append(Problem("booking.refill.accept", message))
+    unlimited: set[str] = set()
+    for key, cls in s.demand.classes.items():
+        protocol = s.protocols.get(cls.protocol)
+        resource = protocol.booking_resource() if protocol else None
+        if resource is None:
+            message = "booking needs an assigned step (the member booked) in every protocol"
+            problems.append(Problem(f"demand.classes.{key}.protocol", message))
+        elif resource in s.resources and not _has_slots(s.resources[resource]):
+            unlimited.add(resource)
+    for resource in sorted(unlimited):
+        message = "booking needs daily_slots on the resource of each booked member"
+        problems.append(Problem(f"resources.{resource}.daily_slots", message))
+    return problems
+
+
+def _has_slots(resource: Resource) -> bool:
+    if resource.daily_slots is not None:
+        return True
+    return bool(resource.members) and all(m.daily_slots is not None for m in resource.members)
 
 
 def _check_parts(parts: _Parts) -> list[Problem]:

@@ -26,10 +26,14 @@ import numpy as np
 import pandas as pd
 
 from policies import REGISTRY, make_policy
+from policies.base import booking_mode_of
+from policies.fifo import FifoParams, FifoPolicy
 from sim import metrics
+from sim.booking_metrics import booking_values
+from sim.booking_process import BatchRule, run_booking
 from sim.clinic import Clinic, resource_keys
 from sim.engine import SimRecords, simulate
-from sim.sampling import realise, stream
+from sim.sampling import Realisation, realise, stream
 from sim.scenario import Scenario
 
 CODE_PACKAGES = ("sim", "policies")
@@ -83,15 +87,44 @@ def run_task(task: Task) -> PolicyRep | TaskFailure:
 
 
 def play(scenario: Scenario, spec: str, rep: int) -> PolicyRep:
-    """Plan replication ``rep`` with policy ``spec`` and play it."""
+    """Plan replication ``rep`` with policy ``spec`` and play it; with a booking mode
+    (``spec@mode`` or the scenario's ``booking.mode``) the booking process books first
+    (``sim.booking_process``) and the policy plans the days of that booking."""
     clinic = Clinic(scenario)
     realisation = realise(scenario, rep)
     policy = make_policy(spec, scenario, REGISTRY)
+    _name, mode = booking_mode_of(spec, scenario)
+    rng = stream(scenario.seed, rep, "policy", spec)
     started = time.perf_counter()
-    plan = policy.plan(realisation.requests, clinic, stream(scenario.seed, rep, "policy", spec))
+    booking = None
+    if mode is None:
+        plan = policy.plan(realisation.requests, clinic, rng)
+    else:
+        booking = run_booking(
+            scenario, realisation, mode, _batch_rule(policy, mode, realisation, clinic, rng)
+        )
+        days = WALK_IN if mode == "walk_in" else policy
+        plan = days.sequence(realisation.requests, clinic, booking.day, booking.member, rng)
+        plan.info["booking"] = booking.stats
     plan_seconds = time.perf_counter() - started
     records = simulate(plan, realisation, clinic)
-    return evaluate(records, plan.to_frame(), {"plan_seconds": plan_seconds, **plan.info}, scenario)
+    info = {"plan_seconds": plan_seconds, **plan.info}
+    result = evaluate(records, plan.to_frame(), info, scenario)
+    if booking is not None:
+        result.values.update(booking_values(booking, realisation))
+    return result
+
+
+WALK_IN = FifoPolicy(FifoParams(arrival="opening"))  # no appointment: come at opening, queue
+
+
+def _batch_rule(
+    policy: Any, mode: str, realisation: Realisation, clinic: Clinic, rng: np.random.Generator
+) -> BatchRule | None:
+    """The policy's way of booking a day's requests together, if it has one."""
+    if mode != "end_of_day" or not hasattr(policy, "book_batch"):
+        return None
+    return lambda batch: policy.book_batch(realisation.requests, clinic, batch, rng)
 
 
 def evaluate(

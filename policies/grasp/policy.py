@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from policies.base import PolicyParams
+from policies.base import BookingBatch, PolicyParams
 from policies.fifo import SlotBook, equally_spaced_times
 from policies.grasp.fast import grasp
 from policies.grasp.instance import Calendar, Instance
@@ -63,17 +63,64 @@ class GraspPolicy:
 
     def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
         attributes = need_attributes(requests.attributes, len(requests))
-        need = patient_need(**attributes)
         day, member, stats = book_by_need(requests, clinic, attributes, self.params, rng)
+        plan = self.sequence(requests, clinic, day, member, rng)
+        plan.info["grasp"] = stats
+        return plan
+
+    def sequence(
+        self,
+        requests: Requests,
+        clinic: Clinic,
+        day: np.ndarray,
+        member: np.ndarray,
+        rng: np.random.Generator,
+    ) -> Plan:
+        """The day's part for a booking already made: each member's patients equally
+        spaced in decreasing order of need."""
+        need = patient_need(**need_attributes(requests.attributes, len(requests)))
         appointment = equally_spaced_times(requests, clinic, day, member, order=-need)
         appointment[day == UNBOOKED] = np.nan
-        return Plan(
-            policy=self.label,
-            day=day,
-            member=member,
-            appointment=appointment,
-            info={"grasp": stats},
+        return Plan(policy=self.label, day=day, member=member, appointment=appointment)
+
+    def book_batch(
+        self,
+        requests: Requests,
+        clinic: Clinic,
+        batch: BookingBatch,
+        rng: np.random.Generator,
+    ) -> list[tuple[int, int] | None]:
+        """One request day's patients of one resource booked together by GRASP on the
+        free slots ``batch`` gives: (day, member) per patient, or None."""
+        attributes = need_attributes(requests.attributes, len(requests))
+        first, last = batch.window
+        book = SlotBook.from_arrays(batch.capacity, batch.capacity - batch.free)
+        chosen = _Batch(
+            requests,
+            attributes,
+            clinic,
+            batch.resource,
+            batch.patients,
+            book,
+            batch.request_day,
+            (first, last),
         )
+        booking = grasp(
+            chosen.instance,
+            self.params.iterations if len(batch.patients) > 1 else 1,
+            self.params.alpha_p,
+            self.params.alpha_m,
+            seed=int(rng.integers(SEED_BOUND)),
+            calendar=chosen.calendar,
+            doctor_rule=self.params.doctors,
+        )
+        found: list[tuple[int, int] | None] = []
+        for k in range(len(batch.patients)):
+            d = int(booking.doctor[k])
+            found.append(
+                None if d < 0 else (batch.request_day + int(booking.day[k]) - 1, chosen.members[d])
+            )
+        return found
 
 
 def book_by_need(

@@ -77,6 +77,17 @@ class MipPolicy:
 
     def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
         day, member = book_first_come(requests, clinic)
+        return self.sequence(requests, clinic, day, member, rng)
+
+    def sequence(
+        self,
+        requests: Requests,
+        clinic: Clinic,
+        day: np.ndarray,
+        member: np.ndarray,
+        rng: np.random.Generator,
+    ) -> Plan:
+        """Each day's MIP for a booking already made (``sim.booking_process``)."""
         appointment = np.full(len(requests), np.nan)
         steps = sorted({s.id for p in clinic.scenario.protocols.values() for s in p.steps})
         planned = {s: np.full(len(requests), np.nan) for s in steps}
