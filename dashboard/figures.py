@@ -78,6 +78,14 @@ def plan_against_outcome(data: RunData, lang: str) -> go.Figure | None:
     return localise(fig, lang)
 
 
+def booking(data: RunData, lang: str) -> go.Figure | None:
+    """The booking process per policy, for runs that book (``sim.booking_process``)."""
+    present = data.summary["policies"][data.baseline]
+    if not all(m in present for m in figures.BOOKING_FIGURE_METRICS):
+        return None
+    return localise(figures.booking_outcomes(data.summary, data.policies, lang), lang)
+
+
 @dataclass(frozen=True)
 class DayChoice:
     """The days a Gantt chart may show: replications, and days of each."""

@@ -63,6 +63,29 @@ PHRASES: dict[str, dict[str, str]] = {
     "whatif": {"es": "¿Qué pasa si…?", "en": "What if…?"},
     "group_staff": {"es": "Personal por día de la semana", "en": "Staff per weekday"},
     "group_hours": {"es": "Horario de la clínica", "en": "Clinic hours"},
+    "group_booking": {"es": "Reasignación de cupos y cambios", "en": "Re-booking and moves"},
+    "cancellation_rate": {"es": "Tasa de cancelación (0–1)", "en": "Cancellation rate (0–1)"},
+    "min_notice_days": {
+        "es": "Aviso mínimo para ofrecer un cupo liberado (días)",
+        "en": "Least notice to offer a freed slot (days)",
+    },
+    "answer_hours": {"es": "Horas para responder una oferta", "en": "Hours to answer an offer"},
+    "max_offers": {"es": "Ofertas por cupo liberado", "en": "Offers per freed slot"},
+    "move_rate": {
+        "es": "Pacientes que piden cambiar su cita (0–1)",
+        "en": "Patients who ask to move (0–1)",
+    },
+    "booking": {"es": "Reserva de citas", "en": "Booking"},
+    "booking_line": {
+        "es": "Modo del escenario: {mode}; reserva al cierre a las {closes}. Cupos liberados "
+        "ofrecidos por {order}, con al menos {notice} días de aviso; {moves} % piden "
+        "cambiar su cita.",
+        "en": "Scenario's mode: {mode}; end-of-day booking at {closes}. Freed slots offered "
+        "by {order}, with at least {notice} days of notice; {moves} % ask to move.",
+    },
+    "channel": {"es": "Canal", "en": "Channel"},
+    "channel_hours": {"es": "Horario", "en": "Hours"},
+    "confirm": {"es": "Hasta confirmar (min)", "en": "To confirm (min)"},
     "group_unit": {"es": "Camas, sillones y admisiones", "en": "Beds, chairs and admissions"},
     "beds": {"es": "Camas (D1)", "en": "Beds (D1)"},
     "chairs": {"es": "Sillones (D2)", "en": "Chairs (D2)"},

@@ -50,6 +50,7 @@ DOWNLOAD_SUMMARY = "download-summary"
 DOWNLOAD_PATIENTS = "download-patients"
 DOWNLOAD_REPORT = "download-report"
 DOWNLOAD = "download"
+BOOKING = "booking"  # the booking process's figure of a run that books
 UNIT_BLOCK_POLICY = "unit-block-policy"  # a unit run: policy of the per-block figures
 UNIT_OCCUPANCY = "unit-occupancy"
 UNIT_STUDIES = "unit-studies"

@@ -45,7 +45,7 @@ class Control:
     """One changeable value: its override key, its value in the base scenario, its kind."""
 
     key: str
-    group: Literal["staff", "unit", "hours", "demand", "behaviour", "grasp", "mip"]
+    group: Literal["staff", "unit", "hours", "demand", "behaviour", "booking", "grasp", "mip"]
     label: str  # an i18n key
     base: str
     kind: Kind
@@ -211,8 +211,49 @@ def controls_of(scenario: Scenario | UnitScenario, raw: Mapping[str, Any]) -> li
             "behaviour.no_show", "behaviour", "no_show_rate", _plain(behaviour.no_show), "share"
         ),
         _punctuality(raw),
+        Control(
+            "behaviour.cancellation.probability",
+            "behaviour",
+            "cancellation_rate",
+            _plain(behaviour.cancellation.probability),
+            "share",
+        ),
     ]
-    return controls + _policy_controls(scenario)
+    return controls + _booking_controls(scenario) + _policy_controls(scenario)
+
+
+def _booking_controls(scenario: Scenario) -> list[Control]:
+    """Re-booking and moves, for a scenario with a booking process."""
+    booking = scenario.booking
+    if booking is None:
+        return []
+    refill = booking.refill
+    return [
+        Control(
+            "booking.refill.min_notice_days",
+            "booking",
+            "min_notice_days",
+            _plain(refill.min_notice_days),
+            "rate",
+        ),
+        Control(
+            "booking.refill.answer_hours",
+            "booking",
+            "answer_hours",
+            _plain(refill.answer_hours),
+            "rate",
+        ),
+        Control(
+            "booking.refill.max_offers", "booking", "max_offers", str(refill.max_offers), "count"
+        ),
+        Control(
+            "booking.moves.probability",
+            "booking",
+            "move_rate",
+            _plain(booking.moves.probability),
+            "share",
+        ),
+    ]
 
 
 def unit_controls(scenario: UnitScenario) -> list[Control]:

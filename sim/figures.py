@@ -392,6 +392,38 @@ def utilisation_by_resource(
     return _layout(fig, t("fig_utilisation", lang))
 
 
+BOOKING_FIGURE_METRICS = ("booking_delay_h", "slots_wasted", "refill_rate", "moves_per_patient")
+
+
+def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Figure:
+    """The booking process per policy: hours to a confirmed slot, slots wasted, the share
+    of cancelled slots refilled and moves per patient, each mean with its 95 % interval."""
+    fig = make_subplots(
+        rows=1,
+        cols=len(BOOKING_FIGURE_METRICS),
+        subplot_titles=[t(m, lang) for m in BOOKING_FIGURE_METRICS],
+    )
+    colours = policy_colours(policies)
+    for column, metric in enumerate(BOOKING_FIGURE_METRICS, start=1):
+        scale = 100 if metric == "refill_rate" else 1
+        entries = [summary["policies"][p][metric] for p in policies]
+        means = [scale * (e["mean"] or 0.0) for e in entries]
+        upper = [scale * ((e["ci95"][1] or e["mean"] or 0.0) - (e["mean"] or 0.0)) for e in entries]
+        fig.add_trace(
+            go.Bar(
+                x=list(policies),
+                y=means,
+                marker_color=[colours[p] for p in policies],
+                error_y={"type": "data", "array": upper},
+                showlegend=False,
+                hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+            ),
+            row=1,
+            col=column,
+        )
+    return _layout(fig, t("fig_booking", lang), height=420)
+
+
 def sweep_metric(sweep: dict, metric: str, labels: dict[str, str], lang: str) -> go.Figure:
     """One metric against the sweep's variants, a line per policy, with 95 % intervals."""
     variants = list(sweep["variants"])

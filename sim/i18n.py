@@ -34,6 +34,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "{scenario} — {reps} réplicas, semilla {seed}",
         "en": "{scenario} — {reps} replications, seed {seed}",
     },
+    "fig_booking": {
+        "es": "Reserva de citas por política (media e IC 95 %)",
+        "en": "Booking by policy (mean and 95 % CI)",
+    },
     "booking_delay_h": {
         "es": "Demora en confirmar la cita (h)",
         "en": "Time to a confirmed slot (h)",

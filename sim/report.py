@@ -352,6 +352,7 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
                 )
             ),
         ),
+        *_booking_section(data, lang),
         section(t("report_gantt", lang), _gantts(data, steps, lang)),
         section(t("fig_plan", lang), _plan_section(data, lang)),
         section(
@@ -371,6 +372,19 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
         ),
     ]
     return sections
+
+
+def _booking_section(data: RunData, lang: str) -> list[str]:
+    """The booking process's figure, for a run whose summary has its metrics."""
+    present = data.summary["policies"][data.baseline]
+    if not all(m in present for m in figures.BOOKING_FIGURE_METRICS):
+        return []
+    return [
+        section(
+            t("fig_booking", lang),
+            plot_html(figures.booking_outcomes(data.summary, data.policies, lang)),
+        )
+    ]
 
 
 PatientsFigure = Callable[[pd.DataFrame, Sequence[str], str], go.Figure]

@@ -29,6 +29,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     ValidationError,
+    field_validator,
 )
 
 from sim.distributions import Distribution, Fixed
@@ -181,6 +182,17 @@ class Refill(Strict):
         description="probability of accepting by days of notice (the largest key ≤ notice)",
     )
     max_offers: StrictInt = Field(default=5, ge=0, le=1000, description="offers per freed slot")
+
+    @field_validator("accept", mode="before")
+    @classmethod
+    def _whole_day_keys(cls, value: Any) -> Any:
+        """Days written as text (``"2"``: how a JSON or YAML round trip keeps them) are
+        days too."""
+        if not isinstance(value, dict):
+            return value
+        return {
+            int(k) if isinstance(k, str) and k.strip().isdigit() else k: v for k, v in value.items()
+        }
 
 
 class Moves(Strict):

@@ -223,13 +223,14 @@ def test_controls_of_ophthalmology_have_the_base_values() -> None:
         "horizon.close": ("hours", "close", "15:30", "clock"),
         "demand.requests_per_day": ("demand", "requests_per_day", "60", "rate"),
         "behaviour.no_show": ("behaviour", "no_show_rate", "0.06", "share"),
+        "behaviour.cancellation.probability": ("behaviour", "cancellation_rate", "0.04", "share"),
         "behaviour.punctuality.mean": ("behaviour", "punctuality", "-10", "minutes"),
         "policies.grasp.alpha_p": ("grasp", "alpha_p", "0.203", "share"),
         "policies.grasp.alpha_m": ("grasp", "alpha_m", "0.261", "share"),
         "policies.grasp.iterations": ("grasp", "iterations", "1000", "iterations"),
         "policies.mip.time_limit_s": ("mip", "time_limit", "30", "seconds"),
     }
-    assert len(controls) == 15 + 9
+    assert len(controls) == 15 + 10
 
 
 def test_controls_of_follow_the_scenario_roster_and_policy_parameters() -> None:
@@ -260,7 +261,11 @@ def test_fixed_or_meanless_punctuality_is_one_fixed_minutes_control(
     scenario = from_text(text, "fixed.yaml")
     controls = controls_of(scenario, parse_yaml(text, "fixed.yaml"))
     behaviour = {c.key: c for c in controls if c.group == "behaviour"}
-    assert set(behaviour) == {"behaviour.no_show", "behaviour.punctuality"}
+    assert set(behaviour) == {
+        "behaviour.no_show",
+        "behaviour.punctuality",
+        "behaviour.cancellation.probability",
+    }
     control = behaviour["behaviour.punctuality"]
     assert (control.label, control.base, control.kind) == ("punctuality_fixed", base, "minutes")
     evaluation = evaluate(ScenarioChoice("fixed.yaml", text), {control.key: "-5"}, "en")

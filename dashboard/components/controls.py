@@ -12,7 +12,7 @@ from dashboard.whatif import Control, Evaluation
 from sim.scenario import Scenario
 from sim.unit_scenario import UnitScenario
 
-GROUPS = ("unit", "hours", "demand", "behaviour", "grasp", "mip")
+GROUPS = ("unit", "hours", "demand", "behaviour", "booking", "grasp", "mip")
 
 
 def controls_panel(

@@ -10,15 +10,50 @@ from sim.scenario import Scenario, format_clock
 
 
 def clinic_glance(scenario: Scenario, lang: str) -> html.Div:
+    booking = (
+        [html.H3(tr("booking", lang)), booking_summary(scenario, lang)] if scenario.booking else []
+    )
     return html.Div(
         [
             html.H3(tr("resources_by_weekday", lang)),
             staff_table(scenario, lang),
             html.H3(tr("demand", lang)),
             demand_summary(scenario, lang),
+            *booking,
             html.H3(tr("protocols", lang)),
             *protocol_tables(scenario, lang),
         ]
+    )
+
+
+def booking_summary(scenario: Scenario, lang: str) -> html.Div:
+    """The booking process: the scenario's mode, the channels, re-booking and moves."""
+    booking = scenario.booking
+    assert booking is not None
+    refill = booking.refill
+    line = tr(
+        "booking_line",
+        lang,
+        mode=booking.mode,
+        closes=format_clock(booking.closes_at),
+        order=tr("priority", lang).lower() if refill.order == "priority" else "FIFO",
+        notice=_short(refill.min_notice_days, lang),
+        moves=_short(round(100 * booking.moves.probability, 1), lang),
+    )
+    head = html.Tr([html.Th(tr(k, lang)) for k in ("channel", "share", "channel_hours", "confirm")])
+    rows = [
+        html.Tr(
+            [
+                html.Th(key),
+                html.Td(f"{100 * c.share:.0f} %"),
+                html.Td(f"{format_clock(c.hours.start)}–{format_clock(c.hours.end)}"),
+                html.Td(describe(c.confirm_minutes, lang)),
+            ]
+        )
+        for key, c in booking.channels.items()
+    ]
+    return html.Div(
+        [html.P(line), html.Table([html.Thead(head), html.Tbody(rows)], className="glance")]
     )
 
 

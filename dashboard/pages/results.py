@@ -141,6 +141,9 @@ def _figure_sections(data: RunData, lang: str) -> list[Any]:
     plan = figures.plan_against_outcome(data, lang)
     if plan is not None:
         sections.append(_graph(plan))
+    booking = figures.booking(data, lang)
+    if booking is not None:
+        sections.insert(2, _graph(booking, ids.BOOKING))
     return sections
 
 

@@ -47,6 +47,15 @@ from sim.unit_scenario import UnitScenario
 
 POLICY_CHOICES = ("fifo", "fifo:appointment", "grasp", "grasp:earliest", "mip")
 UNIT_POLICY_CHOICES = tuple(UNIT_POLICIES)  # fifo, grasp, mip of the block model
+BOOKING_POLICY_CHOICES = (  # a scenario that books: the ways of booking, walk-in first
+    "fifo@walk_in",
+    "fifo@realtime",
+    "fifo@end_of_day",
+    "grasp@end_of_day",
+    "grasp@realtime",
+    "mip@realtime",
+)
+BOOKING_DEFAULT_POLICIES = ["fifo@walk_in", "fifo@realtime", "grasp@end_of_day"]
 DEFAULT_POLICIES = ["fifo", "mip"]
 DEFAULT_REPS = 10
 LABELS = {  # static text of the page: element id → phrase
@@ -339,10 +348,12 @@ def _changes(data: Any) -> dict[str, str]:
 
 
 def policy_choices_of(choice: ScenarioChoice) -> tuple[str, ...]:
-    """The policies a scenario can be run with: a unit's block model has its own."""
-    return (
-        UNIT_POLICY_CHOICES if isinstance(base_scenario(choice), UnitScenario) else POLICY_CHOICES
-    )
+    """The policies a scenario can be run with: a unit's block model has its own, and a
+    scenario that books compares ways of booking."""
+    base = base_scenario(choice)
+    if isinstance(base, UnitScenario):
+        return UNIT_POLICY_CHOICES
+    return BOOKING_POLICY_CHOICES if base.booking is not None else POLICY_CHOICES
 
 
 @callback(
@@ -355,7 +366,8 @@ def offer_policies(stored: Any, picked: Any) -> tuple[list[str], list[str]]:
     """The policies of the tab's kind of scenario; those picked that still apply stay."""
     choices = list(policy_choices_of(ScenarioChoice.from_store(stored)))
     kept = [p for p in (picked or []) if p in choices]
-    return choices, kept or [p for p in DEFAULT_POLICIES if p in choices]
+    defaults = [p for p in [*DEFAULT_POLICIES, *BOOKING_DEFAULT_POLICIES] if p in choices]
+    return choices, kept or defaults
 
 
 @callback(
