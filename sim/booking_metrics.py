@@ -25,7 +25,8 @@ from sim.sampling import Realisation
 def booking_values(result: BookingResult, realisation: Realisation) -> dict[str, float]:
     requests, outcomes = realisation.requests, realisation.outcomes
     booked = result.day != UNBOOKED
-    stayed_home = outcomes.no_show if result.stats.get("mode") == "walk_in" else False
+    walk_in = result.stats.get("mode") == "walk_in"
+    stayed_home = outcomes.no_show if walk_in else np.zeros(len(booked), dtype=bool)
     kept = booked & ~outcomes.cancelled & ~stayed_home
     access = (result.day - requests.request_day).astype(float)
     values = {
