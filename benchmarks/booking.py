@@ -11,6 +11,13 @@ patients cancel or move their booking. The book replays the whole stream
 replays timed with ``time.perf_counter``; then a naive reference book (slots in
 one dictionary, every search a scan) replays the same stream, which must give
 the same outcome at every step. Target: ≥ 50 000 operations per second.
+
+Then the booking process in the simulation (``sim.booking_process``): the bundled
+health centre grown to 30 doctors (24 general practitioners, 3 paediatricians, 3
+obstetricians, 16 slots a morning) and 480 requests a day, one replication
+played with ``fifo@realtime`` and ``fifo@end_of_day`` against the same centre
+booked at once by ``fifo`` (the scenario without its ``booking:`` block): the
+seconds of the booking alone and of the whole replication, and their ratio.
 """
 
 from __future__ import annotations
@@ -23,7 +30,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from policies.fifo import book_first_come
+from scenarios import bundled_path
 from sim.booking import AppointmentBook, Slot
+from sim.booking_process import run_booking
+from sim.clinic import Clinic
+from sim.sampling import realise
+from sim.scenario import Scenario, from_mapping, read_yaml
+from sim.tasks import play
 
 DOCTORS, SPECIALTIES, DAYS, SLOTS = 30, 5, 22, 20
 REQUESTS_PER_DAY = 700  # about as many bookings as the 600 slots a day
@@ -275,5 +289,55 @@ def main() -> None:
     )
 
 
+def thirty_doctor_centre() -> tuple[Scenario, Scenario]:
+    """The bundled health centre with 30 doctors and as many requests as slots; with
+    and without its booking process."""
+    raw = read_yaml(bundled_path("health_centre_realtime"))
+    doctors = [
+        {"name": f"{specialty} {k + 1}", "specialty": specialty}
+        for specialty, count in (("general", 24), ("pediatria", 3), ("obstetricia", 3))
+        for k in range(count)
+    ]
+    raw["resources"]["doctor"]["members"] = doctors
+    raw["resources"]["admissions"]["count"] = 10
+    raw["demand"]["requests_per_day"] = 16 * len(doctors)
+    raw["demand"]["classes"]["general_urgent"]["share"] = 0.2
+    raw["demand"]["classes"]["general_chronic"]["share"] = 0.3
+    raw["demand"]["classes"]["general_control"]["share"] = 0.3
+    raw["demand"]["classes"]["pediatria"]["share"] = 0.1
+    raw["demand"]["classes"]["obstetricia"]["share"] = 0.1
+    with_booking = from_mapping(raw, source="30 doctors")
+    return with_booking, with_booking.model_copy(update={"booking": None})
+
+
+def process_overhead() -> None:
+    booking, at_once = thirty_doctor_centre()
+    realisation = realise(booking, 0)
+    at_once_booking = timed(lambda: book_first_come(realisation.requests, Clinic(at_once)))
+    whole_at_once = timed(lambda: play(at_once, "fifo", 0))
+    print(
+        f"Booking process: 30 doctors, {len(realisation.requests):,} requests over "
+        f"{booking.horizon.days} days (one replication)"
+    )
+    print(
+        f"  fifo, booked at once:  booking {at_once_booking:6.2f} s, "
+        f"replication {whole_at_once:6.2f} s"
+    )
+    for mode in ("realtime", "end_of_day"):
+        result: list = []
+        alone = timed(
+            lambda mode=mode, result=result: result.append(run_booking(booking, realisation, mode))
+        )
+        whole = timed(lambda mode=mode: play(booking, f"fifo@{mode}", 0))
+        operations = sum(sum(ops.values()) for ops in result[0].stats["operations"].values())
+        print(
+            f"  fifo@{mode:10}  booking {alone:6.2f} s ({operations:,} book operations, "
+            f"{operations / alone:,.0f} a second), replication {whole:6.2f} s: "
+            f"{whole / whole_at_once:.2f}× booking at once; double bookings "
+            f"{result[0].double_bookings}"
+        )
+
+
 if __name__ == "__main__":
     main()
+    process_overhead()
