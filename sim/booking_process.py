@@ -86,7 +86,7 @@ def realise_booking(scenario: Scenario, rep: int, n: int) -> BookingLuck:
         rows = np.flatnonzero(channel == k)
         key = list(booking.channels)[k]
         when = stream(scenario.seed, rep, "booking", "minute", key)
-        minute[rows] = when.uniform(c.hours.start, c.hours.end, len(rows))
+        minute[rows] = request_minutes(c.hours.start, c.hours.end, c.profile, when, len(rows))
         wait = c.confirm_minutes.sample(stream(scenario.seed, rep, "booking", "confirm", key), n)
         confirm[rows] = np.maximum(wait[rows], 0.0)
     moves = booking.moves
@@ -104,6 +104,17 @@ def realise_booking(scenario: Scenario, rep: int, n: int) -> BookingLuck:
         answers=stream(scenario.seed, rep, "booking", "answers").random((n, MAX_OFFERS_A_PATIENT)),
         late_notice=stream(scenario.seed, rep, "booking", "late_notice").random(n),
     )
+
+
+def request_minutes(
+    start: int, end: int, profile: list[float] | None, rng: np.random.Generator, n: int
+) -> np.ndarray:
+    """Minutes of the day requests come at: uniform within ``[start, end)``, or by
+    ``profile``, relative weights of equal parts of it, uniform within each part."""
+    weights = np.asarray(profile or [1.0], dtype=float)
+    part = (end - start) / len(weights)
+    chosen = rng.choice(len(weights), size=n, p=weights / weights.sum())
+    return start + (chosen + rng.random(n)) * part
 
 
 def _booking_of(scenario: Scenario) -> Booking:

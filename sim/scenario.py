@@ -164,6 +164,11 @@ class Channel(Strict):
 
     share: StrictFloat = Field(ge=0, le=1)
     hours: Hours
+    profile: list[StrictFloat] | None = Field(
+        default=None,
+        min_length=1,
+        description="relative weights of equal parts of the hours ([4, 2, 1, 1]: early peak)",
+    )
     confirm_minutes: Distribution = Fixed(value=0)
 
 
@@ -466,6 +471,10 @@ def _check_booking(s: Scenario) -> list[Problem]:
         if channel.hours.end <= channel.hours.start:
             where = f"booking.channels.{key}.hours"
             problems.append(Problem(where, "end must be after start"))
+        profile = channel.profile or [1.0]
+        if min(profile) < 0 or sum(profile) <= 0:
+            where = f"booking.channels.{key}.profile"
+            problems.append(Problem(where, f"weights ≥ 0 with a positive sum, got {profile}"))
     wrong = {k: v for k, v in booking.refill.accept.items() if not (k >= 0 and 0 <= v <= 1)}
     if wrong:
         message = f"days of notice ≥ 0 and probabilities in [0, 1], got {wrong}"

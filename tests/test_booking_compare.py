@@ -12,6 +12,7 @@ measured.
 - Walk-in (no booking, everyone at opening) gives the same day but a stay of hours,
   the clinics' four hours that the documents start from.
 - No way of booking ever puts two patients in one slot.
+- Requests come by channel within its hours, by its profile.
 
 The issue expected end-of-day GRASP to book priority 3 earlier than real-time first
 come; in this model it does not (real time's refills give every priority earlier days
@@ -20,8 +21,10 @@ than end-of-day booking gains by reordering one day's batch): the README says so
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from sim.booking_process import realise_booking, request_minutes
 from sim.runner import run_experiment
 from sim.scenario import load
 
@@ -72,3 +75,21 @@ def test_no_way_of_booking_double_books(summary: dict) -> None:
     for spec in SPECS:
         entry = summary["policies"][spec]["double_bookings"]
         assert entry["mean"] == 0.0 and entry["ci95"] == [0.0, 0.0]
+
+
+def test_requests_follow_their_channels_hours_and_profile() -> None:
+    """20 000 draws: weights [3, 1] put 3/4 of the requests in the first half (tolerance
+    0.01, about 9 standard errors); all fall within the hours."""
+    minutes = request_minutes(480, 720, [3.0, 1.0], np.random.default_rng(7), 20_000)
+    assert minutes.min() >= 480 and minutes.max() < 720
+    assert abs((minutes < 600).mean() - 0.75) < 0.01
+    centre = load("health_centre_realtime")
+    luck = realise_booking(centre, 0, 5_000)
+    channels = list(centre.booking.channels.values())
+    for k, channel in enumerate(channels):
+        mine = luck.request_minute[luck.channel == k]
+        assert abs(len(mine) / 5_000 - channel.share) < 0.03
+        assert mine.min() >= channel.hours.start and mine.max() < channel.hours.end
+    desk = luck.request_minute[luck.channel == 0]
+    first_fifth = channels[0].hours.start + (channels[0].hours.end - channels[0].hours.start) / 5
+    assert abs((desk < first_fifth).mean() - 4 / 11) < 0.04  # profile [4, 3, 2, 1, 1]
