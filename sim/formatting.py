@@ -11,6 +11,7 @@ from typing import Any
 
 from sim.clinic import resource_keys
 from sim.i18n import t
+from sim.metrics import BOOKING_METRICS
 from sim.scenario import Scenario
 
 TABLE_METRICS = (
@@ -29,15 +30,8 @@ TABLE_METRICS = (
     "unbooked",
 )
 P90_METRICS = ("los", "wait")
-BOOKING_TABLE_METRICS = (  # after the others, with a booking process
-    "booking_delay_h",
-    "offers",
-    "offer_acceptance",
-    "refill_rate",
-    "slots_wasted",
-    "moves_per_patient",
-    "double_bookings",
-)
+# after the others, with a booking process (access by priority goes under access_days)
+BOOKING_TABLE_METRICS = tuple(m for m in BOOKING_METRICS if not m.startswith("access_days"))
 PERCENT_METRICS = ("offer_acceptance", "refill_rate")
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from dash import html
 
+from dashboard import ids
 from dashboard.i18n import tr
-from sim.formatting import comparison_rows, hours, relative_change
+from sim.formatting import ComparisonRow, comparison_rows, hours, relative_change
 from sim.report import RunData
 
 
@@ -59,14 +60,44 @@ def _percent(fraction: float, lang: str) -> str:
 def comparison_table(data: RunData, lang: str) -> html.Table:
     """Every metric per policy (mean ± half-width of the 95 % interval) with the paired
     difference against the baseline beneath."""
-    rows = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in data.policies]])]
-    for row in comparison_rows(data.summary, data.scenario, lang):
-        cells = [
-            html.Td(
-                [value] if paired is None else [value, html.Div(f"Δ {paired}", className="delta")]
-            )
-            for value, paired in row.cells
-        ]
-        rows.append(html.Tr([html.Th(row.label, className="sub" if row.sub else ""), *cells]))
-    caption = html.Caption(tr("footer", lang, baseline=data.baseline))
-    return html.Table([caption, html.Tbody(rows)], className="comparison")
+    rows = comparison_rows(data.summary, data.scenario, lang)
+    return rows_table(rows, data.policies, data.baseline, lang)
+
+
+def rows_table(
+    rows: list[ComparisonRow], policies: list[str], baseline: str, lang: str, footer: str = "footer"
+) -> html.Table:
+    """Comparison rows (``sim.formatting.ComparisonRow``) as the page's table; ``footer``
+    is the phrase of its caption."""
+    head = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in policies]])]
+    body = [
+        html.Tr(
+            [
+                html.Th(row.label, className="sub" if row.sub else ""),
+                *[
+                    html.Td(
+                        [value]
+                        if paired is None
+                        else [value, html.Div(f"Δ {paired}", className="delta")]
+                    )
+                    for value, paired in row.cells
+                ],
+            ]
+        )
+        for row in rows
+    ]
+    caption = html.Caption(tr(footer, lang, baseline=baseline))
+    return html.Table([caption, html.Tbody(head + body)], className="comparison")
+
+
+def downloads(lang: str, patients: str = "download_patients") -> html.Div:
+    """The download buttons of a run: comparison CSV, patients CSV, HTML report."""
+    return html.Div(
+        [
+            html.Span(tr("downloads", lang) + ":"),
+            html.Button(tr("download_summary", lang), id=ids.DOWNLOAD_SUMMARY, n_clicks=0),
+            html.Button(tr(patients, lang), id=ids.DOWNLOAD_PATIENTS, n_clicks=0),
+            html.Button(tr("download_report", lang), id=ids.DOWNLOAD_REPORT, n_clicks=0),
+        ],
+        className="buttons",
+    )

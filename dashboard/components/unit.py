@@ -14,6 +14,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.glance import describe
+from dashboard.components.results import downloads, rows_table
 from dashboard.i18n import tr, weekday
 from policies.dayhospital.plan import UnitPlan
 from sim.cli_unit import block_name, comparison_rows
@@ -154,7 +155,7 @@ def unit_results(run: UnitRun, lang: str) -> html.Div:
         [
             html.H2(title),
             html.P(f"{created} · {command}", className="meta"),
-            _downloads(lang),
+            downloads(lang, "download_admissions"),
             html.H2(tr("comparison", lang)),
             unit_comparison(run, lang),
             html.H2(tr("admissions_title", lang)),
@@ -192,30 +193,8 @@ def unit_results(run: UnitRun, lang: str) -> html.Div:
     )
 
 
-def _downloads(lang: str) -> html.Div:
-    return html.Div(
-        [
-            html.Span(tr("downloads", lang) + ":"),
-            html.Button(tr("download_summary", lang), id=ids.DOWNLOAD_SUMMARY, n_clicks=0),
-            html.Button(tr("download_admissions", lang), id=ids.DOWNLOAD_PATIENTS, n_clicks=0),
-            html.Button(tr("download_report", lang), id=ids.DOWNLOAD_REPORT, n_clicks=0),
-        ],
-        className="buttons",
-    )
-
-
 def unit_comparison(run: UnitRun, lang: str) -> html.Table:
-    rows = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in run.policies]])]
-    for row in comparison_rows(run, lang):
-        cells = [
-            html.Td(
-                [value] if paired is None else [value, html.Div(f"Δ {paired}", className="delta")]
-            )
-            for value, paired in row.cells
-        ]
-        rows.append(html.Tr([html.Th(row.label, className="sub" if row.sub else ""), *cells]))
-    caption = html.Caption(tr("unit_footer", lang, baseline=run.baseline))
-    return html.Table([caption, html.Tbody(rows)], className="comparison")
+    return rows_table(comparison_rows(run, lang), run.policies, run.baseline, lang, "unit_footer")
 
 
 def admissions(run: UnitRun, lang: str) -> html.Table:

@@ -20,7 +20,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import figures, ids
 from dashboard.app import page_language, settings
-from dashboard.components.results import comparison_table, headline_cards
+from dashboard.components.results import comparison_table, downloads, headline_cards
 from dashboard.components.unit import day_options, first_day, timetable_figure, unit_results
 from dashboard.i18n import checked_lang, tr
 from dashboard.runs import find_run, open_run
@@ -114,7 +114,7 @@ def _run_view(data: RunData, lang: str) -> html.Div:
         html.H2(title),
         html.P(f"{created} · {command}", className="meta"),
         headline_cards(summary, lang),
-        _downloads(lang),
+        downloads(lang),
         html.H2(tr("comparison", lang)),
         comparison_table(data, lang),
     ]
@@ -203,18 +203,6 @@ def _gantt_section(data: RunData, lang: str) -> html.Div:
 
 def _day_options(days: list[int]) -> list[dict[str, Any]]:
     return [{"label": str(d + 1), "value": d} for d in days]
-
-
-def _downloads(lang: str) -> html.Div:
-    return html.Div(
-        [
-            html.Span(tr("downloads", lang) + ":"),
-            html.Button(tr("download_summary", lang), id=ids.DOWNLOAD_SUMMARY, n_clicks=0),
-            html.Button(tr("download_patients", lang), id=ids.DOWNLOAD_PATIENTS, n_clicks=0),
-            html.Button(tr("download_report", lang), id=ids.DOWNLOAD_REPORT, n_clicks=0),
-        ],
-        className="buttons",
-    )
 
 
 def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.Div:
