@@ -61,14 +61,14 @@ def comparison_table(data: RunData, lang: str) -> html.Table:
     """Every metric per policy (mean ± half-width of the 95 % interval) with the paired
     difference against the baseline beneath."""
     rows = comparison_rows(data.summary, data.scenario, lang)
-    return rows_table(rows, data.policies, data.baseline, lang)
+    return rows_table(rows, data.policies, tr("footer", lang, baseline=data.baseline), lang)
 
 
 def rows_table(
-    rows: list[ComparisonRow], policies: list[str], baseline: str, lang: str, footer: str = "footer"
+    rows: list[ComparisonRow], policies: list[str], caption: str, lang: str
 ) -> html.Table:
-    """Comparison rows (``sim.formatting.ComparisonRow``) as the page's table; ``footer``
-    is the phrase of its caption."""
+    """Comparison rows (``sim.formatting.ComparisonRow``) as the page's table, under
+    ``caption``."""
     head = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in policies]])]
     body = [
         html.Tr(
@@ -86,8 +86,7 @@ def rows_table(
         )
         for row in rows
     ]
-    caption = html.Caption(tr(footer, lang, baseline=baseline))
-    return html.Table([caption, html.Tbody(head + body)], className="comparison")
+    return html.Table([html.Caption(caption), html.Tbody(head + body)], className="comparison")
 
 
 def downloads(lang: str, patients: str = "download_patients") -> html.Div:

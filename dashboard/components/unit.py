@@ -194,7 +194,8 @@ def unit_results(run: UnitRun, lang: str) -> html.Div:
 
 
 def unit_comparison(run: UnitRun, lang: str) -> html.Table:
-    return rows_table(comparison_rows(run, lang), run.policies, run.baseline, lang, "unit_footer")
+    caption = tr("unit_footer", lang, baseline=run.baseline)
+    return rows_table(comparison_rows(run, lang), run.policies, caption, lang)
 
 
 def admissions(run: UnitRun, lang: str) -> html.Table:
