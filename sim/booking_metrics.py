@@ -41,7 +41,9 @@ def booking_values(result: BookingResult, realisation: Realisation) -> dict[str,
         "offer_acceptance": float(result.accepted.sum() / offers) if offers else np.nan,
         "refill_rate": result.refilled / result.freed if result.freed else np.nan,
         "slots_wasted": float(result.freed - result.refilled + result.no_show_slots),
-        "moves_per_patient": float((result.moved + result.accepted).sum() / max(1, kept.sum())),
+        "moves_per_patient": float(
+            (result.moved + result.moved_earlier).sum() / max(1, kept.sum())
+        ),
         "double_bookings": float(result.double_bookings),
     }
     return values

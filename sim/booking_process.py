@@ -10,7 +10,8 @@ mode:
   meanwhile);
 - ``end_of_day``: the day's requests are collected and booked together at
   ``closes_at`` by the policy (``grasp`` optimises over the batch, the others
-  take them in order of request);
+  take them in order of request); a request after the close waits for the next
+  day's close, and is booked as that day's;
 - ``walk_in``: no booking: patients come on their request day, at opening, and
   are seen while the day's slots last; the rest come back the next working day.
   A patient who would cancel or miss an appointment simply does not come, and
@@ -28,7 +29,8 @@ request, ``booking.refill.order``), one at a time, each taking
 for the days of notice left; no offer is made for a slot sooner than
 ``min_notice_days``. A patient who accepts moves to the freed slot, and the slot
 they leave is offered in turn. Patients who will cancel decline offers. A
-share of booked patients (``booking.moves``) ask to move to a later day.
+share of booked patients (``booking.moves``) ask to move to a later day (and
+are offered no slot before it afterwards).
 
 The process is a heap of timed events (minutes from the horizon's first
 midnight, working days of 1440 minutes): the order of events is all there is
@@ -134,6 +136,7 @@ class BookingResult:
     offers: np.ndarray  # offers each patient received
     accepted: np.ndarray  # offers each patient accepted
     moved: np.ndarray  # moves each patient asked for and got
+    moved_earlier: np.ndarray  # of the offers accepted, those that moved a booking earlier
     no_show_slots: int = 0  # slots booked by patients who did not come
     freed: int = 0  # slots freed by cancellations
     refilled: int = 0  # of those, booked again by the day
@@ -171,16 +174,23 @@ class BookingProcess:
         self.capacity = {r: self._capacity(r) for r in self.books}
         self.eligible = [self._eligible(p) for p in range(n)]
         self.requested_at = self.requests.request_day * DAY + luck.request_minute
+        # the day whose booking a request joins: its own, but at the end of the day a
+        # request after the day's close is booked at the next day's close
+        self.booking_day = np.asarray(self.requests.request_day, dtype=np.int64)
+        if mode == "end_of_day":
+            closes = self.booking_day * DAY + self.booking.closes_at
+            self.booking_day = self.booking_day + (self.requested_at > closes)
         self.confirmed_at = np.full(n, np.nan)
         self.cancelled_day = np.full(n, UNBOOKED, dtype=np.int64)
         self.cancelled_member = np.full(n, NO_MEMBER, dtype=np.int64)
         self.offers = np.zeros(n, dtype=np.int64)
         self.accepted = np.zeros(n, dtype=np.int64)
         self.moved = np.zeros(n, dtype=np.int64)
+        self.moved_earlier = np.zeros(n, dtype=np.int64)  # offers accepted while booked
+        self.not_before = np.zeros(n, dtype=np.int64)  # a move asked for: no offer sooner
         self.waiting: set[int] = set()  # requested, not booked
         self.freed: list[Slot] = []
         self.freed_resource: list[str] = []
-        self.wasted_offers = 0
         self._events: list[tuple[float, int, str, Any]] = []
         self._seq = itertools.count()
 
@@ -237,11 +247,20 @@ class BookingProcess:
 
     def _window(self, p: int, walk_in: bool = False) -> range:
         demand = self.scenario.demand
-        first = int(self.requests.request_day[p]) + (0 if walk_in else demand.min_lead_days)
+        asked = int(self.booking_day[p])
+        first = asked + (0 if walk_in else demand.min_lead_days)
         last = self.clinic.days - 1
         if not walk_in:
-            last = min(last, int(self.requests.request_day[p]) + demand.booking_window_days)
+            last = min(last, asked + demand.booking_window_days)
+            if self._booked_at(p) >= asked * DAY + self.clinic.close:
+                first = max(first, asked + 1)  # booked after the clinic closed: not today
         return range(first, last + 1)
+
+    def _booked_at(self, p: int) -> float:
+        """When a request is booked: when it comes (real time) or at its day's close."""
+        if self.mode == "end_of_day":
+            return float(self.booking_day[p] * DAY + self.booking.closes_at)
+        return float(self.requested_at[p])
 
     def _choose(self, p: int, days: range) -> tuple[int, int] | None:
         """First come: the earliest day with a free eligible slot, the freest member."""
@@ -300,7 +319,7 @@ class BookingProcess:
     def _close(self, now: float, d: int) -> None:
         """End of day ``d``: its requests booked together, resource by resource."""
         today = sorted(
-            (int(p) for p in np.flatnonzero(self.requests.request_day == d)),
+            (int(p) for p in np.flatnonzero(self.booking_day == d)),
             key=lambda p: self.requested_at[p],
         )
         by_resource: dict[str, list[int]] = defaultdict(list)
@@ -348,8 +367,8 @@ class BookingProcess:
     def _move(self, now: float, p: int) -> None:
         book = self.books[self.resource_of[p]]
         current = book.where(p)
-        if current is None:
-            return
+        if current is None or current.day * DAY < now:
+            return  # an earlier slot accepted meanwhile, whose day is past: nothing to move
         later = current.day + round(float(self.luck.move_later_days[p]))
         found = self._choose(p, range(later, self.clinic.days))
         if found is None:
@@ -357,6 +376,7 @@ class BookingProcess:
         outcome = book.move(p, found[1], found[0])
         if outcome.ok and outcome.freed is not None:
             self.moved[p] += 1
+            self.not_before[p] = later
             self._at(now, "offer", (self.resource_of[p], outcome.freed, frozenset(), 0))
 
     def _offer(self, now: float, payload: tuple[str, Slot, frozenset[int], int]) -> None:
@@ -368,7 +388,6 @@ class BookingProcess:
         if slot.index not in book.free_slots(slot.member, slot.day):
             return  # taken meanwhile (by a request in real time)
         if made >= refill.max_offers or notice < refill.min_notice_days:
-            self.wasted_offers += made >= refill.max_offers
             return
         candidate = self._candidate(resource, slot, tried, now)
         if candidate is None:
@@ -395,6 +414,7 @@ class BookingProcess:
         if not outcome.ok:
             return False
         self.accepted[p] += 1
+        self.moved_earlier[p] += 1
         if outcome.freed is not None:
             self._at(when, "offer", (self.resource_of[p], outcome.freed, frozenset(), 0))
         return True
@@ -412,7 +432,7 @@ class BookingProcess:
             if p in tried or slot.member not in self.eligible[p]:
                 continue
             first = int(self.requests.request_day[p]) + self.scenario.demand.min_lead_days
-            if slot.day < first:
+            if slot.day < max(first, self.not_before[p]):
                 continue
             where = book.where(p)
             if where is not None and where.day <= slot.day:
@@ -450,9 +470,12 @@ class BookingProcess:
                 day[p], member[p] = self.cancelled_day[p], self.cancelled_member[p]
             elif self.mode == "walk_in" and self._stays_home(p):
                 day[p] = self.requests.request_day[p]
-        refilled = sum(
-            slot.index in self.books[r].patients_on(slot.member, slot.day)
-            for r, slot in zip(self.freed_resource, self.freed, strict=True)
+        # a slot freed twice was booked again in between (only a booking is cancelled):
+        # each freeing but its last was refilled, the last one if the slot ends booked
+        freed = set(zip(self.freed_resource, self.freed, strict=True))
+        refilled = len(self.freed) - len(freed)
+        refilled += sum(
+            slot.index in self.books[r].patients_on(slot.member, slot.day) for r, slot in freed
         )
         for book in self.books.values():
             book.check()
@@ -464,6 +487,7 @@ class BookingProcess:
             offers=self.offers,
             accepted=self.accepted,
             moved=self.moved,
+            moved_earlier=self.moved_earlier,
             no_show_slots=int(
                 sum(
                     self.outcomes.no_show[p]
