@@ -423,7 +423,8 @@ class BookingProcess:
         self, resource: str, slot: Slot, tried: frozenset[int], now: float
     ) -> int | None:
         """Who is offered the slot: booked later or waiting, eligible for its member and
-        allowed that day, first by priority (or request) then by request."""
+        with the slot's day in their booking window (and not before a day they moved
+        to), first by priority (or request) then by request."""
         book = self.books[resource]
         order = self.booking.refill.order
         best: tuple[Any, ...] | None = None
@@ -431,8 +432,8 @@ class BookingProcess:
         for p in self._interested(resource, slot, now):
             if p in tried or slot.member not in self.eligible[p]:
                 continue
-            first = int(self.requests.request_day[p]) + self.scenario.demand.min_lead_days
-            if slot.day < max(first, self.not_before[p]):
+            window = self._window(p)
+            if slot.day < max(window.start, self.not_before[p]) or slot.day >= window.stop:
                 continue
             where = book.where(p)
             if where is not None and where.day <= slot.day:

@@ -223,6 +223,17 @@ def test_with_no_lead_a_day_is_booked_only_before_the_clinic_closes() -> None:
     assert list(end_of_day.day) == [1, 2]
 
 
+def test_a_waiting_patient_is_offered_only_slots_in_their_window() -> None:
+    """Window 1, one slot a day: patient 0 takes day 1, patient 1 (day 0) finds it
+    taken; patient 2, asking on day 2, takes day 3. When 2 cancels day 3 with 2 days of
+    notice, patient 1's window [1, 1] does not reach day 3: no offer."""
+    scenario = _scenario(days=6, window=1, refill={"min_notice_days": 0})
+    realisation = _realisation(scenario, [0, 0, 2], ["low"] * 3, cancelled={2: 0.5})
+    result, _ = _book(scenario, realisation, _luck([480, 500, 480], answers={1: [ACCEPT]}))
+    assert list(result.day) == [1, UNBOOKED, 3]
+    assert list(result.offers) == [0, 0, 0] and result.freed == 1 and result.refilled == 0
+
+
 def test_first_come_picks_the_member_with_most_free_slots() -> None:
     """A has 1 slot a day, B 2. Day 1: the first request goes to B (2 free against 1),
     the second to A (1 each: the first member), the third to B, the fourth finds day 1
