@@ -6,7 +6,8 @@ are booked in an appointment book per booking resource (``sim.booking``) by the
 mode:
 
 - ``realtime``: each request, when it comes, holds the slot the policy's rule
-  picks and is confirmed ``confirm_minutes`` later (the slot is held, not free,
+  picks (GRASP's on a batch of one for ``grasp``, first come for the others) and
+  is confirmed ``confirm_minutes`` later (the slot is held, not free,
   meanwhile);
 - ``end_of_day``: the day's requests are collected and booked together at
   ``closes_at`` by the policy (``grasp`` optimises over the batch, the others
@@ -277,18 +278,32 @@ class BookingProcess:
     def _request(self, now: float, p: int) -> None:
         if self.mode == "end_of_day":
             return  # booked at the day's close
-        walk_in = self.mode == "walk_in"
-        found = self._choose(p, self._window(p, walk_in))
-        if found is None:
-            self.waiting.add(p)
-            return
         book = self.books[self.resource_of[p]]
-        if walk_in:
+        if self.mode == "walk_in":
+            found = self._choose(p, self._window(p, walk_in=True))
+            if found is None:
+                self.waiting.add(p)
+                return
             book.book(p, found[1], found[0])
             self.confirmed_at[p] = now
             return
-        book.hold(p, found[1], found[0])
+        if not self._hold_by_rule(p):
+            found = self._choose(p, self._window(p))
+            if found is None:
+                self.waiting.add(p)
+                return
+            book.hold(p, found[1], found[0])
         self._at(now + self.luck.confirm_minutes[p], "confirm", p)
+
+    def _hold_by_rule(self, p: int) -> bool:
+        """Real time with a policy's own rule (GRASP's, on a batch of one): hold the slot
+        it picks; False if there is no rule or it picks nothing free."""
+        if self.batch_rule is None:
+            return False
+        (found,) = self._batch(self.resource_of[p], [p], int(self.booking_day[p]))
+        if found is None or found[0] not in self._window(p):
+            return False
+        return self.books[self.resource_of[p]].hold(p, found[1], found[0]).ok
 
     def _confirm(self, now: float, p: int) -> None:
         outcome = self.books[self.resource_of[p]].confirm(p)

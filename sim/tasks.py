@@ -121,8 +121,9 @@ WALK_IN = FifoPolicy(FifoParams(arrival="opening"))  # no appointment: come at o
 def _batch_rule(
     policy: Any, mode: str, realisation: Realisation, clinic: Clinic, rng: np.random.Generator
 ) -> BatchRule | None:
-    """The policy's way of booking a day's requests together, if it has one."""
-    if mode != "end_of_day" or not hasattr(policy, "book_batch"):
+    """The policy's own way of booking requests (a day's together at the end of the day,
+    one at a time in real time), if it has one; walk-in has no booking."""
+    if mode == "walk_in" or not hasattr(policy, "book_batch"):
         return None
     return lambda batch: policy.book_batch(realisation.requests, clinic, batch, rng)
 

@@ -363,6 +363,27 @@ def test_the_batch_rule_is_given_the_days_requests_and_free_slots() -> None:
     assert second.free.tolist() == [[1, 0, 0, 0, 1]]
 
 
+def test_in_real_time_the_rule_books_each_request_alone_when_it_comes() -> None:
+    """One slot a day, window [1, 3]. The rule sees one patient at a time, at its
+    request: it asks for day 3 for everyone. Patient 0 (8:00) gets day 3; patient 1
+    (8:10) is refused day 3 (held) and falls back to first come: day 1; a rule that
+    picks nothing leaves first come too. The batches show the free slots of the time."""
+    scenario = _scenario(days=5, window=3)
+    realisation = _realisation(scenario, [0, 0], ["low"] * 2)
+    batches: list[BookingBatch] = []
+
+    def rule(batch: BookingBatch) -> list[tuple[int, int] | None]:
+        batches.append(batch)
+        return [(3, 0)]
+
+    result, _ = _book(scenario, realisation, _luck([480, 490], confirm=30), "realtime", rule)
+    assert list(result.day) == [3, 1]
+    assert [b.patients for b in batches] == [[0], [1]]
+    assert batches[1].free.tolist() == [[1, 1, 1, 0, 1]]  # day 3 held by patient 0
+    nothing, _ = _book(scenario, realisation, _luck([480, 490]), "realtime", lambda b: [None])
+    assert list(nothing.day) == [1, 2]
+
+
 def test_grasp_at_the_end_of_the_day_gives_the_next_day_to_the_neediest() -> None:
     """Two slots a day, four requests on day 0; the last two have a disease burden of
     800 and 900 against 1 (need 804 and 904 against 5 at age 40). First come gives day
