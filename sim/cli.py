@@ -165,7 +165,8 @@ def _experiment_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="policy, e.g. fifo, fifo:walk_in (repeatable; the first is the baseline)",
+        help="policy, e.g. fifo, fifo:walk_in, grasp@end_of_day (repeatable; the first is "
+        "the baseline; @MODE: the way of booking, on a scenario with a booking: block)",
     )
     parser.add_argument(
         "--reps",
