@@ -102,6 +102,12 @@ def block_name(inst: UnitInstance, block: int, lang: str) -> str:
     return f"B{block + 1} {day} {PARTS[lang][block % 2]}"
 
 
+def admission_cell(plan: UnitPlan, p: int, lang: str) -> str:
+    """Where a plan admits patient ``p``: ``B7 jue mañana``, or pending."""
+    block = plan.admission(p)
+    return t("pending_plan", lang) if block is None else block_name(plan.instance, int(block), lang)
+
+
 def admissions_table(inst: UnitInstance, plans: dict[str, UnitPlan], lang: str) -> Table:
     table = Table(title=t("admissions_title", lang))
     for key in ("patient", "priority_axis", "place_chair", "first_block"):
@@ -114,12 +120,7 @@ def admissions_table(inst: UnitInstance, plans: dict[str, UnitPlan], lang: str) 
             if patient.in_bed
             else t("place_chair", lang)
         )
-        admissions = [
-            t("pending_plan", lang)
-            if plan.admission(p) is None
-            else block_name(inst, int(plan.admission(p)), lang)
-            for plan in plans.values()
-        ]
+        admissions = [admission_cell(plan, p, lang) for plan in plans.values()]
         table.add_row(
             patient.name, str(patient.priority), place, f"B{patient.first_block + 1}", *admissions
         )

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from sim.clinic import resource_keys
 from sim.engine import SimRecords
 from sim.scenario import Scenario
 
@@ -53,7 +54,7 @@ BOOKING_METRICS = (
 
 def scenario_metric_names(scenario: Scenario) -> list[str]:
     """The metrics of a scenario's summary: the booking process's too when it has one."""
-    names = metric_names(sorted(scenario.resources))
+    names = metric_names(resource_keys(scenario))
     return names + list(BOOKING_METRICS) if scenario.booking is not None else names
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from policies.dayhospital.instance import UnitInstance
-from sim.cli_unit import block_name, comparison_rows
+from sim.cli_unit import admission_cell, comparison_rows
 from sim.i18n import t
 from sim.report import check_report_path, comparison_html, page, plot_html, section
 from sim.store import write_text_atomically
@@ -88,14 +88,7 @@ def _admissions(inst: UnitInstance, run: UnitRun, lang: str) -> str:
     ]
     for p, patient in enumerate(inst.patients):
         cells = "".join(
-            "<td>"
-            + html.escape(
-                t("pending_plan", lang)
-                if plan.admission(p) is None
-                else block_name(inst, int(plan.admission(p)), lang)
-            )
-            + "</td>"
-            for plan in run.plans.values()
+            f"<td>{html.escape(admission_cell(plan, p, lang))}</td>" for plan in run.plans.values()
         )
         rows.append(
             f"<tr><th>{html.escape(patient.name)}</th><td>{patient.priority}</td>"

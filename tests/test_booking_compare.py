@@ -27,6 +27,7 @@ import pytest
 from sim.booking_process import realise_booking, request_minutes
 from sim.runner import run_experiment
 from sim.scenario import load
+from tests.test_cli import clinicsim
 
 REPS = 10
 SPECS = ["fifo@end_of_day", "grasp@end_of_day", "fifo@realtime", "fifo@walk_in"]
@@ -93,3 +94,16 @@ def test_requests_follow_their_channels_hours_and_profile() -> None:
     desk = luck.request_minute[luck.channel == 0]
     first_fifth = channels[0].hours.start + (channels[0].hours.end - channels[0].hours.start) / 5
     assert abs((desk < first_fifth).mean() - 4 / 11) < 0.04  # profile [4, 3, 2, 1, 1]
+
+
+def test_a_bad_way_of_booking_on_the_command_line_exits_2() -> None:
+    unknown = clinicsim("compare", "health_centre_realtime", "-p", "fifo@nope", "--reps", "2")
+    assert unknown.status == 2 and "Traceback" not in unknown.stderr
+    assert "unknown booking mode 'nope'; one of: realtime, end_of_day, walk_in" in unknown.stderr
+    no_block = clinicsim("run", "ophthalmology", "-p", "fifo@realtime", "--reps", "1")
+    assert no_block.status == 2 and "needs a booking: block" in no_block.stderr
+    shares = clinicsim(
+        "validate", "health_centre_realtime", "--set", "booking.channels.web.share=0.5"
+    )
+    assert shares.status == 2
+    assert "booking.channels: shares must sum to 1, got 1.3" in shares.stderr

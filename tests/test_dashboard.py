@@ -137,12 +137,17 @@ def base_of(choice: ScenarioChoice) -> Scenario:
     return from_mapping(choice.raw(), source=choice.source)
 
 
-@pytest.fixture(scope="module")
-def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("dashboard-store").resolve()
+def dashboard_app(tmp_path_factory: pytest.TempPathFactory, name: str) -> Settings:
+    """An app on a store of its own (one worker), created before any page is imported."""
+    root = tmp_path_factory.mktemp(name).resolve()
     settings = Settings(store_root=root, runs_dir=root / "runs", workers=1)
     create_app(settings)
     return settings
+
+
+@pytest.fixture(scope="module")
+def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return dashboard_app(tmp_path_factory, "dashboard-store")
 
 
 @pytest.fixture(scope="module")

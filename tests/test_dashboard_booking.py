@@ -12,22 +12,18 @@ from types import ModuleType
 import pytest
 
 from dashboard import figures
-from dashboard.app import create_app
 from dashboard.components.glance import clinic_glance
 from dashboard.runs import Settings, open_run, run_whatif
 from dashboard.whatif import ScenarioChoice, evaluate
 from sim.scenario import load
-from tests.test_dashboard import text
+from tests.test_dashboard import dashboard_app, text
 
 CENTRE = ScenarioChoice("health_centre_realtime")
 
 
 @pytest.fixture(scope="module")
 def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("booking-dashboard-store").resolve()
-    settings = Settings(store_root=root, runs_dir=root / "runs", workers=1)
-    create_app(settings)
-    return settings
+    return dashboard_app(tmp_path_factory, "booking-dashboard-store")
 
 
 @pytest.fixture(scope="module")

@@ -16,14 +16,13 @@ import pytest
 from dash import dcc, html, no_update
 
 from dashboard import ids
-from dashboard.app import create_app
 from dashboard.components.controls import change_list, controls_panel
 from dashboard.components.unit import unit_glance
 from dashboard.runs import Settings, find_run, open_run, run_id, run_whatif, stored_runs
 from dashboard.whatif import ScenarioChoice, default_scenario, evaluate, offered_scenarios
 from sim.unit_runner import UnitRun
 from sim.unit_scenario import UnitScenario, load_unit
-from tests.test_dashboard import of_type, prop, text, walk
+from tests.test_dashboard import dashboard_app, of_type, prop, text, walk
 
 UNIT = ScenarioChoice("day_hospital")
 CHANGES = {"unit.beds": "2", "policies.grasp.iterations": "5"}
@@ -31,10 +30,7 @@ CHANGES = {"unit.beds": "2", "policies.grasp.iterations": "5"}
 
 @pytest.fixture(scope="module")
 def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("unit-dashboard-store").resolve()
-    settings = Settings(store_root=root, runs_dir=root / "runs", workers=1)
-    create_app(settings)
-    return settings
+    return dashboard_app(tmp_path_factory, "unit-dashboard-store")
 
 
 @pytest.fixture(scope="module")

@@ -284,3 +284,12 @@ def test_block_figures_draw_the_means_and_the_capacities(run) -> None:
     offered, done = studies.data
     assert list(offered.y) == [8.0, 8.0, 0.0] and list(done.y) == [4.0, 2.0, 0.0]
     assert "estudios hechos por bloque" in studies.layout.title.text
+
+
+def test_report_of_a_broken_unit_run_exits_2(run, tmp_path: Path) -> None:
+    write_unit_run(tmp_path, run, unit_run_info(run, []))
+    (tmp_path / "plans.json").write_text("not json", encoding="utf-8")
+    broken = clinicsim("report", str(tmp_path), "--out", str(tmp_path / "r.html"))
+    assert broken.status == 2 and "Traceback" not in broken.stderr
+    assert "plans.json" in broken.stderr and "cannot be read as JSON" in broken.stderr
+    assert not (tmp_path / "r.html").exists()

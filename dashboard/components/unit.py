@@ -16,8 +16,7 @@ from dashboard import ids
 from dashboard.components.glance import describe
 from dashboard.components.results import downloads, rows_table
 from dashboard.i18n import tr, weekday
-from policies.dayhospital.plan import UnitPlan
-from sim.cli_unit import block_name, comparison_rows
+from sim.cli_unit import admission_cell, comparison_rows
 from sim.scenario import format_clock
 from sim.unit_figures import (
     admissions_calendar,
@@ -208,20 +207,13 @@ def admissions(run: UnitRun, lang: str) -> html.Table:
             str(patient.priority),
             _place(patient.min_stay, lang),
             f"B{patient.first_block + 1}",
-            *[_admission(plan, p, lang) for plan in run.plans.values()],
+            *[admission_cell(plan, p, lang) for plan in run.plans.values()],
         ]
         for p, patient in enumerate(inst.patients)
     ]
     table = _table(head, rows)
     table.className = "comparison admissions"
     return table
-
-
-def _admission(plan: UnitPlan, p: int, lang: str) -> str:
-    block = plan.admission(p)
-    return (
-        tr("pending_plan", lang) if block is None else block_name(plan.instance, int(block), lang)
-    )
 
 
 def _timetable_pickers(run: UnitRun, policy: str, lang: str) -> html.Div:

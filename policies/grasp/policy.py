@@ -93,34 +93,52 @@ class GraspPolicy:
         """One request day's patients of one resource booked together by GRASP on the
         free slots ``batch`` gives: (day, member) per patient, or None."""
         attributes = need_attributes(requests.attributes, len(requests))
-        first, last = batch.window
         book = SlotBook.from_arrays(batch.capacity, batch.capacity - batch.free)
-        chosen = _Batch(
+        iterations = self.params.iterations if len(batch.patients) > 1 else 1
+        found, _seconds = grasp_batch(
             requests,
             attributes,
             clinic,
-            batch.resource,
-            batch.patients,
+            (batch.resource, batch.patients, batch.request_day, batch.window),
             book,
-            batch.request_day,
-            (first, last),
+            self.params,
+            int(rng.integers(SEED_BOUND)),
+            iterations,
         )
-        booking = grasp(
-            chosen.instance,
-            self.params.iterations if len(batch.patients) > 1 else 1,
-            self.params.alpha_p,
-            self.params.alpha_m,
-            seed=int(rng.integers(SEED_BOUND)),
-            calendar=chosen.calendar,
-            doctor_rule=self.params.doctors,
-        )
-        found: list[tuple[int, int] | None] = []
-        for k in range(len(batch.patients)):
-            d = int(booking.doctor[k])
-            found.append(
-                None if d < 0 else (batch.request_day + int(booking.day[k]) - 1, chosen.members[d])
-            )
         return found
+
+
+def grasp_batch(
+    requests: Requests,
+    attributes: dict[str, np.ndarray],
+    clinic: Clinic,
+    what: tuple[str, list[int], int, tuple[int, int]],
+    book: SlotBook,
+    params: GraspParams,
+    seed: int,
+    iterations: int,
+) -> tuple[list[tuple[int, int] | None], float]:
+    """One request day's patients of one resource (``what``: resource, patients, request
+    day, window) booked together by GRASP on ``book``'s free slots: (day, member) per
+    patient or None, and GRASP's seconds."""
+    resource, patients, request_day, window = what
+    batch = _Batch(requests, attributes, clinic, resource, patients, book, request_day, window)
+    booking = grasp(
+        batch.instance,
+        iterations,
+        params.alpha_p,
+        params.alpha_m,
+        seed=seed,
+        calendar=batch.calendar,
+        doctor_rule=params.doctors,
+    )
+    found: list[tuple[int, int] | None] = [
+        None
+        if booking.doctor[k] < 0
+        else (request_day + int(booking.day[k]) - 1, batch.members[int(booking.doctor[k])])
+        for k in range(len(patients))
+    ]
+    return found, float(booking.info["seconds"])
 
 
 def book_by_need(
@@ -154,33 +172,22 @@ def book_by_need(
         last = min(request_day + demand.booking_window_days, clinic.days - 1)
         if first > last:
             continue
-        batch = _Batch(
+        found, spent = grasp_batch(
             requests,
             attributes,
             clinic,
-            resource,
-            patients,
+            (resource, patients, request_day, (first, last)),
             books[resource],
-            request_day,
-            (first, last),
-        )
-        booking = grasp(
-            batch.instance,
+            params,
+            int(rng.integers(SEED_BOUND)),
             params.iterations,
-            params.alpha_p,
-            params.alpha_m,
-            seed=int(rng.integers(SEED_BOUND)),
-            calendar=batch.calendar,
-            doctor_rule=params.doctors,
         )
-        seconds += booking.info["seconds"]
+        seconds += spent
         solved += 1
-        for k, p in enumerate(patients):
-            d = int(booking.doctor[k])
-            if d >= 0:
-                m, booked_day = batch.members[d], request_day + int(booking.day[k]) - 1
-                day[p], member[p] = booked_day, m
-                books[resource].booked[m, booked_day] += 1
+        for p, booked in zip(patients, found, strict=True):
+            if booked is not None:
+                day[p], member[p] = booked
+                books[resource].booked[booked[1], booked[0]] += 1
     return day, member, {"batches": solved, "seconds": round(seconds, 4)}
 
 
