@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from policies.base import BookingBatch
+from policies.fifo import SlotBook
 from sim.booking import AppointmentBook, Slot
 from sim.clinic import Clinic
 from sim.plan import NO_MEMBER, UNBOOKED
@@ -198,14 +199,9 @@ class BookingProcess:
     # ---------------------------------------------------------------- set-up
 
     def _capacity(self, resource: str) -> np.ndarray:
-        members = len(self.clinic.member_names(resource))
-        return np.array(
-            [
-                [self.clinic.daily_slots(resource, m, d) or 0 for d in range(self.clinic.days)]
-                for m in range(members)
-            ],
-            dtype=np.int64,
-        ).reshape(members, self.clinic.days)
+        """Slots per member and day (``daily_slots``; the booking block's checks make them
+        finite), as the policies' calendars read them."""
+        return SlotBook(self.clinic, resource).capacity.astype(np.int64)
 
     def _eligible(self, p: int) -> list[int]:
         resource = self.resource_of[p]
