@@ -33,6 +33,7 @@ browser: $(BROWSER)
 test: $(STAMP) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) $(BROWSER)
@@ -48,7 +49,7 @@ thesis: $(STAMP)
 	$(BIN)/python benchmarks/thesis.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -1,4 +1,4 @@
-"""Appointment book speed: operations per second of ``sim.booking`` on a month of requests.
+"""Appointment book speed: operations per second of ``sim.booking.book`` on a month of requests.
 
 A 30-doctor centre (5 specialties of 6 doctors), 22 working days of 20 slots a
 doctor-day (13 200 slots). A month of requests, generated once with a seeded
@@ -12,7 +12,7 @@ replays timed with ``time.perf_counter``; then a naive reference book (slots in
 one dictionary, every search a scan) replays the same stream, which must give
 the same outcome at every step. Target: ≥ 50 000 operations per second.
 
-Then the booking process in the simulation (``sim.booking_process``): the bundled
+Then the booking process in the simulation (``sim.booking.process``): the bundled
 health centre grown to 30 doctors (24 general practitioners, 3 paediatricians, 3
 obstetricians, 16 slots a morning) and 480 requests a day, one replication
 played with ``fifo@realtime`` and ``fifo@end_of_day`` against the same centre
@@ -32,12 +32,12 @@ import numpy as np
 
 from policies.fifo import book_first_come
 from scenarios import bundled_path
-from sim.booking import AppointmentBook, Slot
-from sim.booking_process import run_booking
+from sim.booking.book import AppointmentBook, Slot
+from sim.booking.process import run_booking
 from sim.clinic import Clinic
+from sim.experiments.tasks import play
 from sim.sampling import realise
 from sim.scenario import Scenario, from_mapping, read_yaml
-from sim.tasks import play
 
 DOCTORS, SPECIALTIES, DAYS, SLOTS = 30, 5, 22, 20
 REQUESTS_PER_DAY = 700  # about as many bookings as the 600 slots a day
@@ -277,7 +277,7 @@ def main() -> None:
         f"booked at the end {book.booked():,} of {book.capacity():,} slots"
     )
     print(
-        f"  book (sim.booking)  {len(ops):,} ops in {fast:6.3f} s: {rate:>9,.0f} ops/s "
+        f"  book (sim.booking.book)  {len(ops):,} ops in {fast:6.3f} s: {rate:>9,.0f} ops/s "
         f"(median of {args.repeats}; best {len(ops) / min(seconds):,.0f})"
     )
     print(f"  naive reference     {len(ops):,} ops in {naive:6.3f} s: {naive_rate:>9,.0f} ops/s")

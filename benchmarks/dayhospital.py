@@ -1,7 +1,7 @@
 """The minimal-care unit's admission model: build and solve seconds, gap, and the objective
 (26) of the MIP against GRASP and first come first served, in one run.
 
-Two cases on the document's unit (μ as chosen in ``policies/dayhospital/document.py``,
+Two cases on the document's unit (μ as chosen in ``sim/unit/document.py``,
 17 beds, 23 chairs, 3 admissions a block, four weeks of half-day blocks): its
 Table 3 (16 patients) and a generated waiting list of 150 patients
 (``generated_case(150, seed=1)``). The MIP starts from GRASP's plan (so it is
@@ -9,7 +9,7 @@ never worse) and runs to a 1 % gap or the time limit (target: under 60 s).
 
 Then a month with a sampled waiting list (Table 3 plus 10 patients a week,
 ``unit.demand.per_week=10``), three replications of the three policies through
-``sim.unit_runner``: seconds to plan one replication's list per policy, and what
+``sim.experiments.unit_runner``: seconds to plan one replication's list per policy, and what
 each policy's plans admit.
 """
 
@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import time
 
-from policies.dayhospital.document import document_case
-from policies.dayhospital.generator import generated_case
 from policies.dayhospital.heuristics import fifo, grasp
-from policies.dayhospital.instance import UnitInstance
 from policies.dayhospital.mip import solve_unit
-from sim.unit_runner import run_unit
-from sim.unit_scenario import load_unit
+from sim.experiments.unit_runner import run_unit
+from sim.unit.document import document_case
+from sim.unit.generator import generated_case
+from sim.unit.instance import UnitInstance
+from sim.unit.scenario import load_unit
 
 TIME_LIMIT_S = 60
 GRASP_ITERATIONS = 20

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import simpy
 
-from sim.runner import run_replication
+from sim.experiments.runner import run_replication
 from sim.scenario import Scenario, from_mapping
 
 SERVERS = 3

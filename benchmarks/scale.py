@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sim.experiments.tasks import Task, run_task
 from sim.scenario import load
-from sim.tasks import Task, run_task
 
 REPS = 40
 POLICIES = ["fifo", "fifo:appointment", "mip"]

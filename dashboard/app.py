@@ -20,27 +20,16 @@ import diskcache
 from dash import Dash, DiskcacheManager, Input, Output, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.context import use_settings
 from dashboard.i18n import checked_lang, tr
-from dashboard.runs import Settings, default_settings
+from dashboard.runs import Settings
 
 ASSETS = Path(__file__).parent / "assets"
 MAX_REQUEST_BYTES = 16 * 1024 * 1024  # uploads are refused above UPLOAD_LIMIT_BYTES with a message
 
-_settings: Settings | None = None
-
-
-def settings() -> Settings:
-    """Where this server keeps results (set by ``create_app``)."""
-    global _settings
-    if _settings is None:
-        _settings = default_settings()
-    return _settings
-
 
 def create_app(app_settings: Settings | None = None) -> Dash:
-    global _settings
-    _settings = app_settings or default_settings()
-    jobs = diskcache.Cache(str(_settings.store_root / "dashboard-jobs"))
+    jobs = diskcache.Cache(str(use_settings(app_settings).store_root / "dashboard-jobs"))
     app = Dash(
         __name__,
         use_pages=True,
@@ -110,16 +99,6 @@ def navigation(lang: Any) -> list[dcc.Link]:
         dcc.Link(tr("nav_scenario", lang), href="/"),
         dcc.Link(tr("nav_runs", lang), href="/runs"),
     ]
-
-
-def page_language(store_id: str) -> None:
-    """Copy the language into a page's own store. A Dash callback may not mix inputs of
-    the shell with inputs of a page (on another page they are missing), so a page's
-    callbacks listen to its copy."""
-
-    @callback(Output(store_id, "data"), Input(ids.LANG, "data"))
-    def copy_language(lang: Any) -> str:
-        return checked_lang(lang)
 
 
 def serve(host: str, port: int, app_settings: Settings | None = None) -> None:

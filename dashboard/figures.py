@@ -1,9 +1,9 @@
 """The dashboard's figures: pure functions from a stored run to Plotly figures.
 
-Each takes a run's data (``sim.report.RunData``: summary, tables, scenario)
+Each takes a run's data (``sim.outputs.report.RunData``: summary, tables, scenario)
 and the language, and returns a figure; none reads a file or touches the
 page, so the tests check their traces without a browser. The drawing itself
-is shared with the HTML report (``sim.figures``); here the figures are picked
+is shared with the HTML report (``sim.outputs.figures``); here the figures are picked
 for the dashboard's sections and their numbers written the way the language
 writes them (a decimal comma in Spanish).
 """
@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from sim import figures
 from sim.clinic import resource_keys
-from sim.report import RunData
-from sim.sweep import short_name
+from sim.experiments.sweep import short_name
+from sim.outputs import figures
+from sim.outputs.rundir import RunData
 
 SWEEP_METRICS = ("los", "wait", "access_days", "utilisation", "overtime")
 
@@ -79,7 +79,7 @@ def plan_against_outcome(data: RunData, lang: str) -> go.Figure | None:
 
 
 def booking(data: RunData, lang: str) -> go.Figure | None:
-    """The booking process per policy, for runs that book (``sim.booking_process``)."""
+    """The booking process per policy, for runs that book (``sim.booking.process``)."""
     present = data.summary["policies"][data.baseline]
     if not all(m in present for m in figures.BOOKING_FIGURE_METRICS):
         return None

@@ -1,13 +1,13 @@
 """The dashboard's words in Spanish and English.
 
 ``tr(key, lang)`` looks a phrase up here first, then among the command line's
-phrases (``sim.i18n``: metric names, figure titles), so a metric is named the
+phrases (``sim.outputs.i18n``: metric names, figure titles), so a metric is named the
 same in the terminal, the report and the dashboard.
 """
 
 from __future__ import annotations
 
-from sim.i18n import LANGUAGES, TEXTS
+from sim.outputs.i18n import LANGUAGES, TEXTS
 
 DEFAULT_LANG = "es"
 

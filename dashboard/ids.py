@@ -14,7 +14,7 @@ NAV = "nav"
 
 # scenario page; its stores are kept in the tab's session storage
 SCENARIO_PAGE = "scenario-page"
-SCENARIO_LANG = "scenario-lang"  # the page's copy of LANG (see dashboard.app.page_language)
+SCENARIO_LANG = "scenario-lang"  # the page's copy of LANG (see dashboard.context.page_language)
 SCENARIO = "scenario"  # the chosen scenario (bundled name or uploaded text)
 CHANGES = "changes"  # {override key: value text}, the what-ifs of this tab
 SCENARIO_PICK = "scenario-pick"

@@ -1,12 +1,12 @@
 """The dashboard's runs: started through the CLI's runner, stored like CLI runs, reopened.
 
 ``run_whatif`` is what the Run button does (in a background process): the
-tab's scenario and changes become a scenario, ``sim.runner`` runs it with the
+tab's scenario and changes become a scenario, ``sim.experiments.runner`` runs it with the
 result store (so replications already computed, by the CLI or anyone, are
-read, not recomputed), and the run directory is written by ``sim.store`` into
+read, not recomputed), and the run directory is written by ``sim.outputs.rundir`` into
 the dashboard's runs folder and recorded in the store's index, where
 ``clinicsim runs`` lists it too. A unit scenario (a day or week hospital) runs
-through ``sim.unit_runner`` and is written by ``sim.unit_store`` the same way.
+through ``sim.experiments.unit_runner`` and is written by ``sim.outputs.unit_rundir`` the same way.
 
 A run is named in URLs by ``run_id``, a hash of its folder: a browser can only
 open a run the index lists, never a path of its choosing.
@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.whatif import ScenarioChoice, evaluate
+from sim.experiments.runner import Execution, run_experiment
+from sim.experiments.store import ResultStore
+from sim.experiments.unit_runner import UnitRun, run_unit
+from sim.outputs.rundir import RunData, is_sweep, load_run, load_sweep, run_info, write_run
+from sim.outputs.unit_rundir import is_unit_run, load_unit_run, unit_run_info, write_unit_run
 from sim.problems import Problem, ScenarioError
-from sim.report import RunData, is_sweep, load_run, load_sweep
-from sim.resultstore import ResultStore
-from sim.runner import Execution, run_experiment
-from sim.store import run_info, write_run
-from sim.unit_runner import UnitRun, run_unit
-from sim.unit_scenario import UnitScenario
-from sim.unit_store import is_unit_run, load_unit_run, unit_run_info, write_unit_run
+from sim.unit.scenario import UnitScenario
 
 MAX_REPS = 200
 Progress = Callable[[int, int], None]

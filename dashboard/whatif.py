@@ -29,10 +29,10 @@ from dashboard.messages import localise_message, localise_problem
 from policies import REGISTRY, PolicyError, make_policy
 from policies.dayhospital.policy import UNIT_POLICIES, unit_planner
 from scenarios import bundled_names, bundled_path
+from sim.experiments.runner import check_policies
 from sim.problems import Problem, ScenarioError
-from sim.runner import check_policies
 from sim.scenario import Scenario, format_clock, from_mapping, parse_yaml, read_yaml
-from sim.unit_scenario import UnitScenario, is_unit, unit_from_mapping
+from sim.unit.scenario import UnitScenario, is_unit, unit_from_mapping
 
 Kind = Literal["count", "clock", "rate", "share", "minutes", "iterations", "seconds"]
 UPLOAD_LIMIT_BYTES = 256 * 1024

@@ -9,7 +9,6 @@ policy's ``Params`` model (unknown keys are errors), and a name such as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -33,20 +32,6 @@ class Policy(Protocol):
     label: str
 
     def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan: ...
-
-
-@dataclass(frozen=True)
-class BookingBatch:
-    """Requests to book together (``sim.booking_process``): one request day's patients of
-    one booking resource, the days they may be booked on, and the slots of that
-    resource's members (``capacity[member, day]``) still free now."""
-
-    resource: str
-    patients: list[int]
-    request_day: int
-    window: tuple[int, int]  # first and last day, inclusive
-    capacity: np.ndarray
-    free: np.ndarray
 
 
 class PolicyError(ScenarioError):
@@ -77,7 +62,7 @@ def parse_policy_spec(spec: str) -> tuple[str, str | None]:
 
 def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any]) -> Policy:
     """Build the policy ``spec`` names with its parameters from ``scenario.policies``
-    (a booking mode after ``@`` is checked here and used by ``sim.tasks``)."""
+    (a booking mode after ``@`` is checked here and used by ``sim.experiments.tasks``)."""
     spec, _mode = booking_mode_of(spec, scenario)
     name, variant = parse_policy_spec(spec)
     if name not in registry:

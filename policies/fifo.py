@@ -26,6 +26,7 @@ from policies.base import PolicyParams
 from sim.clinic import Clinic
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
 from sim.sampling import Requests
+from sim.slotbook import SlotBook
 
 
 class FifoParams(PolicyParams):
@@ -53,7 +54,7 @@ class FifoPolicy:
         member: np.ndarray,
         rng: np.random.Generator,
     ) -> Plan:
-        """The day's part of the plan for a booking already made (``sim.booking_process``)."""
+        """The day's part of the plan for a booking already made (``sim.booking.process``)."""
         appointment = _appointment_times(self.params.arrival, requests, clinic, day, member, rng)
         return Plan(
             policy=self.label,
@@ -87,49 +88,6 @@ def book_first_come(requests: Requests, clinic: Clinic) -> tuple[np.ndarray, np.
         if found is not None:
             day[i], member[i] = found
     return day, member
-
-
-class SlotBook:
-    """Bookings so far per member and day of one resource, against their daily slots."""
-
-    def __init__(self, clinic: Clinic, resource: str):
-        names = clinic.member_names(resource)
-        self.specialties = clinic.member_specialties(resource)
-        self.capacity = np.array(
-            [
-                [_as_capacity(clinic.daily_slots(resource, m, d)) for d in range(clinic.days)]
-                for m in range(len(names))
-            ],
-            dtype=float,
-        ).reshape(len(names), clinic.days)
-        self.booked = np.zeros_like(self.capacity)
-
-    @classmethod
-    def from_arrays(cls, capacity: np.ndarray, booked: np.ndarray) -> SlotBook:
-        """A book of given slots and bookings (member × day), every member of any
-        specialty (the caller picks the members)."""
-        book = cls.__new__(cls)
-        book.capacity = np.asarray(capacity, dtype=float)
-        book.booked = np.asarray(booked, dtype=float)
-        book.specialties = [frozenset()] * len(book.capacity)
-        return book
-
-    def take_earliest(self, first: int, last: int, specialty: str | None) -> tuple[int, int] | None:
-        eligible = np.array(
-            [specialty is None or specialty in s for s in self.specialties], dtype=bool
-        )
-        for d in range(first, last + 1):
-            free = eligible & (self.booked[:, d] < self.capacity[:, d])
-            if free.any():
-                candidates = np.flatnonzero(free)
-                m = int(candidates[np.argmin(self.booked[candidates, d])])
-                self.booked[m, d] += 1
-                return d, m
-        return None
-
-
-def _as_capacity(slots: int | None) -> float:
-    return np.inf if slots is None else float(slots)
 
 
 def _appointment_times(

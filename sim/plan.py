@@ -59,3 +59,9 @@ class Plan:
         if self.planned_end is not None:
             frame["planned_end"] = self.planned_end
         return frame
+
+
+def at_opening(day: np.ndarray, member: np.ndarray, opening: float, label: str) -> Plan:
+    """Everyone told to come at opening and served first come, first served: the day of
+    walk-in booking, where nobody is given a time (and of ``fifo``'s ``opening``)."""
+    return Plan(policy=label, day=day, member=member, appointment=np.full(len(day), float(opening)))

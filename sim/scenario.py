@@ -209,7 +209,7 @@ class Moves(Strict):
 
 
 class Booking(Strict):
-    """How appointments are booked (``sim.booking_process``)."""
+    """How appointments are booked (``sim.booking.process``)."""
 
     mode: BookingMode = "realtime"
     closes_at: ClockTime = Field(
@@ -256,7 +256,7 @@ class ProtocolModel(Strict):
 class ScenarioBase(Strict):
     """What every scenario file has: its name, seed and policy parameters. An outpatient
     clinic (``Scenario``) adds resources, demand and protocols; a day or week hospital
-    planned in half-day blocks (``sim.unit_scenario.UnitScenario``) adds ``unit``."""
+    planned in half-day blocks (``sim.unit.scenario.UnitScenario``) adds ``unit``."""
 
     name: str
     description: str = ""

@@ -63,7 +63,7 @@ class DashboardServer:
         command = [
             sys.executable,
             "-m",
-            "sim.cli",
+            "sim.cli.main",
             "dashboard",
             "--port",
             str(self.port),

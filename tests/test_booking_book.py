@@ -1,4 +1,4 @@
-"""The appointment book (``sim.booking``): never double-books, whatever the calls.
+"""The appointment book (``sim.booking.book``): never double-books, whatever the calls.
 
 A Hypothesis state machine drives hold/confirm/release/book/book_first/cancel/
 move/expire on small books with random capacities against a plain reference
@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from sim.booking import (
+from sim.booking.book import (
     KINDS,
     AppointmentBook,
     BookInconsistent,

@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.booking_process import realise_booking, request_minutes
-from sim.runner import run_experiment
+from sim.booking.process import realise_booking, request_minutes
+from sim.experiments.runner import run_experiment
 from sim.scenario import load
 from tests.test_cli import clinicsim
 

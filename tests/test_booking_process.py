@@ -1,4 +1,4 @@
-"""The booking process (``sim.booking_process``) and its numbers (``sim.booking_metrics``).
+"""The booking process (``sim.booking.process``) and its numbers (``sim.booking.metrics``).
 
 Small hand-made clinics (one or two doctors, one to three slots a day, a few days),
 driven through ``BookingProcess`` with a ``Realisation`` and a ``BookingLuck`` built by
@@ -38,12 +38,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-import sim.booking_process as booking_process
-import sim.tasks as tasks
+import sim.booking.process as booking_process
+import sim.experiments.tasks as tasks
 from policies import REGISTRY, make_policy
-from policies.base import BookingBatch, PolicyError, booking_mode_of
-from sim.booking_metrics import booking_values
-from sim.booking_process import (
+from policies.base import PolicyError, booking_mode_of
+from sim.booking.metrics import booking_values
+from sim.booking.process import (
     DAY,
     MAX_OFFERS_A_PATIENT,
     BookingLuck,
@@ -56,6 +56,7 @@ from sim.plan import NO_MEMBER, UNBOOKED
 from sim.problems import ScenarioError
 from sim.sampling import Outcomes, Realisation, Requests
 from sim.scenario import Scenario, from_mapping, from_text, load
+from sim.slotbook import BookingBatch
 
 ACCEPT, DECLINE = 0.0, 0.99  # answers: below any acceptance probability used, above all
 

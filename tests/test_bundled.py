@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from policies import REGISTRY, make_policy
-from sim.cli import main
-from sim.runner import RunResult, run_experiment
+from sim.cli.main import main
+from sim.experiments.runner import RunResult, run_experiment
 from sim.scenario import Scenario, check_references, load
 
 REPS = 10

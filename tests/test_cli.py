@@ -30,10 +30,10 @@ import pytest
 import yaml
 
 from scenarios import bundled_path
-from sim.cli import COMPARE_POLICIES
-from sim.runner import run_experiment
+from sim.cli.main import COMPARE_POLICIES
+from sim.experiments.runner import run_experiment
+from sim.outputs.rundir import summary_json
 from sim.scenario import load
-from sim.store import summary_json
 
 SCRIPT = Path(sys.executable).with_name("clinicsim")
 TIMEOUT_S = 300

@@ -61,10 +61,10 @@ from dashboard.whatif import (
     same_value,
 )
 from scenarios import bundled_path
-from sim.cli import main as cli_main
-from sim.i18n import TEXTS
+from sim.cli.main import main as cli_main
+from sim.outputs.i18n import TEXTS
+from sim.outputs.rundir import RunData, load_run
 from sim.problems import Problem, ScenarioError
-from sim.report import RunData, load_run
 from sim.scenario import Scenario, from_mapping, from_text, load, parse_yaml
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"

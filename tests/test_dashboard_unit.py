@@ -20,8 +20,8 @@ from dashboard.components.controls import change_list, controls_panel
 from dashboard.components.unit import unit_glance
 from dashboard.runs import Settings, find_run, open_run, run_id, run_whatif, stored_runs
 from dashboard.whatif import ScenarioChoice, default_scenario, evaluate, offered_scenarios
-from sim.unit_runner import UnitRun
-from sim.unit_scenario import UnitScenario, load_unit
+from sim.experiments.unit_runner import UnitRun
+from sim.unit.scenario import UnitScenario, load_unit
 from tests.test_dashboard import dashboard_app, of_type, prop, text, walk
 
 UNIT = ScenarioChoice("day_hospital")

@@ -34,10 +34,10 @@ import pytest
 from pyomo.repn import generate_standard_repn
 
 from policies.dayhospital import mip
-from policies.dayhospital.document import document_case
 from policies.dayhospital.heuristics import fifo, grasp
-from policies.dayhospital.instance import UnitInstance, UnitPatient
-from policies.dayhospital.plan import Itinerary, UnitPlan, admission_blocks, itineraries
+from sim.unit.document import document_case
+from sim.unit.instance import UnitInstance, UnitPatient
+from sim.unit.plan import Itinerary, UnitPlan, admission_blocks, itineraries
 from tests.unit_plan_checker import (
     closed_admissions,
     numbers,

@@ -31,15 +31,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sim.resultstore
-import sim.tasks
-from sim import runner
-from sim.cli import main
-from sim.resultstore import RECORD_TABLES, ResultStore
-from sim.runner import Execution, TaskFailures, execute, experiment_tasks
+import sim.experiments.store
+import sim.experiments.tasks
+from sim.cli.main import main
+from sim.experiments import runner
+from sim.experiments.runner import Execution, TaskFailures, execute, experiment_tasks
+from sim.experiments.store import RECORD_TABLES, ResultStore
+from sim.experiments.sweep import BASE
+from sim.experiments.tasks import Task, play, run_task
 from sim.scenario import load
-from sim.sweep import BASE
-from sim.tasks import Task, play, run_task
 from tests.test_cli import TIMEOUT_S, CliResult, environment, finish
 from tests.test_cli import start as start_in
 
@@ -66,7 +66,7 @@ def clinicsim(args: Sequence[str], cwd: Path) -> CliResult:
 
 
 def in_process(args: Sequence[str], capsys: pytest.CaptureFixture[str]) -> CliResult:
-    """``clinicsim args`` run by ``sim.cli.main`` here (no interpreter to start: faster)."""
+    """``clinicsim args`` run by ``sim.cli.main.main`` here (no interpreter to start: faster)."""
     capsys.readouterr()
     status = main(list(args))
     out, err = capsys.readouterr()
@@ -399,7 +399,7 @@ def test_a_new_sweep_variant_computes_only_its_tasks(
 
 KEY_SCRIPT = """
 from sim.scenario import load
-from sim.tasks import Task
+from sim.experiments.tasks import Task
 print(Task(load("ophthalmology", ["horizon.days=3"]), "fifo:appointment", 2).key())
 """
 
@@ -454,7 +454,7 @@ def test_a_failing_task_does_not_take_the_others_down(
             raise RuntimeError("boom")
         return play(scenario, spec, rep)
 
-    monkeypatch.setattr(sim.tasks, "play", failing_play)
+    monkeypatch.setattr(sim.experiments.tasks, "play", failing_play)
     first = Execution(workers=1, store=store)
     with pytest.raises(TaskFailures) as caught:
         execute(tasks, first, keep_records=False)
@@ -636,7 +636,7 @@ def test_result_store_round_trip_once_per_key(
 
     store.forget(key)
     assert store.task_count() == 0
-    monkeypatch.setattr(sim.resultstore.os, "rename", rename_after_the_other)
+    monkeypatch.setattr(sim.experiments.store.os, "rename", rename_after_the_other)
     store.put(key, task, result)  # loses, harmlessly
     monkeypatch.undo()
     assert raced == [folder]

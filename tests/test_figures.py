@@ -1,4 +1,4 @@
-"""``sim.figures.waiting_distributions`` and ``sim.figures.access_by_priority``.
+"""``sim.outputs.figures.waiting_distributions`` and ``sim.outputs.figures.access_by_priority``.
 
 - on hand-made patients tables (two policies, two replications) whose bins, shares,
   means, replication means and t intervals are worked out in the comments;
@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import figures
-from sim.report import render, run_data
-from sim.runner import RunResult, run_experiment
+from sim.experiments.runner import RunResult, run_experiment
+from sim.outputs import figures
+from sim.outputs.report import render
+from sim.outputs.rundir import run_data
 from sim.scenario import load
 from tests.test_report import HEADINGS, as_str, plots, section, sections
 

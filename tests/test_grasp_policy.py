@@ -37,10 +37,10 @@ import pytest
 
 from policies import REGISTRY, make_policy
 from sim.clinic import Clinic
+from sim.experiments.runner import RepResult, run_replication
 from sim.metrics import VULNERABLE_SHARE, need_observations
 from sim.need import NEED_DEFAULTS, need_of, patient_need
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
-from sim.runner import RepResult, run_replication
 from sim.sampling import Requests, realise, stream
 from sim.scenario import Scenario, from_mapping, load, read_yaml, resolve_source
 from tests.plan_checker import check_plan

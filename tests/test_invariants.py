@@ -49,8 +49,8 @@ from policies.fifo import FifoParams, FifoPolicy
 from sim import metrics
 from sim.clinic import Clinic, resource_keys
 from sim.engine import SimRecords, simulate
+from sim.experiments.runner import run_experiment
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
-from sim.runner import run_experiment
 from sim.sampling import Realisation, realise, stream
 from sim.scenario import WEEKDAYS, Scenario, from_mapping
 

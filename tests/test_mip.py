@@ -40,11 +40,11 @@ from policies.mip.day import Group, capacity_shortfall, solve_day
 from policies.mip.paths import enumerate_paths, step_windows
 from sim.clinic import Clinic
 from sim.engine import simulate
+from sim.experiments.runner import run_experiment, run_replication
+from sim.outputs.rundir import summary_json
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
-from sim.runner import run_experiment, run_replication
 from sim.sampling import Requests, realise, stream
 from sim.scenario import Scenario, from_mapping, load
-from sim.store import summary_json
 from tests.plan_checker import check_plan, windows_of
 
 BUNDLED = "ophthalmology"
@@ -793,7 +793,7 @@ def test_a_solver_error_falls_back_with_a_warning(monkeypatch: pytest.MonkeyPatc
     ],
 )
 def test_bad_mip_parameters_exit_2_with_a_clear_message(args: list[str], expected: str) -> None:
-    command = [sys.executable, "-m", "sim.cli", "run", BUNDLED, "--reps", "1", "-p", "fifo"]
+    command = [sys.executable, "-m", "sim.cli.main", "run", BUNDLED, "--reps", "1", "-p", "fifo"]
     if "-p" not in args:
         command += ["-p", "mip"]
     done = subprocess.run(

@@ -12,7 +12,7 @@
   ``--weekday`` staffing only that weekday's roster;
 - ``clinicsim runs --json`` lists a run directory, and marks it gone once deleted.
 
-Command-line tests call ``sim.cli.main`` in this process (argparse errors arrive as
+Command-line tests call ``sim.cli.main.main`` in this process (argparse errors arrive as
 ``SystemExit``); one runs a real process to check the exit status and stderr.
 """
 
@@ -35,15 +35,15 @@ import pytest
 import yaml
 from scipy import stats
 
-from sim import staffing
-from sim.cli import main
+from sim.cli.main import main
 from sim.clinic import Clinic
+from sim.experiments import staffing
+from sim.experiments.replications import Precision, relative_half_width, run_until_precise
+from sim.experiments.runner import Execution, run_experiment
+from sim.experiments.store import ResultStore
+from sim.experiments.tasks import PolicyRep
 from sim.problems import ScenarioError
-from sim.replications import Precision, relative_half_width, run_until_precise
-from sim.resultstore import ResultStore
-from sim.runner import Execution, run_experiment
 from sim.scenario import WEEKDAYS, Scenario, load
-from sim.tasks import PolicyRep
 
 SCRIPT = Path(sys.executable).with_name("clinicsim")
 POLICY = "fifo:appointment"
@@ -748,7 +748,7 @@ def test_runs_lists_a_run_and_marks_it_gone(
 def test_options_that_would_be_ignored_are_refused(
     argv: list[str], named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sim.cli import main
+    from sim.cli.main import main
 
     out = tmp_path / "out"
     assert main([*argv, "--out", str(out)] if argv[0] == "run" else argv) == 2

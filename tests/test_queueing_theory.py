@@ -46,7 +46,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.runner import run_replication
+from sim.experiments.runner import run_replication
 from sim.sampling import realise
 from sim.scenario import WEEKDAYS, Scenario, from_mapping
 

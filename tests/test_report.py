@@ -1,4 +1,5 @@
-"""The HTML report of a run (``sim.report``, ``sim.figures``) and the commands that write it.
+"""The HTML report of a run (``sim.outputs.report``, ``sim.outputs.figures``) and the
+commands that write it.
 
 One small ``clinicsim compare --out`` run (ophthalmology, 3 days, 2 replications,
 fifo against mip) is made once and read by every test:
@@ -33,9 +34,10 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 
-from sim import figures
-from sim.formatting import hours, relative_change
-from sim.report import REPORT_NAME, RunData, load_run
+from sim.outputs import figures
+from sim.outputs.formatting import hours, relative_change
+from sim.outputs.report import REPORT_NAME
+from sim.outputs.rundir import RunData, load_run
 from tests.test_cli import SCRIPT, TIMEOUT_S, CliResult, assert_ok, environment
 
 POLICIES = ("fifo", "mip")

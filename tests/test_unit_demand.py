@@ -17,15 +17,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from policies.dayhospital.instance import BLOCKS_PER_WEEK, UnitInstance
 from scenarios import bundled_path
+from sim.experiments.store import ResultStore
+from sim.experiments.unit_runner import run_unit
+from sim.outputs.unit_figures import block_means, occupancy_per_block, studies_per_block
+from sim.outputs.unit_rundir import is_unit_run, load_unit_run, unit_run_info, write_unit_run
 from sim.problems import ScenarioError
-from sim.resultstore import ResultStore
-from sim.unit_demand import OPEN_BLOCKS_A_WEEK, waiting_list
-from sim.unit_figures import block_means, occupancy_per_block, studies_per_block
-from sim.unit_runner import run_unit
-from sim.unit_scenario import UnitScenario, load_unit, unit_from_mapping
-from sim.unit_store import is_unit_run, load_unit_run, unit_run_info, write_unit_run
+from sim.unit.demand import OPEN_BLOCKS_A_WEEK, waiting_list
+from sim.unit.instance import BLOCKS_PER_WEEK, UnitInstance
+from sim.unit.scenario import UnitScenario, load_unit, unit_from_mapping
 from tests.test_cli import clinicsim
 
 PER_WEEK = 10

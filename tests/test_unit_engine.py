@@ -1,4 +1,4 @@
-"""Playing a unit's plan under uncertainty (``sim.unit_engine``, ``sim.unit_runner``).
+"""Playing a unit's plan under uncertainty (``sim.unit.engine``, ``sim.experiments.unit_runner``).
 
 - ``realise`` is a function of (seed, replication) only; no_show and extra_block
   are probabilities per patient (0 → nobody, 1 → everybody, 0.3 → about 30 %);
@@ -25,13 +25,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policies.dayhospital.instance import UnitInstance, UnitPatient
-from policies.dayhospital.plan import Itinerary, UnitPlan
 from policies.dayhospital.policy import unit_planner
-from policies.dayhospital.scenario import instance_of
-from sim.unit_engine import UNIT_METRICS, UnitLuck, play, realise, unit_values
-from sim.unit_runner import run_unit
-from sim.unit_scenario import UnitScenario, load_unit, unit_from_mapping
+from sim.experiments.unit_runner import run_unit
+from sim.unit.engine import UNIT_METRICS, UnitLuck, play, realise, unit_values
+from sim.unit.instance import UnitInstance, UnitPatient, instance_of
+from sim.unit.plan import Itinerary, UnitPlan
+from sim.unit.scenario import UnitScenario, load_unit, unit_from_mapping
 from tests.test_dayhospital import _plan, _unit
 
 # ---------------------------------------------------------------- realise

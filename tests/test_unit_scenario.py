@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policies.dayhospital.document import document_case
-from policies.dayhospital.scenario import instance_of
 from scenarios import bundled_path
 from sim.problems import ScenarioError
 from sim.scenario import from_mapping
-from sim.unit_engine import UNIT_METRICS
-from sim.unit_scenario import load_unit, unit_from_mapping
+from sim.unit.document import document_case
+from sim.unit.engine import UNIT_METRICS
+from sim.unit.instance import instance_of
+from sim.unit.scenario import load_unit, unit_from_mapping
 from tests.test_cli import clinicsim
 
 BUNDLED = bundled_path("day_hospital")
@@ -164,7 +164,7 @@ def _fifo_plan() -> tuple:
 
 
 def test_calendar_cells_put_each_admission_on_its_day() -> None:
-    from sim.unit_figures import calendar_cells
+    from sim.outputs.unit_figures import calendar_cells
 
     inst, plan = _fifo_plan()
     cells = calendar_cells(inst, plan)
@@ -177,7 +177,7 @@ def test_calendar_cells_put_each_admission_on_its_day() -> None:
 
 
 def test_timetable_rows_are_the_days_studies_in_time_order() -> None:
-    from sim.unit_figures import planned_days, timetable_rows
+    from sim.outputs.unit_figures import planned_days, timetable_rows
 
     inst, plan = _fifo_plan()
     tuesday = timetable_rows(inst, plan, 1)  # day 1 = Tuesday of week 1
@@ -191,7 +191,7 @@ def test_timetable_rows_are_the_days_studies_in_time_order() -> None:
 
 
 def test_calendar_and_timetable_figures() -> None:
-    from sim.unit_figures import admissions_calendar, daily_timetable
+    from sim.outputs.unit_figures import admissions_calendar, daily_timetable
 
     inst, plan = _fifo_plan()
     calendar = admissions_calendar(inst, plan, "fifo", "es")

@@ -10,9 +10,9 @@ the file (or option), the dotted path and what was expected, print every line as
 Starting a fresh interpreter costs over a second here (pandas, scipy), far too
 slow for ~70 invocations, so the table runs the CLI in a *forked* child process:
 the child gets its own stdout/stderr file descriptors and exits with what
-``python -m sim.cli`` would (``sys.exit(main())``; an uncaught exception prints
+``python -m sim.cli.main`` would (``sys.exit(main())``; an uncaught exception prints
 its traceback and exits 1, as the interpreter does). A separate test checks a few
-cases through real ``python -m sim.cli`` and ``clinicsim`` processes and requires
+cases through real ``python -m sim.cli.main`` and ``clinicsim`` processes and requires
 the same status and stderr from both.
 """
 
@@ -34,7 +34,7 @@ import pytest
 import yaml
 
 from scenarios import bundled_path
-from sim import cli  # imported here, once: forked children start with it loaded
+from sim.cli import main as cli  # imported here, once: forked children start with it loaded
 
 Raw = dict[str, Any]
 Edit = Callable[[Raw], None]
@@ -60,7 +60,7 @@ class CliResult:
 
 
 def _child_main(args: Sequence[str]) -> int:
-    """What ``python -m sim.cli ARGS`` does, as an exit status."""
+    """What ``python -m sim.cli.main ARGS`` does, as an exit status."""
     try:
         sys.argv = ["clinicsim", *args]
         result = cli.main(list(args))
@@ -78,7 +78,7 @@ def _child_main(args: Sequence[str]) -> int:
 def run_cli(args: Sequence[str], workdir: Path) -> CliResult:
     """Run the CLI with ``args`` in a forked child process and collect what it printed."""
     if not hasattr(os, "fork"):  # pragma: no cover - non-POSIX: a real interpreter
-        return run_cli_subprocess([sys.executable, "-m", "sim.cli"], args)
+        return run_cli_subprocess([sys.executable, "-m", "sim.cli.main"], args)
     workdir.mkdir(parents=True, exist_ok=True)
     out_path = workdir / f"stdout.{time.monotonic_ns()}"
     err_path = out_path.with_name(out_path.name.replace("stdout", "stderr"))
@@ -628,14 +628,14 @@ def test_minimal_scenario_is_valid_so_each_case_has_one_cause() -> None:
 
 
 def test_real_processes_match_the_forked_harness(tmp_path: Path) -> None:
-    """``python -m sim.cli`` and the ``clinicsim`` script behave as the forked runs above."""
+    """``python -m sim.cli.main`` and the ``clinicsim`` script behave as the forked runs above."""
     raw = minimal_scenario()
     edits(set_at("resources.technician.count", -1), set_at("demand.foo", 1))(raw)
     bad = str(write_scenario(tmp_path / "bad.yaml", raw))
     good = str(write_scenario(tmp_path / "good.yaml", minimal_scenario()))
     script = Path(sys.executable).with_name("clinicsim")
     runs: list[tuple[list[str], list[str]]] = [
-        ([sys.executable, "-m", "sim.cli"], ["validate", bad]),
+        ([sys.executable, "-m", "sim.cli.main"], ["validate", bad]),
         ([str(script)], ["run", "ophthalmology", "--reps", "1", "--set", "demand.foo=1"]),
         ([str(script)], ["validate", good]),
     ]

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from policies.dayhospital.instance import UnitInstance, UnitPatient
+from sim.unit.instance import UnitInstance, UnitPatient
 
 BLOCKS_PER_DAY = 2
 DAYS_PER_WEEK = 7

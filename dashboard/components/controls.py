@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.i18n import tr, weekday
 from dashboard.whatif import Control, Evaluation
 from sim.scenario import Scenario
-from sim.unit_scenario import UnitScenario
+from sim.unit.scenario import UnitScenario
 
 GROUPS = ("unit", "hours", "demand", "behaviour", "booking", "grasp", "mip")
 

@@ -8,8 +8,8 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import tr
-from sim.formatting import ComparisonRow, comparison_rows, hours, relative_change
-from sim.report import RunData
+from sim.outputs.formatting import ComparisonRow, comparison_rows, hours, relative_change
+from sim.outputs.rundir import RunData
 
 
 def headline_cards(summary: dict[str, Any], lang: str) -> html.Div:
@@ -67,7 +67,7 @@ def comparison_table(data: RunData, lang: str) -> html.Table:
 def rows_table(
     rows: list[ComparisonRow], policies: list[str], caption: str, lang: str
 ) -> html.Table:
-    """Comparison rows (``sim.formatting.ComparisonRow``) as the page's table, under
+    """Comparison rows (``sim.outputs.formatting.ComparisonRow``) as the page's table, under
     ``caption``."""
     head = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in policies]])]
     body = [

@@ -2,8 +2,8 @@
 the scenario page, and a unit run's results (comparison, admissions by policy,
 calendars, beds, chairs and studies per block, daily timetables).
 
-The figures are the report's (``sim.unit_figures``); the tables are drawn from
-the same rows as the terminal's (``sim.cli_unit``).
+The figures are the report's (``sim.outputs.unit_figures``); the tables are drawn from
+the same rows as the terminal's (``sim.outputs.unit_tables``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from dashboard import ids
 from dashboard.components.glance import describe
 from dashboard.components.results import downloads, rows_table
 from dashboard.i18n import tr, weekday
-from sim.cli_unit import admission_cell, comparison_rows
-from sim.scenario import format_clock
-from sim.unit_figures import (
+from sim.experiments.unit_runner import UnitRun
+from sim.outputs.unit_figures import (
     admissions_calendar,
     daily_timetable,
     occupancy_per_block,
@@ -26,8 +25,9 @@ from sim.unit_figures import (
     studies_per_block,
     timetable_title,
 )
-from sim.unit_runner import UnitRun
-from sim.unit_scenario import Offer, UnitScenario
+from sim.outputs.unit_tables import admission_cell, comparison_rows
+from sim.scenario import format_clock
+from sim.unit.scenario import Offer, UnitScenario
 
 PLOT_CONFIG = {"displaylogo": False}
 

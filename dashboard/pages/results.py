@@ -19,18 +19,19 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import figures, ids
-from dashboard.app import page_language, settings
 from dashboard.components.results import comparison_table, downloads, headline_cards
 from dashboard.components.unit import day_options, first_day, timetable_figure, unit_results
+from dashboard.context import page_language, settings
 from dashboard.i18n import checked_lang, tr
 from dashboard.runs import find_run, open_run
-from sim.formatting import format_summary, metric_label
+from sim.experiments.sweep import folder_name, short_name
+from sim.experiments.unit_runner import UnitRun
+from sim.outputs.formatting import format_summary, metric_label
+from sim.outputs.report import render
+from sim.outputs.rundir import RunData
+from sim.outputs.unit_figures import occupancy_per_block, studies_per_block
+from sim.outputs.unit_report import render_unit
 from sim.problems import ScenarioError
-from sim.report import RunData, render
-from sim.sweep import folder_name, short_name
-from sim.unit_figures import occupancy_per_block, studies_per_block
-from sim.unit_report import render_unit
-from sim.unit_runner import UnitRun
 
 PLOT_CONFIG = {"displaylogo": False}
 

@@ -12,7 +12,7 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import ids
-from dashboard.app import settings
+from dashboard.context import settings
 from dashboard.i18n import checked_lang, tr
 from dashboard.runs import stored_runs
 

@@ -21,10 +21,10 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.app import page_language, settings
 from dashboard.components.controls import change_list, controls_panel
 from dashboard.components.glance import clinic_glance
 from dashboard.components.unit import unit_glance
+from dashboard.context import page_language, settings
 from dashboard.i18n import checked_lang, tr
 from dashboard.messages import localise_problem
 from dashboard.runs import MAX_REPS, check_reps, run_id, run_whatif
@@ -40,10 +40,10 @@ from dashboard.whatif import (
     same_value,
 )
 from policies.dayhospital.policy import UNIT_POLICIES
+from sim.experiments.runner import TaskFailures
 from sim.problems import ScenarioError
-from sim.runner import TaskFailures
 from sim.scenario import Scenario
-from sim.unit_scenario import UnitScenario
+from sim.unit.scenario import UnitScenario
 
 POLICY_CHOICES = ("fifo", "fifo:appointment", "grasp", "grasp:earliest", "mip")
 UNIT_POLICY_CHOICES = tuple(UNIT_POLICIES)  # fifo, grasp, mip of the block model

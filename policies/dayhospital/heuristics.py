@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from policies.dayhospital.instance import UnitInstance
-from policies.dayhospital.plan import (
+from sim.unit.instance import UnitInstance
+from sim.unit.plan import (
     Itinerary,
     UnitPlan,
     Usage,

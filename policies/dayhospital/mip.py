@@ -39,8 +39,8 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from policies.dayhospital.heuristics import fifo
-from policies.dayhospital.instance import UnitInstance
-from policies.dayhospital.plan import Itinerary, UnitPlan
+from sim.unit.instance import UnitInstance
+from sim.unit.plan import Itinerary, UnitPlan
 
 
 def study_choices(inst: UnitInstance) -> list[tuple[int, int, int, int]]:

@@ -12,11 +12,11 @@ from pydantic import Field, ValidationError
 
 from policies.base import PolicyError, PolicyParams
 from policies.dayhospital.heuristics import fifo, grasp
-from policies.dayhospital.instance import UnitInstance
 from policies.dayhospital.mip import solve_unit
-from policies.dayhospital.plan import UnitPlan
 from sim.problems import Problem, problems_from_validation
-from sim.unit_scenario import UnitScenario
+from sim.unit.instance import UnitInstance
+from sim.unit.plan import UnitPlan
+from sim.unit.scenario import UnitScenario
 
 
 class NoParams(PolicyParams):

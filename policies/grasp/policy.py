@@ -29,8 +29,8 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from policies.base import BookingBatch, PolicyParams
-from policies.fifo import SlotBook, equally_spaced_times
+from policies.base import PolicyParams
+from policies.fifo import equally_spaced_times
 from policies.grasp.fast import grasp
 from policies.grasp.instance import Calendar, Instance
 from policies.grasp.reference import DoctorRule
@@ -38,6 +38,7 @@ from sim.clinic import Clinic
 from sim.need import need_attributes, patient_need
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
 from sim.sampling import Requests
+from sim.slotbook import BookingBatch, SlotBook
 
 NO_EXPERIENCE_GIVEN = 1.0
 SEED_BOUND = 2**63

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from policies.grasp.instance import WEEKDAYS, Instance
+from sim.files import write_text_atomically
 from sim.problems import Problem, ScenarioError
-from sim.store import write_text_atomically
 
 NO_DOCTOR = "-1"
 SHIFT_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -87,7 +87,7 @@ class MipPolicy:
         member: np.ndarray,
         rng: np.random.Generator,
     ) -> Plan:
-        """Each day's MIP for a booking already made (``sim.booking_process``)."""
+        """Each day's MIP for a booking already made (``sim.booking.process``)."""
         appointment = np.full(len(requests), np.nan)
         steps = sorted({s.id for p in clinic.scenario.protocols.values() for s in p.steps})
         planned = {s: np.full(len(requests), np.nan) for s in steps}

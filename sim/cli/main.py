@@ -1,0 +1,353 @@
+"""The ``clinicsim`` command line: ``run``, ``compare``, ``report``, ``validate``, and the
+thesis's ``generate-instance``, ``greedy`` and ``grasp`` (``cli_thesis``).
+
+Bad input (a scenario file, an override, a policy name or parameter, an
+output path) prints one line per problem naming the file and dotted path and
+exits with status 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from sim import scenario as scenario_module
+from sim.cli import experiments as cli_experiments
+from sim.cli import thesis as cli_thesis
+from sim.cli import unit as cli_unit
+from sim.cli.argtypes import port_number, positive_int
+from sim.cli.options import (
+    check_out_dir,
+    execution_of,
+    experiment_options,
+    load_scenario,
+    precision_of,
+    print_warnings,
+    progress_bar,
+    report_path_of,
+)
+from sim.experiments.replications import Precision, run_until_precise
+from sim.experiments.runner import (
+    RunResult,
+    TaskFailures,
+    check_policies,
+    run_experiment,
+    warnings_of,
+)
+from sim.experiments.store import ResultStore
+from sim.experiments.sweep import resolve, run_sweep, short_name, variants_from
+from sim.files import write_text_atomically
+from sim.outputs.formatting import comparison_rows, headline
+from sim.outputs.i18n import LANGUAGES, language, t
+from sim.outputs.report import REPORT_NAME, check_report_path, render_sweep, write_report
+from sim.outputs.rundir import (
+    is_sweep,
+    load_run,
+    load_sweep,
+    run_data,
+    run_info,
+    summary_json,
+    sweep_info,
+    write_run,
+    write_sweep,
+)
+from sim.outputs.unit_report import write_unit_report
+from sim.outputs.unit_rundir import is_unit_run, load_unit_run
+from sim.problems import Problem, ScenarioError
+from sim.scenario import Scenario
+from sim.unit.scenario import is_unit, load_unit
+
+EXIT_BAD_INPUT = 2
+EXIT_TASK_FAILED = 1
+DEFAULT_SCENARIO = "ophthalmology"
+COMPARE_POLICIES = ("fifo", "fifo:appointment", "mip")
+# a scenario with a booking process compares the ways of booking, walk-in as baseline
+BOOKING_COMPARE_POLICIES = ("fifo@walk_in", "fifo@realtime", "fifo@end_of_day", "grasp@end_of_day")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ScenarioError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except TaskFailures as exc:
+        for failure in exc.failures:
+            print(f"error: task failed: {failure.task}: {failure.error}", file=sys.stderr)
+        print(
+            "error: the other tasks were run and stored; run the command again to retry",
+            file=sys.stderr,
+        )
+        return EXIT_TASK_FAILED
+    except KeyboardInterrupt:
+        print("interrupted: finished tasks are stored; run again to resume", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clinicsim",
+        description="Simulate outpatient appointment scheduling and compare policies.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="simulate a scenario under one or more policies")
+    run.add_argument("scenario", help="scenario file, or a bundled name (ophthalmology)")
+    experiment_options(run)
+    run.add_argument("--report", type=Path, metavar="FILE", help="also write the HTML report")
+    run.set_defaults(handler=cmd_run, default_policies=("fifo",), with_report=False)
+
+    compare = commands.add_parser(
+        "compare", help="run several policies and show the paired comparison (the headline)"
+    )
+    compare.add_argument(
+        "scenario",
+        nargs="?",
+        default=DEFAULT_SCENARIO,
+        help=f"scenario file or bundled name (default: {DEFAULT_SCENARIO})",
+    )
+    experiment_options(compare)
+    compare.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help=f"write the HTML report here (default: {REPORT_NAME} in --out, or here)",
+    )
+    compare.add_argument("--no-report", action="store_true", help="write no HTML report")
+    compare.set_defaults(handler=cmd_run, default_policies=COMPARE_POLICIES, with_report=True)
+
+    report = commands.add_parser("report", help="write the HTML report of a run directory")
+    report.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    report.add_argument("--out", type=Path, metavar="FILE", help=f"default: RUN_DIR/{REPORT_NAME}")
+    report.add_argument("--lang", choices=LANGUAGES, help="language of the report (es|en)")
+    report.set_defaults(handler=cmd_report)
+
+    validate = commands.add_parser("validate", help="check a scenario file and list its problems")
+    validate.add_argument("scenario")
+    validate.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="dotted override, e.g. demand.requests_per_day=80",
+    )
+    validate.add_argument("-p", "--policy", dest="policies", action="append", default=[])
+    validate.add_argument("--lang", choices=LANGUAGES)
+    validate.set_defaults(handler=cmd_validate)
+    dashboard = commands.add_parser("dashboard", help="serve the dashboard in the browser")
+    dashboard.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
+    dashboard.add_argument("--port", type=port_number, default=8050, help="default: 8050")
+    dashboard.add_argument("--store", type=Path, metavar="DIR", help="result store (see `runs`)")
+    dashboard.add_argument(
+        "--runs",
+        type=Path,
+        metavar="DIR",
+        help="where the dashboard writes runs (default: STORE/runs)",
+    )
+    dashboard.add_argument(
+        "--workers", type=positive_int, help="processes per run (default: all cores)"
+    )
+    dashboard.set_defaults(handler=cmd_dashboard)
+    cli_experiments.add_commands(commands, experiment_options)
+    cli_thesis.add_commands(commands)
+    return parser
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    if is_unit(scenario_module.read_yaml(scenario_module.resolve_source(args.scenario))):
+        load_unit(args.scenario, args.overrides)
+    else:
+        check_policies(load_scenario(args), args.policies)
+    print(t("valid", language(args.lang), source=args.scenario))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if is_unit(scenario_module.read_yaml(scenario_module.resolve_source(args.scenario))):
+        out, report = check_out_dir(args.out), report_path_of(args, args.out)
+        return cli_unit.cmd_unit(args, language(args.lang), out, report)
+    if args.sweep or args.grid:
+        return cmd_sweep(args)
+    lang = language(args.lang)
+    scenario = load_scenario(args)
+    specs = list(dict.fromkeys(args.policies or default_policies(args, scenario)))
+    check_policies(scenario, specs)
+    precision = precision_of(args, scenario)
+    report_path = report_path_of(args, args.out)
+    out = check_out_dir(args.out)
+    result = _run_with_progress(
+        scenario, specs, args, lang, keep=bool(out or report_path), precision=precision
+    )
+    command = ["clinicsim", *sys.argv[1:]]
+    if out is not None:
+        write_run(out, result, command)
+        ResultStore(args.store).record_run(out, run_info(result, command))
+    if report_path is not None:
+        write_report(report_path, run_data(result, run_info(result, command)), lang)
+    print_warnings(warnings_of(result))
+    if args.json:
+        sys.stdout.write(summary_json(result.summary))
+        return 0
+    print_summary(result, lang)
+    if "reps_auto" in result.info:
+        print(_reps_auto_line(result.info["reps_auto"], lang))
+    if out is not None:
+        print(t("written", lang, path=out))
+    if report_path is not None:
+        print(t("report_written", lang, path=report_path))
+    return 0
+
+
+def default_policies(args: argparse.Namespace, scenario: Scenario) -> tuple[str, ...]:
+    """``compare``'s policies, or the ways of booking for a scenario that books."""
+    if scenario.booking is not None and args.default_policies == COMPARE_POLICIES:
+        return BOOKING_COMPARE_POLICIES
+    return tuple(args.default_policies)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    lang = language(args.lang)
+    if args.reps == "auto":
+        raise ScenarioError(
+            "--reps", [Problem("auto", "not with --sweep or --grid: give a number")]
+        )
+    variants = variants_from(args.sweep, args.grid)
+    overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
+    scenarios = resolve(args.scenario, overrides, variants)
+    specs = list(dict.fromkeys(args.policies or args.default_policies))
+    report_path = report_path_of(args, args.out)
+    out = check_out_dir(args.out)
+    with progress_bar(args, lang) as progress:
+        execution = execution_of(args, progress)
+        result = run_sweep(scenarios, variants, specs, args.reps, execution, out is not None)
+    command = ["clinicsim", *sys.argv[1:]]
+    if out is not None:
+        write_sweep(out, result, command)
+        ResultStore(args.store).record_run(out, sweep_info(result, command))
+    if report_path is not None:
+        write_sweep_report(report_path, result.summary, lang)
+    for run in result.runs.values():
+        print_warnings(warnings_of(run))
+    cli_experiments.emit(result, args, lang)
+    if not args.json:
+        if out is not None:
+            print(t("written", lang, path=out))
+        if report_path is not None:
+            print(t("report_written", lang, path=report_path))
+    return 0
+
+
+def write_sweep_report(path: Path, sweep: dict[str, Any], lang: str) -> Path:
+    labels = {name: short_name(name) for name in sweep["variants"]}
+    return write_text_atomically(path, render_sweep(sweep, lang, labels))
+
+
+def _reps_auto_line(info: dict[str, Any], lang: str) -> str:
+    widths = [w for w in info["relative_half_width"].values() if w is not None]
+    worst = f"{100 * max(widths):.1f} %" if widths else "–"
+    key = "reps_auto_reached" if info["reached"] else "reps_auto_capped"
+    return t(
+        key,
+        lang,
+        reps=info["reps"],
+        metric=info["metric"],
+        worst=worst,
+        target=f"{100 * info['target']:.1f} %",
+    )
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from dashboard.app import serve
+    from dashboard.runs import default_settings
+
+    settings = replace(default_settings(args.store, args.runs), workers=args.workers)
+    try:
+        settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError(
+            "--runs", [Problem(str(settings.runs_dir), f"cannot create: {exc}")]
+        ) from None
+    try:
+        serve(args.host, args.port, settings)
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        raise ScenarioError("--port", [Problem(f"{args.host}:{args.port}", str(exc))]) from None
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    lang = language(args.lang)
+    path = args.out if args.out is not None else args.run_dir / REPORT_NAME
+    if args.run_dir.is_dir() and is_sweep(args.run_dir):
+        sweep = load_sweep(args.run_dir)
+        check_report_path(path)
+        write_sweep_report(path, sweep, lang)
+        print(t("report_written", lang, path=path))
+        return 0
+    if args.run_dir.is_dir() and is_unit_run(args.run_dir):
+        run = load_unit_run(args.run_dir)
+        check_report_path(path)
+        write_unit_report(path, run, lang)
+        print(t("report_written", lang, path=path))
+        return 0
+    data = load_run(args.run_dir)
+    check_report_path(path)
+    write_report(path, data, lang)
+    print(t("report_written", lang, path=path))
+    return 0
+
+
+def _run_with_progress(
+    scenario: Scenario,
+    specs: list[str],
+    args: argparse.Namespace,
+    lang: str,
+    keep: bool,
+    precision: Precision | None,
+) -> RunResult:
+    with progress_bar(args, lang) as progress:
+        execution = execution_of(args, progress)
+        if precision is not None:
+            return run_until_precise(scenario, specs, precision, execution, keep)
+        return run_experiment(scenario, specs, args.reps, keep_records=keep, execution=execution)
+
+
+# ---------------------------------------------------------------- terminal table
+
+
+def print_summary(result: RunResult, lang: str) -> None:
+    """The comparison table (a row per metric, a column per policy, the paired difference
+    against the baseline under each value), then the mean stay of each policy."""
+    summary = result.summary
+    console = Console()
+    title = t(
+        "title", lang, scenario=summary["scenario"], reps=summary["reps"], seed=summary["seed"]
+    )
+    table = Table(title=title, caption=t("footer", lang, baseline=result.baseline))
+    table.add_column(t("metric", lang))
+    for spec in result.policies:
+        table.add_column(spec, justify="right")
+    for row in comparison_rows(summary, result.scenario, lang):
+        cells = [
+            value if paired is None else f"{value}\n[dim]Δ {paired}[/]"
+            for value, paired in row.cells
+        ]
+        table.add_row(f"  {row.label}" if row.sub else row.label, *cells)
+    console.print(table)
+    for spec in result.policies:
+        console.print(headline(summary, spec, lang))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

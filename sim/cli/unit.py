@@ -1,0 +1,122 @@
+"""``clinicsim run/compare`` on a unit scenario (a day or week hospital planned in blocks):
+the admissions table per policy and the comparison of the replications.
+
+The admissions table is the document's Fig. 4 for every policy side by side:
+each patient of the waiting list with its priority, bed or chair, first
+admissible block, and the block each policy admits it in (or "pending").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from sim.experiments.store import ResultStore
+from sim.experiments.unit_runner import UnitRun, run_unit
+from sim.outputs.figures import clock
+from sim.outputs.i18n import t
+from sim.outputs.rundir import summary_json
+from sim.outputs.unit_figures import DAY_NAMES, calendar_cells, planned_days, timetable_rows
+from sim.outputs.unit_report import write_unit_report
+from sim.outputs.unit_rundir import unit_run_info, write_unit_run
+from sim.outputs.unit_tables import admission_cell, comparison_rows
+from sim.problems import Problem, ScenarioError
+from sim.unit.instance import UnitInstance
+from sim.unit.plan import UnitPlan
+from sim.unit.scenario import load_unit
+
+UNIT_DEFAULT_POLICIES = ("fifo", "grasp", "mip")
+
+
+def cmd_unit(args: argparse.Namespace, lang: str, out: Path | None, report: Path | None) -> int:
+    if args.reps == "auto" or getattr(args, "sweep", None) or getattr(args, "grid", None):
+        message = "a unit scenario takes a number of replications, without --sweep or --grid"
+        raise ScenarioError("--reps", [Problem("", message)])
+    overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
+    scenario = load_unit(args.scenario, overrides)
+    specs = list(dict.fromkeys(args.policies or UNIT_DEFAULT_POLICIES))
+    run = run_unit(scenario, specs, args.reps)
+    if out is not None:
+        info = unit_run_info(run, ["clinicsim", *sys.argv[1:]])
+        write_unit_run(out, run, info)
+        ResultStore(args.store).record_run(out, info)
+    if report is not None:
+        write_unit_report(report, run, lang)
+    if args.json:
+        sys.stdout.write(summary_json(run.summary))
+        return 0
+    inst = run.instance
+    console = Console()
+    console.print(admissions_table(inst, run.plans, lang))
+    for spec, plan in run.plans.items():
+        console.print(calendar_table(inst, plan, t("calendar_title", lang, policy=spec), lang))
+    last = run.policies[-1]
+    console.print(t("timetables", lang, policy=last))
+    for line in timetable_lines(inst, run.plans[last], lang):
+        console.print(line, highlight=False)
+    console.print(comparison_table(run, lang))
+    if out is not None:
+        print(t("written", lang, path=out))
+    if report is not None:
+        print(t("report_written", lang, path=report))
+    return 0
+
+
+def calendar_table(inst: UnitInstance, plan: UnitPlan, title: str, lang: str) -> Table:
+    """The month as the document's Fig. 5: weeks down, days across, who is admitted."""
+    table = Table(title=title, show_lines=True)
+    table.add_column("")
+    for day in DAY_NAMES[lang]:
+        table.add_column(day[:3])
+    for week, days in enumerate(calendar_cells(inst, plan), start=1):
+        table.add_row(t("calendar_week", lang, week=week), *["\n".join(d) for d in days])
+    return table
+
+
+def timetable_lines(inst: UnitInstance, plan: UnitPlan, lang: str) -> list[str]:
+    """One line per day with studies: each patient's studies at their times (Figs. 6–7)."""
+    lines = []
+    for day in planned_days(inst, plan):
+        week, weekday = divmod(day, 7)
+        by_patient: dict[str, list[str]] = {}
+        for row in timetable_rows(inst, plan, day):
+            by_patient.setdefault(row.patient, []).append(f"{clock(row.start)} {row.study}")
+        studies = "; ".join(f"{p}: {', '.join(s)}" for p, s in by_patient.items())
+        lines.append(f"  {DAY_NAMES[lang][weekday][:3]} {week + 1}: {studies}")
+    return lines
+
+
+def admissions_table(inst: UnitInstance, plans: dict[str, UnitPlan], lang: str) -> Table:
+    table = Table(title=t("admissions_title", lang))
+    for key in ("patient", "priority_axis", "place_chair", "first_block"):
+        table.add_column(t(key, lang).split(" (")[0].capitalize())
+    for spec in plans:
+        table.add_column(spec)
+    for p, patient in enumerate(inst.patients):
+        place = (
+            t("place_bed", lang, blocks=patient.min_stay)
+            if patient.in_bed
+            else t("place_chair", lang)
+        )
+        admissions = [admission_cell(plan, p, lang) for plan in plans.values()]
+        table.add_row(
+            patient.name, str(patient.priority), place, f"B{patient.first_block + 1}", *admissions
+        )
+    return table
+
+
+def comparison_table(run: UnitRun, lang: str) -> Table:
+    summary = run.summary
+    title = t("unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"])
+    table = Table(title=title, caption=t("unit_footer", lang, baseline=summary["baseline"]))
+    table.add_column(t("metric", lang))
+    for spec in run.policies:
+        table.add_column(spec, justify="right")
+    for row in comparison_rows(run, lang):
+        cells = [v if d is None else f"{v}\n[dim]Δ {d}[/]" for v, d in row.cells]
+        table.add_row(f"  {row.label}" if row.sub else row.label, *cells)
+    return table

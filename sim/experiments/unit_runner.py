@@ -1,0 +1,150 @@
+"""Experiments on a unit scenario: each policy plans the waiting list, every replication
+plays the plans under the same luck, and the numbers are summarised like an outpatient
+run's (mean, 95 % interval, paired difference against the first policy).
+
+With a fixed waiting list a policy's plan does not change between replications
+(GRASP is seeded by the scenario): planning happens once, and a replication
+only draws no-shows, extra blocks and study durations. With ``unit.demand`` (and
+``per_week`` > 0) each
+replication draws its own list (``sim.unit.demand``), every policy plans it,
+and the plans are played under that replication's luck.
+
+A ``UnitRun`` keeps, besides the numbers, the tables of every replication
+(``patients``, ``studies``, ``blocks``, each with ``policy`` and ``rep``) and
+replication 0's instance and plans, which the calendar and timetables show.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from policies.dayhospital.policy import unit_planner
+from sim import metrics
+from sim.unit.demand import waiting_list
+from sim.unit.engine import UNIT_METRICS, UnitRecords, play, realise, unit_values
+from sim.unit.instance import UnitInstance, instance_of
+from sim.unit.plan import UnitPlan
+from sim.unit.scenario import UnitScenario
+
+UNIT_TABLES = ("patients", "studies", "blocks")
+Planner = Callable[[UnitInstance], UnitPlan]
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class UnitRun:
+    scenario: UnitScenario
+    instance: UnitInstance  # replication 0's planning problem
+    policies: list[str]
+    reps: int
+    plans: dict[str, UnitPlan]  # replication 0's plan of each policy
+    summary: dict[str, Any]
+    tables: dict[str, pd.DataFrame]  # UNIT_TABLES, every replication
+    values: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # policy → metric
+    info: dict[str, Any] = field(default_factory=dict)  # plan seconds, plans made
+
+    @property
+    def baseline(self) -> str:
+        return str(self.summary["baseline"])
+
+    def records(self, policy: str, rep: int = 0) -> UnitRecords:
+        """One replication's tables of one policy."""
+        tables = {
+            name: table[(table["policy"] == policy) & (table["rep"] == rep)]
+            .drop(columns=["policy", "rep"])
+            .reset_index(drop=True)
+            for name, table in self.tables.items()
+        }
+        return UnitRecords(**tables)
+
+
+def run_unit(
+    scenario: UnitScenario, specs: list[str], reps: int, progress: Progress | None = None
+) -> UnitRun:
+    """Plan and play ``reps`` replications of every policy; ``progress(done, total)`` after
+    each policy's replication."""
+    planners = {spec: unit_planner(spec, scenario) for spec in specs}  # all checked first
+    sampled = is_sampled(scenario)
+    seconds = dict.fromkeys(specs, 0.0)
+    values = {spec: {m: [] for m in UNIT_METRICS} for spec in specs}
+    tables: dict[str, list[pd.DataFrame]] = {name: [] for name in UNIT_TABLES}
+    first_instance, first_plans = None, {}
+    inst, plans = None, {}
+    for rep in range(reps):
+        if inst is None or sampled:
+            inst = instance_of(scenario, waiting_list(scenario, rep))
+            plans = {
+                spec: _timed(planner, inst, seconds, spec) for spec, planner in planners.items()
+            }
+        if rep == 0:
+            first_instance, first_plans = inst, plans
+        luck = realise(scenario, rep, len(inst.patients))
+        for n, spec in enumerate(specs):
+            records = play(inst, plans[spec], luck)
+            for metric, value in unit_values(inst, plans[spec], records).items():
+                values[spec][metric].append(value)
+            for name in UNIT_TABLES:
+                tables[name].append(getattr(records, name).assign(policy=spec, rep=rep))
+            if progress is not None:
+                progress(rep * len(specs) + n + 1, reps * len(specs))
+    assert first_instance is not None, "a run has at least one replication"
+    info = {
+        "plan_seconds": {spec: round(s, 3) for spec, s in seconds.items()},
+        "plans_per_policy": reps if sampled else 1,
+        "sampled_waiting_list": sampled,
+    }
+    return UnitRun(
+        scenario,
+        first_instance,
+        specs,
+        reps,
+        first_plans,
+        unit_summary(scenario, specs, reps, values),
+        {name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()},
+        values,
+        info,
+    )
+
+
+def is_sampled(scenario: UnitScenario) -> bool:
+    """Whether each replication draws its own waiting list."""
+    demand = scenario.unit.demand
+    return demand is not None and demand.per_week > 0
+
+
+def _timed(planner: Planner, inst: UnitInstance, seconds: dict[str, float], spec: str) -> UnitPlan:
+    started = time.perf_counter()
+    plan = planner(inst)
+    seconds[spec] += time.perf_counter() - started
+    return plan
+
+
+def unit_summary(
+    scenario: UnitScenario, specs: list[str], reps: int, values: dict[str, dict[str, list[float]]]
+) -> dict[str, Any]:
+    """``summary.json``'s shape: per policy and metric the mean and interval; the paired
+    difference of every policy against the first."""
+    baseline = specs[0]
+    return {
+        "scenario": scenario.name,
+        "reps": reps,
+        "seed": scenario.seed,
+        "baseline": baseline,
+        "policies": {
+            spec: {
+                m: metrics.summarise(v, np.asarray(v, dtype=float)) for m, v in values[spec].items()
+            }
+            for spec in specs
+        },
+        "paired": {
+            spec: {m: metrics.paired(values[spec][m], values[baseline][m]) for m in UNIT_METRICS}
+            for spec in specs
+            if spec != baseline
+        },
+    }

@@ -1,0 +1,560 @@
+"""Plotly figures of a run, as pure functions from its tables to a ``go.Figure``.
+
+Each function takes the run's tables (``patients``, ``steps``, ``resources``,
+``plans``, as written to a run directory) and the language, and draws nothing
+else: the HTML report and the dashboard use the same functions, and the tests
+check their traces without a browser. Figures carry aggregated data (bin
+counts, means), never one point per patient, so a report stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sim.outputs.i18n import t
+
+STAY_BIN_MINUTES = 15
+WAIT_BIN_MINUTES = 10
+PALETTE = ("#636e7b", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#17becf")
+STEP_PALETTE = (
+    "#4c78a8",
+    "#f58518",
+    "#54a24b",
+    "#e45756",
+    "#72b7b2",
+    "#eeca3b",
+    "#b279a2",
+    "#ff9da6",
+    "#9d755d",
+    "#bab0ac",
+)
+
+
+def policy_colours(policies: Sequence[str]) -> dict[str, str]:
+    return {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(policies)}
+
+
+def clock(minutes: float) -> str:
+    """510 → ``"08:30"`` (minutes after midnight)."""
+    whole = round(minutes)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        height=height,
+        template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def stay_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
+    """The stay of served patients, one histogram per policy side by side, common bins,
+    as a share of the policy's served patients, with the mean marked."""
+    return _served_histograms(
+        patients, policies, "los", STAY_BIN_MINUTES, ("stay_minutes", "fig_stay"), lang
+    )
+
+
+def waiting_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
+    """The total wait (``wait``: minutes waited before every staffed step) of served
+    patients, one histogram per policy side by side, common bins of ``WAIT_BIN_MINUTES``,
+    as a share of the policy's served patients, with the mean marked."""
+    return _served_histograms(
+        patients, policies, "wait", WAIT_BIN_MINUTES, ("wait_minutes", "fig_wait"), lang
+    )
+
+
+def _served_histograms(
+    patients: pd.DataFrame,
+    policies: Sequence[str],
+    column: str,
+    bin_minutes: float,
+    keys: tuple[str, str],
+    lang: str,
+) -> go.Figure:
+    """``column`` (minutes) of served patients, a panel per policy sharing the bins (from
+    zero to the pooled 99.5 % quantile; longer values count in the last bin): each bar the
+    share of the policy's served patients, a dashed line at the policy's mean. ``keys``:
+    the i18n keys of the x axis title and of the figure title."""
+    axis_key, title_key = keys
+    served = patients[patients["status"] == "served"]
+    edges = _bin_edges(served[column].dropna(), bin_minutes)
+    fig = make_subplots(
+        rows=1, cols=max(1, len(policies)), shared_yaxes=True, subplot_titles=list(policies)
+    )
+    colours = policy_colours(policies)
+    for col, policy in enumerate(policies, start=1):
+        minutes = served.loc[served["policy"] == policy, column].dropna().to_numpy()
+        counts, _ = np.histogram(np.clip(minutes, 0, edges[-1]), bins=edges)
+        share = 100 * counts / max(1, len(minutes))
+        fig.add_trace(
+            go.Bar(
+                x=(edges[:-1] + edges[1:]) / 2,
+                y=share,
+                width=bin_minutes,
+                name=policy,
+                marker_color=colours[policy],
+                customdata=np.stack([edges[:-1], edges[1:]], axis=1),
+                hovertemplate="%{customdata[0]:.0f}–%{customdata[1]:.0f} min: %{y:.1f} %"
+                "<extra>" + policy + "</extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+        if len(minutes):
+            fig.add_vline(
+                x=float(minutes.mean()), line_dash="dash", line_color="black", row=1, col=col
+            )
+        fig.update_xaxes(title_text=t(axis_key, lang), row=1, col=col)
+    fig.update_yaxes(title_text=t("share_patients", lang), row=1, col=1)
+    return _layout(fig, t(title_key, lang))
+
+
+def _bin_edges(minutes: pd.Series, bin_minutes: float) -> np.ndarray:
+    """Edges every ``bin_minutes`` from 0 past the 99.5 % quantile; at least one bin
+    (all values zero, as waits can be, would otherwise give a single edge)."""
+    top = float(minutes.quantile(0.995)) if len(minutes) else bin_minutes
+    edges = np.arange(0, top + bin_minutes, bin_minutes)
+    return edges if len(edges) > 1 else np.array([0.0, bin_minutes])
+
+
+def waiting_by_step(
+    steps: pd.DataFrame, policies: Sequence[str], step_order: Sequence[str], lang: str
+) -> go.Figure:
+    """Mean wait before each staffed step, a bar per policy."""
+    staffed = steps[steps["resource"].notna()]
+    order = [s for s in step_order if s in set(staffed["step"].astype(str))]
+    means = staffed.groupby(["policy", "step"], observed=True)["wait"].mean()
+    fig = go.Figure()
+    colours = policy_colours(policies)
+    for policy in policies:
+        values = [float(means.get((policy, step), np.nan)) for step in order]
+        fig.add_trace(
+            go.Bar(
+                x=order,
+                y=values,
+                name=policy,
+                marker_color=colours[policy],
+                hovertemplate="%{x}: %{y:.1f} min<extra>" + policy + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=t("mean_wait_minutes", lang))
+    return _layout(fig, t("fig_wait_step", lang))
+
+
+def access_by_priority(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
+    """Days from request to booked day by priority (1 low .. 3 high), a bar per policy
+    and priority: the mean over replications of each replication's mean access days of
+    its booked patients of that priority, with the 95 % t interval over those replication
+    means as error bars where at least two replications booked a patient of that priority
+    (none otherwise). A priority nobody of a policy was booked with has no bar for it."""
+    table = access_days_by_priority(patients)
+    priorities = sorted(set(table["priority"]))
+    fig = go.Figure()
+    colours = policy_colours(policies)
+    for policy in policies:
+        part = table[table["policy"] == policy]
+        if part.empty:
+            continue
+        halves = [None if np.isnan(h) else float(h) for h in part["half_width"]]
+        shown = any(h is not None for h in halves)
+        fig.add_trace(
+            go.Bar(
+                x=[_priority_label(p, lang) for p in part["priority"]],
+                y=part["mean"].to_numpy(),
+                name=policy,
+                marker_color=colours[policy],
+                error_y={"type": "data", "array": halves} if shown else None,
+                customdata=part["reps"].to_numpy(),
+                hovertemplate="%{x}: %{y:.2f} ("
+                + t("replications", lang)
+                + ": %{customdata})<extra>"
+                + policy
+                + "</extra>",
+            )
+        )
+    labels = [_priority_label(p, lang) for p in priorities]
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(
+        title_text=t("priority_axis", lang), categoryorder="array", categoryarray=labels
+    )
+    fig.update_yaxes(title_text=t("mean_access_days", lang), rangemode="tozero")
+    return _layout(fig, t("fig_access_priority", lang))
+
+
+def access_days_by_priority(patients: pd.DataFrame) -> pd.DataFrame:
+    """Booked patients (``access_days`` known) per policy and priority: the mean over
+    replications of the replication means, the half-width of its 95 % t interval (NaN
+    with fewer than two replications) and the replications counted (columns ``policy,
+    priority, mean, half_width, reps``), sorted by policy and priority."""
+    columns = ["policy", "priority", "mean", "half_width", "reps"]
+    booked = patients[patients["access_days"].notna()]
+    per_rep = booked.groupby(["policy", "priority", "rep"], observed=True)["access_days"].mean()
+    if per_rep.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = per_rep.groupby(level=["policy", "priority"], observed=True)
+    table = grouped.agg(mean="mean", reps="size", half_width=_t_half_width)
+    return table.reset_index()[columns]
+
+
+def _t_half_width(sample: pd.Series) -> float:
+    """Half-width of the 95 % t interval of the sample's mean (NaN below two values)."""
+    if len(sample) < 2:
+        return np.nan
+    from scipy import stats  # lazily, as sim.metrics: scipy is slow to import
+
+    spread = float(sample.std(ddof=1)) / np.sqrt(len(sample))
+    return float(stats.t.ppf(0.975, len(sample) - 1)) * spread
+
+
+def _priority_label(priority: int, lang: str) -> str:
+    return t("priority_value", lang, priority=int(priority))
+
+
+def busiest_day(patients: pd.DataFrame, policy: str, rep: int = 0) -> int | None:
+    """The day of replication ``rep`` with the most served patients under ``policy``."""
+    served = patients[
+        (patients["policy"] == policy) & (patients["rep"] == rep) & (patients["status"] == "served")
+    ]
+    if served.empty:
+        return None
+    counts = served.groupby("day").size()
+    return int(counts.idxmax())
+
+
+def day_gantt(
+    steps: pd.DataFrame,
+    resources: pd.DataFrame,
+    policy: str,
+    rep: int,
+    day: int,
+    step_order: Sequence[str],
+    lang: str,
+) -> go.Figure:
+    """One simulated day under ``policy``: a row per staff member, a bar per step served,
+    coloured by step; hover gives the patient and the clock times."""
+    chosen = steps[
+        (steps["policy"] == policy)
+        & (steps["rep"] == rep)
+        & (steps["day"] == day)
+        & steps["resource"].notna()
+    ]
+    roster = resources[
+        (resources["policy"] == policy) & (resources["rep"] == rep) & (resources["day"] == day)
+    ]
+    names = {
+        (str(r.resource), int(r.member)): f"{r.member_name} ({r.resource})"
+        for r in roster.itertuples()
+    }
+    rows = [names[key] for key in sorted(names)]
+    fig = go.Figure()
+    colours = {s: STEP_PALETTE[i % len(STEP_PALETTE)] for i, s in enumerate(step_order)}
+    for step in [s for s in step_order if s in set(chosen["step"].astype(str))]:
+        part = chosen[chosen["step"] == step]
+        labels = [
+            names.get((str(r), int(m)), f"{r} {m}")
+            for r, m in zip(part["resource"], part["member"], strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=labels,
+                x=(part["end"] - part["start"]).to_numpy(),
+                base=part["start"].to_numpy(),
+                name=step,
+                marker_color=colours[step],
+                customdata=np.stack(
+                    [
+                        part["patient"].to_numpy(),
+                        [clock(v) for v in part["start"]],
+                        [clock(v) for v in part["end"]],
+                    ],
+                    axis=1,
+                ),
+                hovertemplate=t("patient", lang)
+                + " %{customdata[0]}: %{customdata[1]}–%{customdata[2]}<extra>"
+                + step
+                + "</extra>",
+            )
+        )
+    _clock_axis(fig, chosen)
+    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], automargin=True)
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    title = t("fig_gantt", lang, policy=policy, day=day + 1, rep=rep + 1)
+    return _layout(fig, title, height=max(300, 60 + 28 * len(rows)))
+
+
+def _clock_axis(fig: go.Figure, steps: pd.DataFrame) -> None:
+    if steps.empty:
+        return
+    first = 60 * np.floor(steps["start"].min() / 60)
+    last = 60 * np.ceil(steps["end"].max() / 60)
+    ticks = np.arange(first, last + 1, 60)
+    fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks], range=[first, last])
+
+
+def planned_and_simulated(
+    patients: pd.DataFrame, plans: pd.DataFrame, policies: Sequence[str], lang: str
+) -> go.Figure:
+    """Per policy whose plan predicts a stay: each day's mean planned stay (appointment to
+    planned end) against its mean simulated stay, one point per replication and day."""
+    days = planned_vs_simulated_days(patients, plans)
+    fig = go.Figure()
+    colours = policy_colours(policies)
+    for policy in policies:
+        part = days[days["policy"] == policy]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part["planned"],
+                y=part["simulated"],
+                mode="markers",
+                name=policy,
+                marker={"color": colours[policy], "size": 6, "opacity": 0.6},
+                customdata=np.stack([part["rep"] + 1, part["day"] + 1], axis=1),
+                hovertemplate=t("rep_day", lang)
+                + ": %{x:.0f} → %{y:.0f} min<extra>"
+                + policy
+                + "</extra>",
+            )
+        )
+    if not days.empty:
+        low = float(min(days["planned"].min(), days["simulated"].min()))
+        top = float(max(days["planned"].max(), days["simulated"].max()))
+        fig.add_trace(
+            go.Scatter(
+                x=[low, top],
+                y=[low, top],
+                mode="lines",
+                name=t("as_planned", lang),
+                line={"color": "black", "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(title_text=t("planned_stay", lang))
+    fig.update_yaxes(title_text=t("simulated_stay", lang))
+    return _layout(fig, t("fig_plan", lang))
+
+
+def planned_vs_simulated_days(patients: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    """Served patients with a planned end: mean planned and simulated stay per policy,
+    replication and day (columns ``policy, rep, day, planned, simulated, patients``)."""
+    columns = ["policy", "rep", "day", "planned", "simulated", "patients"]
+    if "planned_end" not in plans.columns:
+        return pd.DataFrame(columns=columns)
+    keys = ["policy", "rep", "patient"]
+    joined = patients[patients["status"] == "served"][[*keys, "day", "los"]].merge(
+        plans[[*keys, "appointment", "planned_end"]], on=keys
+    )
+    joined = joined[joined["planned_end"].notna()]
+    joined["planned"] = joined["planned_end"] - joined["appointment"]
+    grouped = joined.groupby(["policy", "rep", "day"], observed=True)
+    days = grouped.agg(
+        planned=("planned", "mean"), simulated=("los", "mean"), patients=("los", "size")
+    )
+    return days.reset_index()[columns]
+
+
+def utilisation_by_resource(
+    summary: dict, policies: Sequence[str], resources: Sequence[str], lang: str
+) -> go.Figure:
+    """Mean utilisation of each resource per policy, with its 95 % interval."""
+    fig = go.Figure()
+    colours = policy_colours(policies)
+    for policy in policies:
+        entries = [summary["policies"][policy][f"utilisation.{r}"] for r in resources]
+        means = [100 * (e["mean"] or 0.0) for e in entries]
+        upper = [100 * ((e["ci95"][1] or e["mean"] or 0.0) - (e["mean"] or 0.0)) for e in entries]
+        fig.add_trace(
+            go.Bar(
+                x=list(resources),
+                y=means,
+                name=policy,
+                marker_color=colours[policy],
+                error_y={"type": "data", "array": upper},
+                hovertemplate="%{x}: %{y:.0f} %<extra>" + policy + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=t("utilisation_percent", lang), rangemode="tozero")
+    return _layout(fig, t("fig_utilisation", lang))
+
+
+BOOKING_FIGURE_METRICS = ("booking_delay_h", "slots_wasted", "refill_rate", "moves_per_patient")
+
+
+def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Figure:
+    """The booking process per policy: hours to a confirmed slot, slots wasted, the share
+    of cancelled slots refilled and moves per patient, each mean with its 95 % interval."""
+    fig = make_subplots(
+        rows=1,
+        cols=len(BOOKING_FIGURE_METRICS),
+        subplot_titles=[t(m, lang) for m in BOOKING_FIGURE_METRICS],
+    )
+    colours = policy_colours(policies)
+    for column, metric in enumerate(BOOKING_FIGURE_METRICS, start=1):
+        scale = 100 if metric == "refill_rate" else 1
+        entries = [summary["policies"][p][metric] for p in policies]
+        means = [scale * (e["mean"] or 0.0) for e in entries]
+        upper = [scale * ((e["ci95"][1] or e["mean"] or 0.0) - (e["mean"] or 0.0)) for e in entries]
+        fig.add_trace(
+            go.Bar(
+                x=list(policies),
+                y=means,
+                marker_color=[colours[p] for p in policies],
+                error_y={"type": "data", "array": upper},
+                showlegend=False,
+                hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+            ),
+            row=1,
+            col=column,
+        )
+    return _layout(fig, t("fig_booking", lang), height=420)
+
+
+def sweep_metric(sweep: dict, metric: str, labels: dict[str, str], lang: str) -> go.Figure:
+    """One metric against the sweep's variants, a line per policy, with 95 % intervals."""
+    variants = list(sweep["variants"])
+    policies = list(sweep["variants"][variants[0]]["summary"]["policies"])
+    colours = policy_colours(policies)
+    fig = go.Figure()
+    scale = 100.0 if metric.startswith("utilisation") else 1.0
+    for policy in policies:
+        entries = [sweep["variants"][v]["summary"]["policies"][policy][metric] for v in variants]
+        means = [scale * (e["mean"] if e["mean"] is not None else np.nan) for e in entries]
+        upper = [
+            scale * (e["ci95"][1] - e["mean"]) if e["ci95"][1] is not None else 0.0 for e in entries
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[labels[v] for v in variants],
+                y=means,
+                mode="lines+markers",
+                name=policy,
+                marker_color=colours[policy],
+                error_y={"type": "data", "array": upper},
+            )
+        )
+    fig.update_yaxes(title_text=t(metric.partition(".")[0], lang), rangemode="tozero")
+    return _layout(fig, t(metric.partition(".")[0], lang), height=340)
+
+
+QUEUE_GRID_MINUTES = 5
+
+
+def queue_through_day(
+    steps: pd.DataFrame, policies: Sequence[str], resources: Sequence[str], lang: str
+) -> go.Figure:
+    """Patients waiting for each resource through the day (mean over days and
+    replications), a panel per resource and a line per policy."""
+    fig = make_subplots(
+        rows=max(1, len(resources)), cols=1, shared_xaxes=True, subplot_titles=list(resources)
+    )
+    colours = policy_colours(policies)
+    staffed = steps[steps["resource"].notna()]
+    if staffed.empty:
+        return _layout(fig, t("fig_queue", lang))
+    first = 60 * np.floor(staffed["ready"].min() / 60)
+    last = 60 * np.ceil(staffed["start"].max() / 60)
+    grid = np.arange(first, last + QUEUE_GRID_MINUTES, QUEUE_GRID_MINUTES)
+    for row, resource in enumerate(resources, start=1):
+        for policy in policies:
+            mean = queue_length(staffed, policy, resource, grid)
+            fig.add_trace(
+                go.Scatter(
+                    x=grid,
+                    y=mean,
+                    mode="lines",
+                    name=policy,
+                    legendgroup=policy,
+                    showlegend=row == 1,
+                    line={"color": colours[policy]},
+                    customdata=[clock(v) for v in grid],
+                    hovertemplate="%{customdata}: %{y:.1f}<extra>" + policy + "</extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        fig.update_yaxes(title_text=t("waiting_patients", lang), row=row, col=1)
+    ticks = np.arange(first, last + 1, 60)
+    fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks])
+    return _layout(fig, t("fig_queue", lang), height=max(300, 220 * len(resources)))
+
+
+def queue_length(steps: pd.DataFrame, policy: str, resource: str, grid: np.ndarray) -> np.ndarray:
+    """Mean number of patients ready for ``resource`` and not yet started at each time of
+    ``grid`` (minutes after midnight), over the days and replications ``policy`` played."""
+    days = steps.loc[steps["policy"] == policy, ["rep", "day"]].drop_duplicates()
+    part = steps[(steps["policy"] == policy) & (steps["resource"] == resource)]
+    if days.empty:
+        return np.zeros(len(grid))
+    ready = np.sort(part["ready"].to_numpy())
+    start = np.sort(part["start"].to_numpy())
+    waiting = np.searchsorted(ready, grid, side="right") - np.searchsorted(
+        start, grid, side="right"
+    )
+    return waiting / len(days)
+
+
+def utilisation_heatmap(
+    steps: pd.DataFrame, members: pd.DataFrame, policy: str, lang: str
+) -> go.Figure:
+    """Busy share of each resource's staff in each hour of the day under ``policy``: busy
+    minutes in the hour over the staff minutes on shift in it, over all days and
+    replications (work past the shifts shows above 100 %)."""
+    table = hourly_utilisation(steps, members, policy)
+    fig = go.Figure(
+        go.Heatmap(
+            z=100 * table.to_numpy(),
+            x=[clock(60 * h) for h in table.columns],
+            y=list(table.index),
+            colorscale="Blues",
+            zmin=0,
+            zmax=100,
+            colorbar={"title": "%"},
+            hovertemplate="%{y} %{x}: %{z:.0f} %<extra>" + policy + "</extra>",
+        )
+    )
+    return _layout(fig, t("fig_heatmap", lang, policy=policy), height=140 + 40 * len(table))
+
+
+def hourly_utilisation(steps: pd.DataFrame, members: pd.DataFrame, policy: str) -> pd.DataFrame:
+    """Resource × hour of the day: busy minutes / staff minutes on shift (NaN: nobody)."""
+    work = steps[(steps["policy"] == policy) & steps["resource"].notna()]
+    shifts = members[members["policy"] == policy]
+    if work.empty or shifts.empty:
+        return pd.DataFrame()
+    first = int(min(work["start"].min(), shifts["shift_start"].min()) // 60)
+    last = int(np.ceil(max(work["end"].max(), shifts["shift_end"].max()) / 60))
+    hours = np.arange(first, last)
+    rows = {}
+    for resource in sorted(set(work["resource"].astype(str))):
+        busy = _minutes_per_hour(work[work["resource"] == resource], "start", "end", hours)
+        on_shift = shifts[shifts["resource"] == resource]
+        staffed = _minutes_per_hour(on_shift, "shift_start", "shift_end", hours)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rows[resource] = np.where(staffed > 0, busy / staffed, np.nan)
+    return pd.DataFrame(rows, index=hours).T
+
+
+def _minutes_per_hour(
+    intervals: pd.DataFrame, start: str, end: str, hours: np.ndarray
+) -> np.ndarray:
+    """Σ over the intervals of their minutes inside each hour ``[60h, 60h + 60)``."""
+    lo = intervals[start].to_numpy(dtype=float)[:, None]
+    hi = intervals[end].to_numpy(dtype=float)[:, None]
+    edges = 60.0 * hours[None, :]
+    overlap = np.clip(np.minimum(hi, edges + 60) - np.maximum(lo, edges), 0, None)
+    return overlap.sum(axis=0)
