@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' brows
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.dashboard_browser import Browser, DashboardServer
+from tests.support.browser import Browser, DashboardServer
 
 REPS = 10
 POLICIES = ("fifo", "mip")

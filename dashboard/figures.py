@@ -19,9 +19,8 @@ import plotly.graph_objects as go
 from sim.clinic import resource_keys
 from sim.experiments.sweep import short_name
 from sim.outputs import figures
+from sim.outputs.catalogue import sweep_metrics
 from sim.outputs.rundir import RunData
-
-SWEEP_METRICS = ("los", "wait", "access_days", "utilisation", "overtime")
 
 
 def localise(fig: go.Figure, lang: str) -> go.Figure:
@@ -80,8 +79,7 @@ def plan_against_outcome(data: RunData, lang: str) -> go.Figure | None:
 
 def booking(data: RunData, lang: str) -> go.Figure | None:
     """The booking process per policy, for runs that book (``sim.booking.process``)."""
-    present = data.summary["policies"][data.baseline]
-    if not all(m in present for m in figures.BOOKING_FIGURE_METRICS):
+    if not figures.has_booking(data.summary):
         return None
     return localise(figures.booking_outcomes(data.summary, data.policies, lang), lang)
 
@@ -121,7 +119,7 @@ def sweep_figures(sweep: dict[str, Any], lang: str) -> list[go.Figure]:
     labels = {name: short_name(name) for name in sweep["variants"]}
     return [
         localise(figures.sweep_metric(sweep, metric, labels, lang), lang)
-        for metric in SWEEP_METRICS
+        for metric in sweep_metrics("dashboard")
     ]
 
 

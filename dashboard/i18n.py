@@ -122,8 +122,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "download_admissions": {"es": "Pacientes (CSV)", "en": "Patients (CSV)"},
     "group_demand": {"es": "Demanda", "en": "Demand"},
     "group_behaviour": {"es": "Pacientes", "en": "Patients"},
-    "group_grasp": {"es": "Parámetros de GRASP", "en": "GRASP parameters"},
-    "group_mip": {"es": "Parámetros del MIP", "en": "MIP parameters"},
+    "group_policy": {"es": "Parámetros: {policy}", "en": "Parameters: {policy}"},
     "staff": {"es": "{resource}", "en": "{resource}"},
     "open": {"es": "Apertura (HH:MM)", "en": "Opening (HH:MM)"},
     "close": {"es": "Cierre (HH:MM)", "en": "Closing (HH:MM)"},
@@ -137,10 +136,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "Puntualidad (min; negativo = antes)",
         "en": "Punctuality (min; negative = early)",
     },
-    "alpha_p": {"es": "α pacientes (0–1)", "en": "α patients (0–1)"},
-    "alpha_m": {"es": "α médicos (0–1)", "en": "α doctors (0–1)"},
-    "iterations": {"es": "Iteraciones por día", "en": "Iterations per day"},
-    "time_limit": {"es": "Tiempo límite por día (s)", "en": "Time limit per day (s)"},
     "expect_clock": {
         "es": "Se esperaba una hora HH:MM, p. ej. 07:30",
         "en": "Expected a time HH:MM, e.g. 07:30",
@@ -160,6 +155,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Expected minutes between −600 and 600",
     },
     "expect_seconds": {"es": "Se esperaba un número de segundos > 0", "en": "Expected seconds > 0"},
+    "expect_positive": {"es": "Se esperaba un número > 0", "en": "Expected a number > 0"},
     "changes": {
         "es": "Cambios respecto del escenario base",
         "en": "Changes from the base scenario",
@@ -176,6 +172,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "Políticas (la primera es la referencia)",
         "en": "Policies (the first is the baseline)",
     },
+    "policy_help_label": {"es": "¿Qué hace cada política?", "en": "What each policy does"},
+    "policy_booking_mode": {"es": "reserva {mode}", "en": "{mode} booking"},
     "reps_label": {"es": "Réplicas", "en": "Replications"},
     "expect_reps": {
         "es": "Se esperaba un número entero entre 1 y {most}",

@@ -27,6 +27,7 @@ CHANGE_LIST = "change-list"
 RESET_ALL = "reset-all"
 RUN_PANEL = "run-panel"
 POLICIES = "policies"
+POLICY_HELP = "policy-help"  # what each offered policy does
 REPS = "reps"
 REPS_MESSAGE = "reps-message"
 RUN = "run"

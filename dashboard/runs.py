@@ -1,12 +1,13 @@
 """The dashboard's runs: started through the CLI's runner, stored like CLI runs, reopened.
 
 ``run_whatif`` is what the Run button does (in a background process): the
-tab's scenario and changes become a scenario, ``sim.experiments.runner`` runs it with the
+tab's scenario and changes become a scenario, the runner of its model runs it with the
 result store (so replications already computed, by the CLI or anyone, are
 read, not recomputed), and the run directory is written by ``sim.outputs.rundir`` into
 the dashboard's runs folder and recorded in the store's index, where
-``clinicsim runs`` lists it too. A unit scenario (a day or week hospital) runs
-through ``sim.experiments.unit_runner`` and is written by ``sim.outputs.unit_rundir`` the same way.
+``clinicsim runs`` lists it too. Both go through the scenario's model
+(``sim.models``): a unit scenario (a day or week hospital) runs and is written
+the same way.
 
 A run is named in URLs by ``run_id``, a hash of its folder: a browser can only
 open a run the index lists, never a path of its choosing.
@@ -23,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.whatif import ScenarioChoice, evaluate
-from sim.experiments.runner import Execution, run_experiment
+from sim.experiments.runner import Execution
 from sim.experiments.store import ResultStore
-from sim.experiments.unit_runner import UnitRun, run_unit
-from sim.outputs.rundir import RunData, is_sweep, load_run, load_sweep, run_info, write_run
-from sim.outputs.unit_rundir import is_unit_run, load_unit_run, unit_run_info, write_unit_run
+from sim.experiments.unit_runner import UnitRun
+from sim.models import model_of_run, model_of_scenario
+from sim.outputs.rundir import RunData, is_sweep, load_sweep
 from sim.problems import Problem, ScenarioError
-from sim.unit.scenario import UnitScenario
 
 MAX_REPS = 200
 Progress = Callable[[int, int], None]
@@ -75,7 +75,7 @@ def open_run(folder: Path) -> RunData | UnitRun | dict[str, Any]:
     ``ScenarioError`` if unusable."""
     if is_sweep(folder):
         return load_sweep(folder)
-    return load_unit_run(folder) if is_unit_run(folder) else load_run(folder)
+    return model_of_run(folder).read(folder)
 
 
 def check_reps(text: Any) -> int | None:
@@ -106,16 +106,10 @@ def run_whatif(
     command = _command(choice, evaluation.overrides, specs, reps)
     folder = new_run_folder(settings.runs_dir)
     scenario = evaluation.scenario
-    if isinstance(scenario, UnitScenario):
-        unit_run = run_unit(scenario, list(specs), reps, progress)
-        info = unit_run_info(unit_run, command)
-        write_unit_run(folder, unit_run, info)
-        store.record_run(folder, info)
-        return folder
+    model = model_of_scenario(scenario)
     execution = Execution(workers=settings.workers, store=store, progress=progress)
-    result = run_experiment(scenario, list(specs), reps, execution=execution)
-    write_run(folder, result, command)
-    store.record_run(folder, run_info(result, command))
+    result = model.run(scenario, specs, reps, execution)
+    store.record_run(folder, model.write(folder, result, command))
     return folder
 
 

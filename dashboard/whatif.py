@@ -2,10 +2,11 @@
 
 A ``Control`` is one value of the scenario a manager may change: the staff of
 a resource on a weekday, opening and closing time, requests a day, the no-show
-rate, punctuality, and the GRASP and MIP parameters; for a day or week hospital
-(a unit scenario) its beds, chairs, admissions a block, patients a week, no-show
-and extra-block rates and the same policy parameters. Its ``key`` is the dotted
-key of a ``--set`` override, so a change is exactly an override of the command
+rate, punctuality, and the parameters each policy of ``policies.REGISTRY`` offers
+(``dashboard.policy_offer``); for a day or week hospital (a unit scenario) its
+beds, chairs, admissions a block, patients a week, no-show and extra-block rates
+and the parameters of the policies of ``policies.UNIT_REGISTRY``. Its ``key`` is
+the dotted key of a ``--set`` override, so a change is exactly an override of the command
 line. ``evaluate`` checks a tab's changes (``{key: text typed}``) against the
 base scenario: a value of the wrong kind gets a message in the user's language
 at its field, a value the scenario refuses gets the validator's message, and
@@ -26,18 +27,17 @@ from typing import Any, Literal
 
 from dashboard.i18n import tr
 from dashboard.messages import localise_message, localise_problem
-from policies import REGISTRY, PolicyError, make_policy
-from policies.dayhospital.policy import UNIT_POLICIES, unit_planner
+from dashboard.policy_offer import Pairs, parameter_fields
+from policies import PolicyError
 from scenarios import bundled_names, bundled_path
-from sim.experiments.runner import check_policies
+from sim.models import model_of_mapping, model_of_scenario
 from sim.problems import Problem, ScenarioError
-from sim.scenario import Scenario, format_clock, from_mapping, parse_yaml, read_yaml
-from sim.unit.scenario import UnitScenario, is_unit, unit_from_mapping
+from sim.scenario import Scenario, format_clock, parse_yaml, read_yaml
+from sim.unit.scenario import UnitScenario
 
-Kind = Literal["count", "clock", "rate", "share", "minutes", "iterations", "seconds"]
+Kind = Literal["count", "clock", "rate", "share", "minutes", "iterations", "seconds", "positive"]
 UPLOAD_LIMIT_BYTES = 256 * 1024
 CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")  # ASCII digits: int() reads no others
-TUNED_POLICIES = ("grasp", "mip")
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,25 @@ class Control:
     """One changeable value: its override key, its value in the base scenario, its kind."""
 
     key: str
-    group: Literal["staff", "unit", "hours", "demand", "behaviour", "booking", "grasp", "mip"]
-    label: str  # an i18n key
+    group: str  # staff, unit, hours, demand, behaviour, booking, or a policy's name
+    label: str  # an i18n key, or a policy parameter's name (its words are in ``texts``)
     base: str
     kind: Kind
     resource: str = ""  # staff controls: which resource and weekday
     weekday: str = ""
+    texts: Pairs = ()  # a policy parameter's label per language
+    group_texts: Pairs = ()  # a policy parameter's policy title per language
+
+    def label_text(self, lang: str) -> str:
+        """The control's label in ``lang``."""
+        return dict(self.texts).get(lang) or tr(self.label, lang)
+
+    def group_title(self, lang: str) -> str:
+        """The heading of the control's group in ``lang``."""
+        policy = dict(self.group_texts).get(lang)
+        return (
+            tr("group_policy", lang, policy=policy) if policy else tr(f"group_{self.group}", lang)
+        )
 
 
 @dataclass
@@ -122,11 +135,8 @@ def base_scenario(choice: ScenarioChoice) -> Scenario | UnitScenario:
 @lru_cache(maxsize=32)
 def _validated(name: str, text: str | None, source: str) -> Scenario | UnitScenario:
     scenario = scenario_of(_raw(name, text), [], source)
-    if isinstance(scenario, UnitScenario):
-        for spec in UNIT_POLICIES:  # the policies block too, as a run would
-            unit_planner(spec, scenario)
-    else:
-        check_policies(scenario, [])  # the policies block too, as `clinicsim validate` does
+    # the policies block too, as `clinicsim validate` does
+    model_of_scenario(scenario).check_policies(scenario, [])
     return scenario
 
 
@@ -134,9 +144,7 @@ def scenario_of(
     raw: Mapping[str, Any], overrides: list[str], source: str
 ) -> Scenario | UnitScenario:
     """An outpatient clinic or a unit planned in blocks, as the file's sections say."""
-    if is_unit(dict(raw)):
-        return unit_from_mapping(dict(raw), overrides, source=source)
-    return from_mapping(dict(raw), overrides, source=source)
+    return model_of_mapping(raw).from_mapping(raw, overrides, source)
 
 
 def offered_scenarios() -> list[str]:
@@ -307,21 +315,24 @@ def _punctuality(raw: Mapping[str, Any]) -> Control:
 
 
 def _policy_controls(scenario: Scenario | UnitScenario) -> list[Control]:
-    if isinstance(scenario, UnitScenario):
-        grasp_params, mip_params = UNIT_POLICIES["grasp"], UNIT_POLICIES["mip"]
-    else:
-        grasp_params, mip_params = REGISTRY["grasp"].Params, REGISTRY["mip"].Params
-    grasp = grasp_params.model_validate(scenario.policies.get("grasp", {}))
-    mip = mip_params.model_validate(scenario.policies.get("mip", {}))
+    """A field per tunable parameter of every policy of the scenario's registry."""
+    registry = model_of_scenario(scenario).registry
+    fields = parameter_fields(registry)
+    params = {
+        f.policy: registry[f.policy].Params.model_validate(scenario.policies.get(f.policy, {}))
+        for f in fields
+    }
     return [
-        Control("policies.grasp.alpha_p", "grasp", "alpha_p", _plain(grasp.alpha_p), "share"),
-        Control("policies.grasp.alpha_m", "grasp", "alpha_m", _plain(grasp.alpha_m), "share"),
         Control(
-            "policies.grasp.iterations", "grasp", "iterations", str(grasp.iterations), "iterations"
-        ),
-        Control(
-            "policies.mip.time_limit_s", "mip", "time_limit", _plain(mip.time_limit_s), "seconds"
-        ),
+            f"policies.{f.policy}.{f.name}",
+            f.policy,
+            f.name,
+            _plain(getattr(params[f.policy], f.name)),
+            f.kind,
+            texts=f.label,
+            group_texts=f.policy_title,
+        )
+        for f in fields
     ]
 
 
@@ -358,6 +369,7 @@ def parse_value(kind: Kind, text: str) -> tuple[Any, str | None]:
         "share": lambda x: 0 <= x <= 1,
         "minutes": lambda x: -600 <= x <= 600,
         "seconds": lambda x: x > 0,
+        "positive": lambda x: x > 0,
     }
     if math.isfinite(number) and checks[kind](number):
         return number, None
@@ -430,13 +442,11 @@ def _policy_problems(
     scenario: Scenario | UnitScenario, pending: Mapping[str, str]
 ) -> list[Problem]:
     problems: list[Problem] = []
-    for name in TUNED_POLICIES:
+    model = model_of_scenario(scenario)
+    for name in model.registry:
         if any(key.startswith(f"policies.{name}.") for key in pending):
             try:
-                if isinstance(scenario, UnitScenario):
-                    unit_planner(name, scenario)
-                else:
-                    make_policy(name, scenario, REGISTRY)
+                model.check_policy(scenario, name)
             except PolicyError as exc:
                 problems += exc.problems
     return problems

@@ -1,24 +1,39 @@
-"""The ``Policy`` interface, policy parameters, and building a policy from its name.
+"""The policy contract, policy parameters, and building a policy from its name.
 
-A policy turns the requests of a replication into a ``Plan``. It sees only the
-requests (never the realised outcomes), the clinic, and its own random stream.
-Its parameters come from the scenario's ``policies:`` block, validated by the
-policy's ``Params`` model (unknown keys are errors), and a name such as
-``fifo:walk_in`` sets the policy's ``shorthand`` parameter.
+Every policy declares the same things (``PolicyContract``): its registry
+``name``, its ``Params`` model, a ``title`` and a one-line ``explanation`` in
+Spanish and English, and which parameters a what-if may tune. A clinic policy
+(``SchedulingPolicy``) turns the requests of a replication into a ``Plan``: it
+books, then sequences each day. It sees only the requests (never the realised
+outcomes), the clinic, and its own random stream. Its parameters come from the
+scenario's ``policies:`` block, validated by the policy's ``Params`` model
+(unknown keys are errors), and a name such as ``fifo:walk_in`` sets the
+policy's ``shorthand`` parameter.
+
+A new policy is a subclass in its own module and one line in ``policies.REGISTRY``:
+the command line, the runner and the dashboard read everything else from here.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
 
+from policies.first_come import book_first_come
 from sim.clinic import Clinic
 from sim.plan import Plan
 from sim.problems import Problem, ScenarioError, problems_from_validation
 from sim.sampling import Requests
 from sim.scenario import BOOKING_MODES, Scenario
+from sim.slotbook import BookingBatch
+
+LANGS = ("es", "en")
+Texts = dict[str, str]  # a text per language, keys "es" and "en"
+Booked = tuple[np.ndarray, np.ndarray, dict[str, Any]]  # day, member, what to add to the info
 
 
 class PolicyParams(BaseModel):
@@ -27,11 +42,94 @@ class PolicyParams(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-class Policy(Protocol):
-    name: ClassVar[str]
-    label: str
+def texts(es: str, en: str) -> dict[str, Any]:
+    """A parameter's label in Spanish and English, as ``Field(json_schema_extra=...)``."""
+    return {"texts": {"es": es, "en": en}}
 
-    def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan: ...
+
+def parameter_label(field: FieldInfo, name: str, lang: str) -> str:
+    """A parameter's label in ``lang``: its ``texts``, else its description, else its name."""
+    extra = field.json_schema_extra
+    given = extra.get("texts") if isinstance(extra, dict) else None
+    if isinstance(given, dict) and lang in given:
+        return str(given[lang])
+    return field.description or name
+
+
+class PolicyContract:
+    """What every policy declares, clinic and unit alike."""
+
+    name: ClassVar[str]  # the registry key, and what ``-p`` takes
+    Params: ClassVar[type[PolicyParams]] = PolicyParams
+    title: ClassVar[Texts]  # a display name per language
+    explanation: ClassVar[Texts]  # one line per language: what the policy does
+    # the parameters a what-if offers as fields, in order; None: every int or float one
+    tunable: ClassVar[tuple[str, ...] | None] = None
+
+    @classmethod
+    def tuned_parameters(cls) -> tuple[str, ...]:
+        if cls.tunable is not None:
+            return cls.tunable
+        fields = cls.Params.model_fields
+        return tuple(name for name, f in fields.items() if f.annotation in (int, float))
+
+
+class SchedulingPolicy(PolicyContract, ABC):
+    """A clinic policy: books the requests (``book``), then plans each day (``sequence``).
+
+    With a booking process (``sim.booking.process``) the process books; a policy that
+    ``books_in_batches`` books each batch of it with ``book_batch``, the others leave
+    the process to its first-come rule. Then ``sequence`` plans the days of that booking.
+    """
+
+    shorthand: ClassVar[str | None] = None  # the parameter that ``name:value`` sets
+    books_in_batches: ClassVar[bool] = False
+    # what the dashboard offers: variants (values of ``shorthand``, None for the plain
+    # name) and, for a scenario that books, the booking modes (``name@mode``)
+    offered_variants: ClassVar[tuple[str | None, ...]] = (None,)
+    offered_booking_modes: ClassVar[tuple[str, ...]] = ("realtime",)
+
+    def __init__(self, params: PolicyParams | None = None, label: str | None = None):
+        self.params: Any = params if params is not None else self.Params()
+        self.label = label or self.name
+
+    def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
+        """Book, then sequence the days of that booking."""
+        day, member, info = self.book(requests, clinic, rng)
+        plan = self.sequence(requests, clinic, day, member, rng)
+        plan.info.update(info)
+        return plan
+
+    def book(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Booked:
+        """(day, member) per request and what the plan's info should say of the booking;
+        by default first come, first served (``policies.first_come``)."""
+        day, member = book_first_come(requests, clinic)
+        return day, member, {}
+
+    @abstractmethod
+    def sequence(
+        self,
+        requests: Requests,
+        clinic: Clinic,
+        day: np.ndarray,
+        member: np.ndarray,
+        rng: np.random.Generator,
+    ) -> Plan:
+        """The day's part of the plan for a booking already made."""
+
+    def book_batch(
+        self,
+        requests: Requests,
+        clinic: Clinic,
+        batch: BookingBatch,
+        rng: np.random.Generator,
+    ) -> list[tuple[int, int] | None]:
+        """A batch of the booking process booked together: (day, member) per patient, or
+        None. Only for a policy that ``books_in_batches``."""
+        raise NotImplementedError(f"{self.name} does not book in batches")
+
+
+Policy = SchedulingPolicy  # the name the rest of the code has used
 
 
 class PolicyError(ScenarioError):
@@ -60,7 +158,19 @@ def parse_policy_spec(spec: str) -> tuple[str, str | None]:
     return name.strip(), (variant.strip() or None)
 
 
-def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any]) -> Policy:
+def parameter_problems(
+    exc: ValidationError, raw: dict[str, Any], name: str, source: str | None = None
+) -> list[Problem]:
+    """A policy's refused parameters as problems at ``policies.<name>.<parameter>``."""
+    return [
+        Problem(f"policies.{name}.{p.path}".rstrip("."), p.message, source)
+        for p in problems_from_validation(exc, raw)
+    ]
+
+
+def make_policy(
+    spec: str, scenario: Scenario, registry: dict[str, type[SchedulingPolicy]]
+) -> SchedulingPolicy:
     """Build the policy ``spec`` names with its parameters from ``scenario.policies``
     (a booking mode after ``@`` is checked here and used by ``sim.experiments.tasks``)."""
     spec, _mode = booking_mode_of(spec, scenario)
@@ -72,14 +182,12 @@ def make_policy(spec: str, scenario: Scenario, registry: dict[str, Any]) -> Poli
     cls = registry[name]
     raw: dict[str, Any] = dict(scenario.policies.get(name, {}))
     if variant is not None:
+        if cls.shorthand is None:
+            raise PolicyError("--policy", [Problem(spec, f"{name} takes no :variant")])
         raw[cls.shorthand] = variant
     try:
         params = cls.Params.model_validate(raw)
     except ValidationError as exc:
         source = f"--policy {spec}" if variant else scenario.source
-        problems = [
-            Problem(f"policies.{name}.{p.path}".rstrip("."), p.message, source)
-            for p in problems_from_validation(exc, raw)
-        ]
-        raise PolicyError(source, problems) from None
+        raise PolicyError(source, parameter_problems(exc, raw, name, source)) from None
     return cls(params, label=spec)

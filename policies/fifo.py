@@ -1,10 +1,7 @@
 """``fifo``: today's practice. First come, first served, at booking and on the day.
 
-Booking (the thesis's greedy): requests in order of arrival, each to the
-earliest day, from ``request day + min_lead_days`` up to the booking window
-and the end of the horizon, on which an eligible member (right specialty, at
-work) of the protocol's booking resource has a free slot; among those, the
-member whose next free slot comes first (fewest patients booked that day).
+Booking (the thesis's greedy, ``policies.first_come``): requests in order of
+arrival, each to the earliest day with a free slot of an eligible member.
 
 Day, by ``arrival``:
 - ``opening``: everyone is told to come at opening (the 4-hour stays);
@@ -21,30 +18,38 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 import numpy as np
+from pydantic import Field
 
-from policies.base import PolicyParams
+from policies.base import PolicyParams, SchedulingPolicy, Texts, texts
+from policies.first_come import book_first_come
 from sim.clinic import Clinic
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
 from sim.sampling import Requests
-from sim.slotbook import SlotBook
+
+__all__ = ["FifoParams", "FifoPolicy", "book_first_come", "equally_spaced_times"]
 
 
 class FifoParams(PolicyParams):
-    arrival: Literal["opening", "walk_in", "appointment"] = "opening"
+    arrival: Literal["opening", "walk_in", "appointment"] = Field(
+        default="opening",
+        description="when patients are told to come",
+        json_schema_extra=texts("llegada de los pacientes", "patients' arrival"),
+    )
 
 
-class FifoPolicy:
+class FifoPolicy(SchedulingPolicy):
     name: ClassVar[str] = "fifo"
-    shorthand: ClassVar[str] = "arrival"
+    shorthand: ClassVar[str | None] = "arrival"
     Params: ClassVar[type[FifoParams]] = FifoParams
-
-    def __init__(self, params: FifoParams | None = None, label: str = "fifo"):
-        self.params = params or FifoParams()
-        self.label = label
-
-    def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
-        day, member = book_first_come(requests, clinic)
-        return self.sequence(requests, clinic, day, member, rng)
+    title: ClassVar[Texts] = {"es": "Orden de llegada", "en": "First come, first served"}
+    explanation: ClassVar[Texts] = {
+        "es": "La práctica de hoy: cada solicitud al primer cupo libre; en el día, por orden "
+        "de llegada.",
+        "en": "Today's practice: each request to the first free slot; on the day, in order of "
+        "arrival.",
+    }
+    offered_variants: ClassVar[tuple[str | None, ...]] = (None, "appointment")
+    offered_booking_modes: ClassVar[tuple[str, ...]] = ("walk_in", "realtime", "end_of_day")
 
     def sequence(
         self,
@@ -63,31 +68,6 @@ class FifoPolicy:
             appointment=appointment,
             apply_punctuality=self.params.arrival != "walk_in",
         )
-
-
-def book_first_come(requests: Requests, clinic: Clinic) -> tuple[np.ndarray, np.ndarray]:
-    """The greedy booking: each request, in order, to the earliest day with a free slot."""
-    n = len(requests)
-    day = np.full(n, UNBOOKED, dtype=np.int64)
-    member = np.full(n, NO_MEMBER, dtype=np.int64)
-    demand = clinic.scenario.demand
-    first = requests.request_day + demand.min_lead_days
-    last = np.minimum(requests.request_day + demand.booking_window_days, clinic.days - 1)
-
-    protocols = clinic.scenario.protocols
-    booking_of = {k: protocols[p].booking_resource() for k, p in enumerate(requests.class_protocol)}
-    free_days = np.array([booking_of[k] is None for k in requests.class_index], dtype=bool)
-    if free_days.any():
-        ok = free_days & (first <= last)
-        day[ok] = first[ok]
-
-    books = {r: SlotBook(clinic, r) for r in set(booking_of.values()) if r is not None}
-    for i in np.flatnonzero(~free_days):
-        book = books[booking_of[requests.class_index[i]]]
-        found = book.take_earliest(int(first[i]), int(last[i]), requests.specialty_of(i))
-        if found is not None:
-            day[i], member[i] = found
-    return day, member
 
 
 def _appointment_times(

@@ -12,7 +12,7 @@ from dashboard.whatif import Control, Evaluation
 from sim.scenario import Scenario
 from sim.unit.scenario import UnitScenario
 
-GROUPS = ("unit", "hours", "demand", "behaviour", "booking", "grasp", "mip")
+GROUPS = ("unit", "hours", "demand", "behaviour", "booking")  # then each policy's
 
 
 def controls_panel(
@@ -30,10 +30,11 @@ def controls_panel(
             html.H3(tr("group_staff", lang)),
             _staff_grid(scenario, staff, values, messages, lang),
         ]
-    for group in GROUPS:
+    policies = [c.group for c in controls if c.group not in (*GROUPS, "staff")]
+    for group in dict.fromkeys([*GROUPS, *policies]):
         members = [c for c in controls if c.group == group]
         if members:
-            parts.append(html.H3(tr(f"group_{group}", lang)))
+            parts.append(html.H3(members[0].group_title(lang)))
             parts.append(
                 html.Div(
                     [_labelled(c, values, messages, lang) for c in members], className="fields"
@@ -65,7 +66,7 @@ def _labelled(
 ) -> html.Div:
     return html.Div(
         [
-            html.Label(tr(control.label, lang)),
+            html.Label(control.label_text(lang)),
             field_input(control, values),
             field_message(control, messages),
         ],
@@ -143,4 +144,4 @@ def describe(control: Control, scenario: Scenario | UnitScenario, lang: str) -> 
     if control.group == "staff" and isinstance(scenario, Scenario):
         resource = scenario.resources[control.resource]
         return f"{resource.name or control.resource} · {weekday(control.weekday, lang)}"
-    return tr(control.label, lang)
+    return control.label_text(lang)

@@ -26,7 +26,8 @@ from dashboard.i18n import checked_lang, tr
 from dashboard.runs import find_run, open_run
 from sim.experiments.sweep import folder_name, short_name
 from sim.experiments.unit_runner import UnitRun
-from sim.outputs.formatting import format_summary, metric_label
+from sim.outputs.catalogue import sweep_metrics
+from sim.outputs.formatting import format_summary
 from sim.outputs.report import render
 from sim.outputs.rundir import RunData
 from sim.outputs.unit_figures import occupancy_per_block, studies_per_block
@@ -208,10 +209,11 @@ def _day_options(days: list[int]) -> list[dict[str, Any]]:
 
 def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.Div:
     variants = list(sweep["variants"])
+    shown = sweep_metrics("dashboard")
     rows = [
         html.Tr(
             [html.Th(tr("variant", lang)), html.Th(tr("policy", lang))]
-            + [html.Th(metric_label(m, lang)) for m in figures.SWEEP_METRICS]
+            + [html.Th(m.label[lang]) for m in shown]
             + [html.Th("")]
         )
     ]
@@ -222,7 +224,7 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
             href=f"/results?run={ref['run']}&variant={quote(name, safe='')}",
         )
         for spec, values in entry["policies"].items():
-            cells = [html.Td(format_summary(m, values[m], lang)) for m in figures.SWEEP_METRICS]
+            cells = [html.Td(format_summary(m, values[m.name], lang)) for m in shown]
             rows.append(html.Tr([html.Th(short_name(name)), html.Td(spec), *cells, html.Td(link)]))
     return html.Div(
         [

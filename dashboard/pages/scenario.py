@@ -27,6 +27,7 @@ from dashboard.components.unit import unit_glance
 from dashboard.context import page_language, settings
 from dashboard.i18n import checked_lang, tr
 from dashboard.messages import localise_problem
+from dashboard.policy_offer import clinic_specs, policy_help_list, policy_options, unit_specs
 from dashboard.runs import MAX_REPS, check_reps, run_id, run_whatif
 from dashboard.whatif import (
     UPLOAD_LIMIT_BYTES,
@@ -39,22 +40,13 @@ from dashboard.whatif import (
     read_upload,
     same_value,
 )
-from policies.dayhospital.policy import UNIT_POLICIES
+from policies import REGISTRY, UNIT_REGISTRY
 from sim.experiments.runner import TaskFailures
+from sim.models import model_of_scenario
 from sim.problems import ScenarioError
 from sim.scenario import Scenario
 from sim.unit.scenario import UnitScenario
 
-POLICY_CHOICES = ("fifo", "fifo:appointment", "grasp", "grasp:earliest", "mip")
-UNIT_POLICY_CHOICES = tuple(UNIT_POLICIES)  # fifo, grasp, mip of the block model
-BOOKING_POLICY_CHOICES = (  # a scenario that books: the ways of booking, walk-in first
-    "fifo@walk_in",
-    "fifo@realtime",
-    "fifo@end_of_day",
-    "grasp@end_of_day",
-    "grasp@realtime",
-    "mip@realtime",
-)
 BOOKING_DEFAULT_POLICIES = ["fifo@walk_in", "fifo@realtime", "grasp@end_of_day"]
 DEFAULT_POLICIES = ["fifo", "mip"]
 DEFAULT_REPS = 10
@@ -66,6 +58,7 @@ LABELS = {  # static text of the page: element id → phrase
     "t-changes": "changes",
     "t-run-title": "run_title",
     "t-policies": "policies_label",
+    "t-policy-help": "policy_help_label",
     "t-reps": "reps_label",
     ids.RESET_ALL: "reset_all",
     ids.RUN: "run",
@@ -132,12 +125,13 @@ def _run_panel() -> html.Section:
             html.Label(id="t-policies"),
             dcc.Checklist(
                 id=ids.POLICIES,
-                options=list(POLICY_CHOICES),
+                options=list(clinic_specs(REGISTRY, books=False)),
                 value=DEFAULT_POLICIES,
                 inline=True,
                 persistence=True,
                 persistence_type="session",
             ),
+            html.Details([html.Summary(id="t-policy-help"), html.Div(id=ids.POLICY_HELP)]),
             html.Label(id="t-reps", htmlFor=ids.REPS),
             dcc.Input(
                 id=ids.REPS,
@@ -348,26 +342,35 @@ def _changes(data: Any) -> dict[str, str]:
 
 
 def policy_choices_of(choice: ScenarioChoice) -> tuple[str, ...]:
-    """The policies a scenario can be run with: a unit's block model has its own, and a
-    scenario that books compares ways of booking."""
+    """The policies a scenario can be run with (``dashboard.policy_offer``): a unit's
+    block model has its own, and a scenario that books compares ways of booking."""
     base = base_scenario(choice)
     if isinstance(base, UnitScenario):
-        return UNIT_POLICY_CHOICES
-    return BOOKING_POLICY_CHOICES if base.booking is not None else POLICY_CHOICES
+        return unit_specs(UNIT_REGISTRY)
+    return clinic_specs(REGISTRY, books=base.booking is not None)
 
 
 @callback(
     Output(ids.POLICIES, "options"),
     Output(ids.POLICIES, "value"),
+    Output(ids.POLICY_HELP, "children"),
     Input(ids.SCENARIO, "data"),
+    Input(ids.SCENARIO_LANG, "data"),
     State(ids.POLICIES, "value"),
 )
-def offer_policies(stored: Any, picked: Any) -> tuple[list[str], list[str]]:
-    """The policies of the tab's kind of scenario; those picked that still apply stay."""
-    choices = list(policy_choices_of(ScenarioChoice.from_store(stored)))
+def offer_policies(
+    stored: Any, lang: Any, picked: Any
+) -> tuple[list[dict[str, Any]], list[str], html.Ul]:
+    """The policies of the tab's kind of scenario, each with its title, and what each
+    does, in the page's language; those picked that still apply stay."""
+    choice = ScenarioChoice.from_store(stored)
+    choices = policy_choices_of(choice)
+    registry = model_of_scenario(base_scenario(choice)).registry
     kept = [p for p in (picked or []) if p in choices]
     defaults = [p for p in [*DEFAULT_POLICIES, *BOOKING_DEFAULT_POLICIES] if p in choices]
-    return choices, kept or defaults
+    lang = checked_lang(lang)
+    help_list = policy_help_list(choices, registry, lang)
+    return policy_options(choices, registry, lang), kept or defaults, help_list
 
 
 @callback(

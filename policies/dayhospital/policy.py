@@ -1,22 +1,32 @@
-"""The unit's policies by name, with their parameters from the scenario's ``policies:``.
+"""The unit's policies: their contract, the three planners, and building one by name.
 
+A unit policy declares what a clinic policy does (``policies.base.PolicyContract``:
+name, ``Params``, title and explanation in Spanish and English, tunable
+parameters) and plans a unit instance in one go: ``plan(instance) -> UnitPlan``.
 ``fifo`` (request order, earliest block), ``grasp`` (priority, double
-relaxation) and ``mip`` (the document's model, started from GRASP's plan).
+relaxation) and ``mip`` (the document's model, started from GRASP's plan); they
+are found by name in ``policies.UNIT_REGISTRY``, with their parameters from the
+scenario's ``policies:`` block.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
+from typing import Any, ClassVar
 
 from pydantic import Field, ValidationError
 
-from policies.base import PolicyError, PolicyParams
+from policies.base import PolicyContract, PolicyError, PolicyParams, Texts, parameter_problems
+from policies.base import texts as labelled
 from policies.dayhospital.heuristics import fifo, grasp
 from policies.dayhospital.mip import solve_unit
-from sim.problems import Problem, problems_from_validation
+from sim.problems import Problem
 from sim.unit.instance import UnitInstance
 from sim.unit.plan import UnitPlan
 from sim.unit.scenario import UnitScenario
+
+UnitPlanner = Callable[[UnitInstance], UnitPlan]
 
 
 class NoParams(PolicyParams):
@@ -24,49 +34,110 @@ class NoParams(PolicyParams):
 
 
 class GraspParams(PolicyParams):
-    iterations: int = Field(default=200, ge=1)
-    alpha_p: float = Field(default=0.203, ge=0, le=1, description="patients' relaxation")
-    alpha_m: float = Field(default=0.261, ge=0, le=1, description="blocks' relaxation")
+    iterations: int = Field(
+        default=200, ge=1, json_schema_extra=labelled("Iteraciones", "Iterations")
+    )
+    alpha_p: float = Field(
+        default=0.203,
+        ge=0,
+        le=1,
+        description="patients' relaxation",
+        json_schema_extra=labelled("α pacientes (0–1)", "α patients (0–1)"),
+    )
+    alpha_m: float = Field(
+        default=0.261,
+        ge=0,
+        le=1,
+        description="blocks' relaxation",
+        json_schema_extra=labelled("α bloques (0–1)", "α blocks (0–1)"),
+    )
 
 
 class MipParams(PolicyParams):
-    time_limit_s: float = Field(default=60, gt=0)
+    time_limit_s: float = Field(
+        default=60,
+        gt=0,
+        json_schema_extra=labelled("Tiempo límite (s)", "Time limit (s)"),
+    )
     mip_gap: float = Field(default=0.01, ge=0, le=1)
     start_iterations: int = Field(
         default=20, ge=0, description="GRASP iterations of the start plan (0: no start)"
     )
 
 
-UNIT_POLICIES: dict[str, type[PolicyParams]] = {
-    "fifo": NoParams,
-    "grasp": GraspParams,
-    "mip": MipParams,
-}
+class UnitPolicy(PolicyContract, ABC):
+    """A unit planner: its parameters and the scenario's seed, then a plan per instance."""
+
+    def __init__(self, params: PolicyParams | None = None, seed: int = 0):
+        self.params: Any = params if params is not None else self.Params()
+        self.seed = seed
+
+    @abstractmethod
+    def plan(self, inst: UnitInstance) -> UnitPlan:
+        """Admit the waiting list: an itinerary per patient admitted."""
 
 
-def unit_planner(spec: str, scenario: UnitScenario) -> Callable[[UnitInstance], UnitPlan]:
+class FifoUnitPolicy(UnitPolicy):
+    name: ClassVar[str] = "fifo"
+    Params: ClassVar[type[NoParams]] = NoParams
+    title: ClassVar[Texts] = {"es": "Orden de llegada", "en": "First come, first served"}
+    explanation: ClassVar[Texts] = {
+        "es": "La práctica de hoy: la lista en orden de solicitud, cada paciente en el primer "
+        "bloque donde cabe.",
+        "en": "Today's practice: the list in request order, each patient at the first block "
+        "where they fit.",
+    }
+
+    def plan(self, inst: UnitInstance) -> UnitPlan:
+        return fifo(inst)
+
+
+class GraspUnitPolicy(UnitPolicy):
+    name: ClassVar[str] = "grasp"
+    Params: ClassVar[type[GraspParams]] = GraspParams
+    title: ClassVar[Texts] = {"es": "GRASP por prioridad", "en": "GRASP by priority"}
+    explanation: ClassVar[Texts] = {
+        "es": "Admite por prioridad con la doble relajación de la tesis (pacientes y bloques).",
+        "en": "Admits by priority with the thesis's double relaxation (patients and blocks).",
+    }
+    tunable: ClassVar[tuple[str, ...] | None] = ("alpha_p", "alpha_m", "iterations")
+
+    def plan(self, inst: UnitInstance) -> UnitPlan:
+        p = self.params
+        return grasp(inst, p.iterations, p.alpha_p, p.alpha_m, self.seed)
+
+
+class MipUnitPolicy(UnitPolicy):
+    name: ClassVar[str] = "mip"
+    Params: ClassVar[type[MipParams]] = MipParams
+    title: ClassVar[Texts] = {
+        "es": "Modelo del documento (MIP)",
+        "en": "The document's model (MIP)",
+    }
+    explanation: ClassVar[Texts] = {
+        "es": "Resuelve el modelo entero mixto del documento, partiendo del plan de GRASP.",
+        "en": "Solves the document's mixed-integer model, starting from GRASP's plan.",
+    }
+    tunable: ClassVar[tuple[str, ...] | None] = ("time_limit_s",)
+
+    def plan(self, inst: UnitInstance) -> UnitPlan:
+        p = self.params
+        start = grasp(inst, p.start_iterations, seed=self.seed) if p.start_iterations else None
+        plan, _solution = solve_unit(inst, p.time_limit_s, p.mip_gap, start)
+        return plan
+
+
+def make_unit_planner(
+    spec: str, scenario: UnitScenario, registry: dict[str, type[UnitPolicy]]
+) -> UnitPlanner:
     """The planner a policy name stands for, its parameters checked (``PolicyError``)."""
-    if spec not in UNIT_POLICIES:
-        known = sorted(UNIT_POLICIES)
+    if spec not in registry:
+        known = sorted(registry)
         raise PolicyError("--policy", [Problem(spec, f"unknown unit policy; available: {known}")])
+    cls = registry[spec]
     raw = scenario.policies.get(spec, {})
     try:
-        params = UNIT_POLICIES[spec].model_validate(raw)
+        params = cls.Params.model_validate(raw)
     except ValidationError as exc:
-        problems = [
-            Problem(f"policies.{spec}.{p.path}".rstrip("."), p.message)
-            for p in problems_from_validation(exc, raw)
-        ]
-        raise PolicyError(scenario.source, problems) from None
-    seed = scenario.seed
-    if isinstance(params, GraspParams):
-        return lambda inst: grasp(inst, params.iterations, params.alpha_p, params.alpha_m, seed)
-    if isinstance(params, MipParams):
-        return lambda inst: _mip(inst, params, seed)
-    return fifo
-
-
-def _mip(inst: UnitInstance, params: MipParams, seed: int) -> UnitPlan:
-    start = grasp(inst, params.start_iterations, seed=seed) if params.start_iterations else None
-    plan, _solution = solve_unit(inst, params.time_limit_s, params.mip_gap, start)
-    return plan
+        raise PolicyError(scenario.source, parameter_problems(exc, raw, spec)) from None
+    return cls(params, scenario.seed).plan

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from policies.base import PolicyParams
+from policies.base import Booked, PolicyParams, SchedulingPolicy, Texts, texts
 from policies.fifo import equally_spaced_times
 from policies.grasp.fast import grasp
 from policies.grasp.instance import Calendar, Instance
@@ -46,28 +46,53 @@ SEED_BOUND = 2**63
 
 class GraspParams(PolicyParams):
     doctors: DoctorRule = Field(
-        default="goodness", description="rank doctors by the thesis's goodness or earliest day"
+        default="goodness",
+        description="rank doctors by the thesis's goodness or earliest day",
+        json_schema_extra=texts("orden de los médicos", "order of the doctors"),
     )
-    iterations: int = Field(default=1000, ge=1, description="GRASP iterations per booking day")
-    alpha_p: float = Field(default=0.203, ge=0, le=1, description="patients' relaxation")
-    alpha_m: float = Field(default=0.261, ge=0, le=1, description="doctors' relaxation")
+    iterations: int = Field(
+        default=1000,
+        ge=1,
+        description="GRASP iterations per booking day",
+        json_schema_extra=texts("Iteraciones por día", "Iterations per day"),
+    )
+    alpha_p: float = Field(
+        default=0.203,
+        ge=0,
+        le=1,
+        description="patients' relaxation",
+        json_schema_extra=texts("α pacientes (0–1)", "α patients (0–1)"),
+    )
+    alpha_m: float = Field(
+        default=0.261,
+        ge=0,
+        le=1,
+        description="doctors' relaxation",
+        json_schema_extra=texts("α médicos (0–1)", "α doctors (0–1)"),
+    )
 
 
-class GraspPolicy:
+class GraspPolicy(SchedulingPolicy):
     name: ClassVar[str] = "grasp"
-    shorthand: ClassVar[str] = "doctors"
+    shorthand: ClassVar[str | None] = "doctors"
     Params: ClassVar[type[GraspParams]] = GraspParams
+    title: ClassVar[Texts] = {"es": "GRASP por necesidad", "en": "GRASP by need"}
+    explanation: ClassVar[Texts] = {
+        "es": "Reserva juntas las solicitudes de cada día con el GRASP de la tesis, por "
+        "necesidad; en el día, los más necesitados primero.",
+        "en": "Books each day's requests together with the thesis's GRASP, by need; on the "
+        "day, the neediest first.",
+    }
+    tunable: ClassVar[tuple[str, ...] | None] = ("alpha_p", "alpha_m", "iterations")
+    books_in_batches: ClassVar[bool] = True
+    offered_variants: ClassVar[tuple[str | None, ...]] = (None, "earliest")
+    offered_booking_modes: ClassVar[tuple[str, ...]] = ("end_of_day", "realtime")
 
-    def __init__(self, params: GraspParams | None = None, label: str = "grasp"):
-        self.params = params or GraspParams()
-        self.label = label
-
-    def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
+    def book(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Booked:
+        """Each request day's requests together, by need (``book_by_need``)."""
         attributes = need_attributes(requests.attributes, len(requests))
         day, member, stats = book_by_need(requests, clinic, attributes, self.params, rng)
-        plan = self.sequence(requests, clinic, day, member, rng)
-        plan.info["grasp"] = stats
-        return plan
+        return day, member, {"grasp": stats}
 
     def sequence(
         self,

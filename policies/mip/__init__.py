@@ -39,8 +39,8 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from policies.base import PolicyParams
-from policies.fifo import book_first_come, equally_spaced_times
+from policies.base import PolicyParams, SchedulingPolicy, Texts, texts
+from policies.fifo import equally_spaced_times
 from policies.mip.day import DayInstance, DaySolution, Group, solve_day
 from policies.mip.paths import PlannedPath, enumerate_paths
 from sim.clinic import Clinic, resource_keys
@@ -52,7 +52,12 @@ _CACHE_LIMIT = 4096
 
 
 class MipParams(PolicyParams):
-    time_limit_s: float = Field(default=30, gt=0)
+    time_limit_s: float = Field(
+        default=30,
+        gt=0,
+        description="seconds HiGHS may take for a day",
+        json_schema_extra=texts("Tiempo límite por día (s)", "Time limit per day (s)"),
+    )
     escalate_after_s: float = Field(
         default=5,
         gt=0,
@@ -66,18 +71,18 @@ class MipParams(PolicyParams):
     )
 
 
-class MipPolicy:
+class MipPolicy(SchedulingPolicy):
     name: ClassVar[str] = "mip"
-    shorthand: ClassVar[str] = "max_delay"
+    shorthand: ClassVar[str | None] = "max_delay"
     Params: ClassVar[type[MipParams]] = MipParams
-
-    def __init__(self, params: MipParams | None = None, label: str = "mip"):
-        self.params = params or MipParams()
-        self.label = label
-
-    def plan(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Plan:
-        day, member = book_first_come(requests, clinic)
-        return self.sequence(requests, clinic, day, member, rng)
+    title: ClassVar[Texts] = {"es": "Horarios óptimos (MIP)", "en": "Optimised times (MIP)"}
+    explanation: ClassVar[Texts] = {
+        "es": "Reserva por orden de llegada; cada día, un MIP da a cada paciente su hora y el "
+        "inicio planeado de cada paso.",
+        "en": "Books first come, first served; each day, a MIP gives every patient a time and "
+        "a planned start for every step.",
+    }
+    tunable: ClassVar[tuple[str, ...] | None] = ("time_limit_s",)
 
     def sequence(
         self,

@@ -21,17 +21,17 @@ from rich.table import Table
 
 from sim import metrics
 from sim import scenario as scenario_module
-from sim.cli.options import execution_of, progress_bar
+from sim.cli.options import execution_of, progress_bar, scenario_overrides
 from sim.experiments import staffing
 from sim.experiments.store import ResultStore
 from sim.experiments.sweep import BASE, SweepResult, short_name
-from sim.outputs.formatting import format_paired, format_summary, metric_label
+from sim.outputs.catalogue import sweep_metrics
+from sim.outputs.formatting import format_paired, format_summary
 from sim.outputs.i18n import language, t
 from sim.outputs.rundir import sweep_json
 from sim.problems import Problem, ScenarioError
 
 TABLE_WIDTH = 120
-SWEEP_METRICS = ("los", "wait", "access_days", "utilisation", "overtime", "unbooked")
 
 
 def print_sweep(result: SweepResult, lang: str) -> None:
@@ -40,18 +40,19 @@ def print_sweep(result: SweepResult, lang: str) -> None:
     table = Table(title=title, caption=t("sweep_footer", lang))
     names = [short_name(v.name) for v in result.variants]
     specs = list(summary["variants"][BASE]["summary"]["policies"])
+    shown = sweep_metrics("terminal")
     table.add_column(t("variant", lang), no_wrap=True, min_width=max(map(len, names)))
     table.add_column(t("policy", lang), no_wrap=True, min_width=max(map(len, specs)))
-    for metric in SWEEP_METRICS:
-        table.add_column(metric_label(metric, lang), justify="right")
+    for metric in shown:
+        table.add_column(metric.label[lang], justify="right")
     for variant in result.variants:
         entry = summary["variants"][variant.name]["summary"]
         for spec in entry["policies"]:
             cells = []
-            for metric in SWEEP_METRICS:
-                cell = format_summary(metric, entry["policies"][spec][metric])
+            for metric in shown:
+                cell = format_summary(metric, entry["policies"][spec][metric.name])
                 if variant.name != BASE:
-                    paired = summary["paired_to_base"][variant.name][spec][metric]
+                    paired = summary["paired_to_base"][variant.name][spec][metric.name]
                     cell += f"\n[dim]Δ {format_paired(metric, paired)}[/]"
                 cells.append(cell)
             table.add_row(short_name(variant.name), spec, *cells)
@@ -94,7 +95,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     lang = language(args.lang)
     target = staffing.parse_target(args.target)
     counts = staffing.parse_range(args.range)
-    overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
+    overrides = scenario_overrides(args)
     base = scenario_module.load(args.scenario, overrides)
     _check_staff_arguments(args, base, target)
     policy = (args.policies or list(args.default_policies))[0]

@@ -18,7 +18,6 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from sim import scenario as scenario_module
 from sim.cli import experiments as cli_experiments
 from sim.cli import thesis as cli_thesis
 from sim.cli import unit as cli_unit
@@ -32,6 +31,7 @@ from sim.cli.options import (
     print_warnings,
     progress_bar,
     report_path_of,
+    scenario_overrides,
 )
 from sim.experiments.replications import Precision, run_until_precise
 from sim.experiments.runner import (
@@ -44,12 +44,14 @@ from sim.experiments.runner import (
 from sim.experiments.store import ResultStore
 from sim.experiments.sweep import resolve, run_sweep, short_name, variants_from
 from sim.files import write_text_atomically
+from sim.models import model_of_run, model_of_source
+from sim.models.clinic import CLINIC
+from sim.models.unit import UNIT
 from sim.outputs.formatting import comparison_rows, headline
 from sim.outputs.i18n import LANGUAGES, language, t
 from sim.outputs.report import REPORT_NAME, check_report_path, render_sweep, write_report
 from sim.outputs.rundir import (
     is_sweep,
-    load_run,
     load_sweep,
     run_data,
     run_info,
@@ -58,11 +60,8 @@ from sim.outputs.rundir import (
     write_run,
     write_sweep,
 )
-from sim.outputs.unit_report import write_unit_report
-from sim.outputs.unit_rundir import is_unit_run, load_unit_run
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
-from sim.unit.scenario import is_unit, load_unit
 
 EXIT_BAD_INPUT = 2
 EXIT_TASK_FAILED = 1
@@ -164,16 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    if is_unit(scenario_module.read_yaml(scenario_module.resolve_source(args.scenario))):
-        load_unit(args.scenario, args.overrides)
-    else:
-        check_policies(load_scenario(args), args.policies)
+    model = model_of_source(args.scenario)
+    model.check_policies(model.load(args.scenario, scenario_overrides(args)), args.policies)
     print(t("valid", language(args.lang), source=args.scenario))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if is_unit(scenario_module.read_yaml(scenario_module.resolve_source(args.scenario))):
+    model = model_of_source(args.scenario)
+    if model.kind == UNIT.kind:
         out, report = check_out_dir(args.out), report_path_of(args, args.out)
         return cli_unit.cmd_unit(args, language(args.lang), out, report)
     if args.sweep or args.grid:
@@ -222,7 +220,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             "--reps", [Problem("auto", "not with --sweep or --grid: give a number")]
         )
     variants = variants_from(args.sweep, args.grid)
-    overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
+    overrides = scenario_overrides(args)
     scenarios = resolve(args.scenario, overrides, variants)
     specs = list(dict.fromkeys(args.policies or args.default_policies))
     report_path = report_path_of(args, args.out)
@@ -295,15 +293,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         write_sweep_report(path, sweep, lang)
         print(t("report_written", lang, path=path))
         return 0
-    if args.run_dir.is_dir() and is_unit_run(args.run_dir):
-        run = load_unit_run(args.run_dir)
-        check_report_path(path)
-        write_unit_report(path, run, lang)
-        print(t("report_written", lang, path=path))
-        return 0
-    data = load_run(args.run_dir)
+    model = model_of_run(args.run_dir) if args.run_dir.is_dir() else CLINIC
+    run = model.read(args.run_dir)
     check_report_path(path)
-    write_report(path, data, lang)
+    model.report(path, run, lang)
     print(t("report_written", lang, path=path))
     return 0
 

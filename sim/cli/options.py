@@ -92,11 +92,14 @@ def _reps(text: str) -> int | str:
     return "auto" if text.strip() == "auto" else positive_int(text)
 
 
+def scenario_overrides(args: argparse.Namespace) -> list[str]:
+    """The ``--set`` overrides, and ``--seed`` as one."""
+    seed = getattr(args, "seed", None)
+    return [*args.overrides, *([f"seed={seed}"] if seed is not None else [])]
+
+
 def load_scenario(args: argparse.Namespace) -> Scenario:
-    overrides = list(args.overrides)
-    if getattr(args, "seed", None) is not None:
-        overrides.append(f"seed={args.seed}")
-    return scenario_module.load(args.scenario, overrides)
+    return scenario_module.load(args.scenario, scenario_overrides(args))
 
 
 def report_path_of(args: argparse.Namespace, out: Path | None) -> Path | None:

@@ -123,7 +123,7 @@ def _overview(summary: dict[str, Any], lang: str) -> Table:
     table.add_column(t("metric", lang))
     table.add_column("", justify="right")
     table.add_row("FS", f"{summary['fs']:,.2f}")
-    table.add_row(t("booked", lang), f"{summary['booked']} / {summary['patients']}")
+    table.add_row(t("thesis_booked", lang), f"{summary['booked']} / {summary['patients']}")
     table.add_row(t("thesis_mean_days", lang), _days(summary["mean_days"]))
     for band, days in summary["mean_days_by_band"].items():
         table.add_row(t("thesis_band", lang, band=band), _days(days))
@@ -133,7 +133,13 @@ def _overview(summary: dict[str, Any], lang: str) -> Table:
 
 def _doctors(summary: dict[str, Any], lang: str) -> Table:
     table = Table(title=t("thesis_doctors", lang))
-    for key in ("thesis_doctor", "thesis_specialty", "booked", "thesis_shifts", "thesis_mean_days"):
+    for key in (
+        "thesis_doctor",
+        "thesis_specialty",
+        "thesis_booked",
+        "thesis_shifts",
+        "thesis_mean_days",
+    ):
         table.add_column(t(key, lang), justify="left" if key == "thesis_doctor" else "right")
     for doctor in summary["doctors"]:
         table.add_row(

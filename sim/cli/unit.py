@@ -15,37 +15,32 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from sim.cli.options import scenario_overrides
 from sim.experiments.store import ResultStore
-from sim.experiments.unit_runner import UnitRun, run_unit
+from sim.experiments.unit_runner import UnitRun
+from sim.models.unit import UNIT
 from sim.outputs.figures import clock
 from sim.outputs.i18n import t
 from sim.outputs.rundir import summary_json
 from sim.outputs.unit_figures import DAY_NAMES, calendar_cells, planned_days, timetable_rows
-from sim.outputs.unit_report import write_unit_report
-from sim.outputs.unit_rundir import unit_run_info, write_unit_run
 from sim.outputs.unit_tables import admission_cell, comparison_rows
 from sim.problems import Problem, ScenarioError
 from sim.unit.instance import UnitInstance
 from sim.unit.plan import UnitPlan
-from sim.unit.scenario import load_unit
-
-UNIT_DEFAULT_POLICIES = ("fifo", "grasp", "mip")
 
 
 def cmd_unit(args: argparse.Namespace, lang: str, out: Path | None, report: Path | None) -> int:
     if args.reps == "auto" or getattr(args, "sweep", None) or getattr(args, "grid", None):
         message = "a unit scenario takes a number of replications, without --sweep or --grid"
         raise ScenarioError("--reps", [Problem("", message)])
-    overrides = [*args.overrides, *([f"seed={args.seed}"] if args.seed is not None else [])]
-    scenario = load_unit(args.scenario, overrides)
-    specs = list(dict.fromkeys(args.policies or UNIT_DEFAULT_POLICIES))
-    run = run_unit(scenario, specs, args.reps)
+    scenario = UNIT.load(args.scenario, scenario_overrides(args))
+    specs = list(dict.fromkeys(args.policies or UNIT.run_policies))
+    run = UNIT.run(scenario, specs, args.reps)
     if out is not None:
-        info = unit_run_info(run, ["clinicsim", *sys.argv[1:]])
-        write_unit_run(out, run, info)
+        info = UNIT.write(out, run, ["clinicsim", *sys.argv[1:]])
         ResultStore(args.store).record_run(out, info)
     if report is not None:
-        write_unit_report(report, run, lang)
+        UNIT.report(report, run, lang)
     if args.json:
         sys.stdout.write(summary_json(run.summary))
         return 0

@@ -28,7 +28,7 @@ import pandas as pd
 import policies
 import sim
 from policies import REGISTRY, make_policy
-from policies.base import booking_mode_of
+from policies.base import SchedulingPolicy, booking_mode_of
 from sim import metrics
 from sim.booking.metrics import booking_values
 from sim.booking.process import BatchRule, run_booking
@@ -120,11 +120,15 @@ def play(scenario: Scenario, spec: str, rep: int) -> PolicyRep:
 
 
 def _batch_rule(
-    policy: Any, mode: str, realisation: Realisation, clinic: Clinic, rng: np.random.Generator
+    policy: SchedulingPolicy,
+    mode: str,
+    realisation: Realisation,
+    clinic: Clinic,
+    rng: np.random.Generator,
 ) -> BatchRule | None:
     """The policy's own way of booking requests (a day's together at the end of the day,
-    one at a time in real time), if it has one; walk-in has no booking."""
-    if mode == "walk_in" or not hasattr(policy, "book_batch"):
+    one at a time in real time), if it ``books_in_batches``; walk-in has no booking."""
+    if mode == "walk_in" or not policy.books_in_batches:
         return None
     return lambda batch: policy.book_batch(realisation.requests, clinic, batch, rng)
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from policies.dayhospital.policy import unit_planner
+from policies import unit_planner
 from sim import metrics
 from sim.unit.demand import waiting_list
 from sim.unit.engine import UNIT_METRICS, UnitRecords, play, realise, unit_values

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim.outputs.catalogue import Metric, figure_metrics, find
 from sim.outputs.i18n import t
 
 STAY_BIN_MINUTES = 15
@@ -59,18 +60,14 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
 def stay_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
     """The stay of served patients, one histogram per policy side by side, common bins,
     as a share of the policy's served patients, with the mean marked."""
-    return _served_histograms(
-        patients, policies, "los", STAY_BIN_MINUTES, ("stay_minutes", "fig_stay"), lang
-    )
+    return _served_histograms(patients, policies, "los", STAY_BIN_MINUTES, "fig_stay", lang)
 
 
 def waiting_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
     """The total wait (``wait``: minutes waited before every staffed step) of served
     patients, one histogram per policy side by side, common bins of ``WAIT_BIN_MINUTES``,
     as a share of the policy's served patients, with the mean marked."""
-    return _served_histograms(
-        patients, policies, "wait", WAIT_BIN_MINUTES, ("wait_minutes", "fig_wait"), lang
-    )
+    return _served_histograms(patients, policies, "wait", WAIT_BIN_MINUTES, "fig_wait", lang)
 
 
 def _served_histograms(
@@ -78,14 +75,13 @@ def _served_histograms(
     policies: Sequence[str],
     column: str,
     bin_minutes: float,
-    keys: tuple[str, str],
+    title_key: str,
     lang: str,
 ) -> go.Figure:
     """``column`` (minutes) of served patients, a panel per policy sharing the bins (from
     zero to the pooled 99.5 % quantile; longer values count in the last bin): each bar the
-    share of the policy's served patients, a dashed line at the policy's mean. ``keys``:
-    the i18n keys of the x axis title and of the figure title."""
-    axis_key, title_key = keys
+    share of the policy's served patients, a dashed line at the policy's mean; the x axis
+    is titled by the metric's label, the figure by the phrase ``title_key``."""
     served = patients[patients["status"] == "served"]
     edges = _bin_edges(served[column].dropna(), bin_minutes)
     fig = make_subplots(
@@ -115,7 +111,7 @@ def _served_histograms(
             fig.add_vline(
                 x=float(minutes.mean()), line_dash="dash", line_color="black", row=1, col=col
             )
-        fig.update_xaxes(title_text=t(axis_key, lang), row=1, col=col)
+        fig.update_xaxes(title_text=find(column).label[lang], row=1, col=col)
     fig.update_yaxes(title_text=t("share_patients", lang), row=1, col=1)
     return _layout(fig, t(title_key, lang))
 
@@ -392,21 +388,21 @@ def utilisation_by_resource(
     return _layout(fig, t("fig_utilisation", lang))
 
 
-BOOKING_FIGURE_METRICS = ("booking_delay_h", "slots_wasted", "refill_rate", "moves_per_patient")
+def has_booking(summary: dict) -> bool:
+    """Whether a summary has every metric of the booking figure (a run that books)."""
+    present = summary["policies"][summary["baseline"]]
+    return all(m.name in present for m in figure_metrics("booking"))
 
 
 def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Figure:
     """The booking process per policy: hours to a confirmed slot, slots wasted, the share
     of cancelled slots refilled and moves per patient, each mean with its 95 % interval."""
-    fig = make_subplots(
-        rows=1,
-        cols=len(BOOKING_FIGURE_METRICS),
-        subplot_titles=[t(m, lang) for m in BOOKING_FIGURE_METRICS],
-    )
+    panels = figure_metrics("booking")
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[m.label[lang] for m in panels])
     colours = policy_colours(policies)
-    for column, metric in enumerate(BOOKING_FIGURE_METRICS, start=1):
-        scale = 100 if metric == "refill_rate" else 1
-        entries = [summary["policies"][p][metric] for p in policies]
+    for column, metric in enumerate(panels, start=1):
+        scale = 100 if metric.percent else 1
+        entries = [summary["policies"][p][metric.name] for p in policies]
         means = [scale * (e["mean"] or 0.0) for e in entries]
         upper = [scale * ((e["ci95"][1] or e["mean"] or 0.0) - (e["mean"] or 0.0)) for e in entries]
         fig.add_trace(
@@ -424,15 +420,16 @@ def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Fi
     return _layout(fig, t("fig_booking", lang), height=420)
 
 
-def sweep_metric(sweep: dict, metric: str, labels: dict[str, str], lang: str) -> go.Figure:
+def sweep_metric(sweep: dict, metric: Metric, labels: dict[str, str], lang: str) -> go.Figure:
     """One metric against the sweep's variants, a line per policy, with 95 % intervals."""
     variants = list(sweep["variants"])
     policies = list(sweep["variants"][variants[0]]["summary"]["policies"])
     colours = policy_colours(policies)
     fig = go.Figure()
-    scale = 100.0 if metric.startswith("utilisation") else 1.0
+    scale = 100.0 if metric.percent else 1.0
     for policy in policies:
-        entries = [sweep["variants"][v]["summary"]["policies"][policy][metric] for v in variants]
+        summaries = [sweep["variants"][v]["summary"]["policies"][policy] for v in variants]
+        entries = [summary[metric.name] for summary in summaries]
         means = [scale * (e["mean"] if e["mean"] is not None else np.nan) for e in entries]
         upper = [
             scale * (e["ci95"][1] - e["mean"]) if e["ci95"][1] is not None else 0.0 for e in entries
@@ -447,8 +444,8 @@ def sweep_metric(sweep: dict, metric: str, labels: dict[str, str], lang: str) ->
                 error_y={"type": "data", "array": upper},
             )
         )
-    fig.update_yaxes(title_text=t(metric.partition(".")[0], lang), rangemode="tozero")
-    return _layout(fig, t(metric.partition(".")[0], lang), height=340)
+    fig.update_yaxes(title_text=metric.label[lang], rangemode="tozero")
+    return _layout(fig, metric.label[lang], height=340)
 
 
 QUEUE_GRID_MINUTES = 5

@@ -1,7 +1,9 @@
 """How numbers of a run are shown to people: stays in hours, metrics with intervals.
 
-Shared by the terminal table (``cli``) and the HTML report (``report``), so both
-say the same thing in the same words.
+Shared by the terminal table (``cli``), the HTML report (``report``) and the
+dashboard, so all say the same thing in the same words; which metrics, in which
+order, in percent or not and under which label is the catalogue's
+(``sim.outputs.catalogue``).
 """
 
 from __future__ import annotations
@@ -10,29 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.clinic import resource_keys
-from sim.metrics import BOOKING_METRICS
+from sim.outputs.catalogue import OUTPATIENT, Metric, Row, table_rows
 from sim.outputs.i18n import t
 from sim.scenario import Scenario
-
-TABLE_METRICS = (
-    "los",
-    "wait",
-    "wait_first",
-    "access_days",
-    "access_days_vulnerable",
-    "fs",
-    "utilisation",
-    "overtime",
-    "served",
-    "unserved",
-    "no_show",
-    "cancelled",
-    "unbooked",
-)
-P90_METRICS = ("los", "wait")
-# after the others, with a booking process (access by priority goes under access_days)
-BOOKING_TABLE_METRICS = tuple(m for m in BOOKING_METRICS if not m.startswith("access_days"))
-PERCENT_METRICS = ("offer_acceptance", "refill_rate")
 
 
 def hours(minutes: float | None) -> str:
@@ -43,41 +25,18 @@ def hours(minutes: float | None) -> str:
     return f"{whole // 60} h {whole % 60:02d} min"
 
 
-def table_metrics(scenario: Scenario) -> list[str]:
-    """The rows of a comparison table: utilisation is followed by one row per resource."""
-    resources = resource_keys(scenario)
-    split = TABLE_METRICS.index("utilisation") + 1
-    rows = [
-        *TABLE_METRICS[:split],
-        *[f"utilisation.{r}" for r in resources],
-        *TABLE_METRICS[split:],
-    ]
-    if scenario.booking is None:
-        return rows
-    access = rows.index("access_days") + 1
-    by_priority = [f"access_days.p{w}" for w in (3, 2, 1)]
-    return [*rows[:access], *by_priority, *rows[access:], *BOOKING_TABLE_METRICS]
-
-
-def metric_label(metric: str, lang: str) -> str:
-    base, _, part = metric.partition(".")
-    if base == "access_days" and part.startswith("p"):
-        return t("wait_blocks_priority", lang, priority=part[1:])
-    return f"  {part}" if part else t(base, lang)
-
-
-def number(metric: str, value: float | None, lang: str = "en") -> str:
-    """A metric's value as people read it: ``87%`` for utilisation, one decimal under 10
+def number(metric: Metric, value: float | None, lang: str = "en") -> str:
+    """A metric's value as people read it: ``87%`` for a share, one decimal under 10
     (a decimal comma in Spanish), whole numbers above."""
     if value is None:
         return "–"
-    if metric.startswith("utilisation") or metric in PERCENT_METRICS:
+    if metric.percent:
         return f"{100 * value:.0f}%"
     text = f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
     return text.replace(".", ",") if lang == "es" else text
 
 
-def interval(metric: str, bounds: list[float | None], lang: str = "en") -> str:
+def interval(metric: Metric, bounds: list[float | None], lang: str = "en") -> str:
     """The 95 % interval as ``±half-width`` (t intervals are symmetric)."""
     lo, hi = bounds
     if lo is None or hi is None:
@@ -85,13 +44,13 @@ def interval(metric: str, bounds: list[float | None], lang: str = "en") -> str:
     return f" ±{number(metric, (hi - lo) / 2, lang)}"
 
 
-def format_summary(metric: str, s: dict[str, Any], lang: str = "en") -> str:
+def format_summary(metric: Metric, s: dict[str, Any], lang: str = "en") -> str:
     if s["mean"] is None:
         return "–"
     return f"{number(metric, s['mean'], lang)}{interval(metric, s['ci95'], lang)}"
 
 
-def format_paired(metric: str, p: dict[str, Any], lang: str = "en") -> str:
+def format_paired(metric: Metric, p: dict[str, Any], lang: str = "en") -> str:
     if p["diff"] is None:
         return "–"
     return f"{number(metric, p['diff'], lang)}{interval(metric, p['ci95'], lang)}"
@@ -110,26 +69,31 @@ class ComparisonRow:
 def comparison_rows(summary: dict[str, Any], scenario: Scenario, lang: str) -> list[ComparisonRow]:
     """The comparison table of a run, shared by the terminal, the report and the dashboard;
     metrics a run of an older version lacks are left out."""
+    return summary_rows(summary, table_rows(OUTPATIENT, resource_keys(scenario)), lang)
+
+
+def summary_rows(summary: dict[str, Any], rows: list[Row], lang: str) -> list[ComparisonRow]:
+    """The rows of a comparison table (``sim.outputs.catalogue``) a summary has, each
+    followed by its p90 where the catalogue asks for one."""
     baseline, policies = summary["baseline"], list(summary["policies"])
     present = summary["policies"][baseline]
-    rows = []
-    for metric in [m for m in table_metrics(scenario) if m in present]:
+    shown = []
+    for row in [r for r in rows if r.key in present]:
         cells = []
         for spec in policies:
-            value = format_summary(metric, summary["policies"][spec][metric], lang)
+            value = format_summary(row.metric, summary["policies"][spec][row.key], lang)
             paired = None
             if spec != baseline:
-                paired = format_paired(metric, summary["paired"][spec][metric], lang)
+                paired = format_paired(row.metric, summary["paired"][spec][row.key], lang)
             cells.append((value, paired))
-        label = metric_label(metric, lang)
-        rows.append(ComparisonRow(label.strip(), label.startswith(" "), cells))
-        if metric in P90_METRICS:
+        shown.append(ComparisonRow(row.label(lang), row.sub, cells))
+        if row.metric.p90 and row.base:
             p90 = [
-                (number(metric, summary["policies"][s][metric]["p90"], lang), None)
+                (number(row.metric, summary["policies"][s][row.key]["p90"], lang), None)
                 for s in policies
             ]
-            rows.append(ComparisonRow("p90", True, p90))
-    return rows
+            shown.append(ComparisonRow("p90", True, p90))
+    return shown
 
 
 def relative_change(summary: dict[str, Any], spec: str, metric: str = "los") -> dict[str, Any]:

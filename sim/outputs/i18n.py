@@ -1,5 +1,7 @@
 """User-facing words of the command line in Spanish and English.
 
+Metrics are named by the catalogue (``sim.outputs.catalogue``), not here.
+
 ``language()`` picks ``es`` or ``en`` from ``--lang`` or the locale
 (``LC_ALL``, ``LC_MESSAGES``, ``LANG``); ``t(key, lang)`` returns the phrase.
 """
@@ -11,24 +13,6 @@ import os
 LANGUAGES = ("es", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
-    "los": {"es": "Estancia (min)", "en": "Stay (min)"},
-    "wait": {"es": "Espera total (min)", "en": "Total wait (min)"},
-    "wait_first": {"es": "Espera hasta la 1.ª atención (min)", "en": "Wait to first service (min)"},
-    "access_days": {"es": "Días hasta la cita", "en": "Days to appointment"},
-    "access_days_vulnerable": {
-        "es": "  quintil más vulnerable",
-        "en": "  most vulnerable quintile",
-    },
-    "fs": {"es": "FS (Σ necesidad·experiencia / días)", "en": "FS (Σ need·experience / days)"},
-    "utilisation": {"es": "Utilización", "en": "Utilisation"},
-    "overtime": {"es": "Horas extra (min/día)", "en": "Overtime (min/day)"},
-    "idle": {"es": "Tiempo ocioso (min/miembro-día)", "en": "Idle (min/member-day)"},
-    "booked": {"es": "Citados", "en": "Booked"},
-    "served": {"es": "Atendidos", "en": "Served"},
-    "unserved": {"es": "Sin atender", "en": "Unserved"},
-    "no_show": {"es": "No asistieron", "en": "No-shows"},
-    "cancelled": {"es": "Cancelados", "en": "Cancelled"},
-    "unbooked": {"es": "Sin cita", "en": "Not booked"},
     "metric": {"es": "Indicador", "en": "Metric"},
     "title": {
         "es": "{scenario} — {reps} réplicas, semilla {seed}",
@@ -38,16 +22,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Reserva de citas por política (media e IC 95 %)",
         "en": "Booking by policy (mean and 95 % CI)",
     },
-    "booking_delay_h": {
-        "es": "Demora en confirmar la cita (h)",
-        "en": "Time to a confirmed slot (h)",
-    },
-    "offers": {"es": "Ofertas de cupos liberados", "en": "Offers of freed slots"},
-    "offer_acceptance": {"es": "Ofertas aceptadas", "en": "Offers accepted"},
-    "refill_rate": {"es": "Cupos cancelados vueltos a ocupar", "en": "Cancelled slots refilled"},
-    "slots_wasted": {"es": "Cupos perdidos", "en": "Slots wasted"},
-    "moves_per_patient": {"es": "Cambios de cita por paciente", "en": "Moves per patient"},
-    "double_bookings": {"es": "Citas dobles", "en": "Double bookings"},
     "unit_footer": {
         "es": "media entre réplicas ± semiancho del IC 95 % · Δ: diferencia pareada con {baseline}",
         "en": "mean over replications ± half-width of the 95 % CI · Δ: paired difference "
@@ -75,6 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Citas de la tesis — {algorithm}",
         "en": "The thesis's booking — {algorithm}",
     },
+    "thesis_booked": {"es": "Citados", "en": "Booked"},
     "thesis_mean_days": {"es": "Días de espera (media)", "en": "Days to appointment (mean)"},
     "thesis_band": {
         "es": "  prioridad {band} (quintil de bondad)",
@@ -184,9 +159,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "fig_plan": {"es": "Plan frente a resultado", "en": "Plan against outcome"},
     "fig_utilisation": {"es": "Utilización por recurso", "en": "Utilisation by resource"},
-    "stay_minutes": {"es": "Estancia (min)", "en": "Stay (min)"},
     "share_patients": {"es": "% de pacientes atendidos", "en": "% of patients served"},
-    "wait_minutes": {"es": "Espera total (min)", "en": "Total wait (min)"},
     "mean_wait_minutes": {"es": "Espera media (min)", "en": "Mean wait (min)"},
     "mean_access_days": {"es": "Días hasta la cita (media)", "en": "Days to appointment (mean)"},
     "priority_axis": {"es": "Prioridad (1 baja … 3 alta)", "en": "Priority (1 low … 3 high)"},
@@ -209,17 +182,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "solver_seconds": {"es": "Construcción + resolución", "en": "Build + solve"},
     "fallbacks": {"es": "Días sin plan MIP", "en": "Days without a MIP plan"},
     # a day or week hospital (unit scenarios)
-    "objective": {"es": "Objetivo (26) Σ w/b", "en": "Objective (26) Σ w/b"},
-    "admitted": {"es": "Admitidos", "en": "Admitted"},
-    "pending": {"es": "Pendientes", "en": "Pending"},
-    "wait_blocks": {"es": "Bloques hasta la admisión", "en": "Blocks to admission"},
-    "wait_blocks_priority": {"es": "  prioridad {priority}", "en": "  priority {priority}"},
-    "bed_occupancy": {"es": "Ocupación de camas", "en": "Bed occupancy"},
-    "chair_occupancy": {"es": "Ocupación de sillones", "en": "Chair occupancy"},
-    "bed_overflow": {"es": "Bloques con camas de más", "en": "Blocks over the beds"},
-    "study_use": {"es": "Uso de los estudios ofrecidos", "en": "Offered studies used"},
-    "late_studies": {"es": "Estudios que se atrasan", "en": "Studies running late"},
-    "lateness": {"es": "Atraso medio (min)", "en": "Mean lateness (min)"},
     "unit_title": {
         "es": "{scenario} — {reps} réplicas, semilla {seed}",
         "en": "{scenario} — {reps} replications, seed {seed}",

@@ -20,13 +20,13 @@ from plotly.offline import get_plotlyjs
 from sim.clinic import resource_keys
 from sim.files import write_text_atomically
 from sim.outputs import figures
+from sim.outputs.catalogue import sweep_metrics
 from sim.outputs.formatting import (
     ComparisonRow,
     comparison_rows,
     format_paired,
     format_summary,
     hours,
-    metric_label,
     relative_change,
 )
 from sim.outputs.i18n import t
@@ -45,13 +45,11 @@ def check_report_path(path: Path) -> None:
         raise ScenarioError(str(path), [Problem("report", "its folder does not exist")])
 
 
-SWEEP_METRICS = ("los", "wait", "wait_first", "access_days", "utilisation", "overtime")
-
-
 def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> str:
     """A sweep's page: the table of every variant and policy, and each metric against
     the variants, a line per policy."""
     base = sweep["variants"]["base"]["summary"]
+    shown = sweep_metrics("report")
     title = t("sweep_title", lang, variants=len(sweep["variants"]), reps=sweep["reps"])
     rows = [
         "<tr><th>"
@@ -59,16 +57,16 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
         + "</th><th>"
         + html.escape(t("policy", lang))
         + "</th>"
-        + "".join(f"<th>{html.escape(metric_label(m, lang))}</th>" for m in SWEEP_METRICS)
+        + "".join(f"<th>{html.escape(m.label[lang])}</th>" for m in shown)
         + "</tr>"
     ]
     for name, entry in sweep["variants"].items():
         for spec, values in entry["summary"]["policies"].items():
             cells = []
-            for metric in SWEEP_METRICS:
-                cell = html.escape(format_summary(metric, values[metric], lang))
+            for metric in shown:
+                cell = html.escape(format_summary(metric, values[metric.name], lang))
                 if name != "base":
-                    paired = sweep["paired_to_base"][name][spec][metric]
+                    paired = sweep["paired_to_base"][name][spec][metric.name]
                     delta = html.escape(format_paired(metric, paired, lang))
                     cell += f"<div class='delta'>Δ {delta}</div>"
                 cells.append(f"<td>{cell}</td>")
@@ -80,8 +78,8 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
     caption = html.escape(t("sweep_footer", lang))
     table = f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
     plots = "".join(
-        section(t(m, lang), plot_html(figures.sweep_metric(sweep, m, labels, lang)))
-        for m in SWEEP_METRICS
+        section(m.label[lang], plot_html(figures.sweep_metric(sweep, m, labels, lang)))
+        for m in shown
     )
     header = f"<header><h1>{html.escape(base['scenario'])} — {html.escape(title)}</h1></header>"
     return page(f"clinicsim — {base['scenario']}", lang, header + section(title, table) + plots)
@@ -259,8 +257,7 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
 
 def _booking_section(data: RunData, lang: str) -> list[str]:
     """The booking process's figure, for a run whose summary has its metrics."""
-    present = data.summary["policies"][data.baseline]
-    if not all(m in present for m in figures.BOOKING_FIGURE_METRICS):
+    if not figures.has_booking(data.summary):
         return []
     return [
         section(

@@ -1,0 +1,279 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Selenium against
+``clinicsim dashboard`` running as its own process, with real runs.
+
+The full flow: the page loads with no console errors; a staff count is
+changed; three replications of ``fifo`` and ``mip`` run in the background with
+the progress bar moving; the results page shows the headline cards and the
+charts; the language switches; a bad upload and a bad field value show their
+messages; a second user sees none of the first's what-ifs; the run is reopened
+from the stored runs and its tables downloaded. The results page's screenshot
+and the timings are kept in ``tests/artifacts/`` (the README's screenshot is
+that file).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from tests.support.browser import (
+    ARTIFACTS,
+    CHROMEDRIVER,
+    CHROMIUM,
+    Browser,
+    DashboardServer,
+    choose_policies,
+    pick,
+    set_reps,
+)
+
+STAFF_KEY = "resources.technician.roster.mon"
+TIMINGS: dict[str, Any] = {}
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):  # `make test` installs both
+    raise RuntimeError(f"the browser tests need {CHROMIUM} and {CHROMEDRIVER}: run `make browser`")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DashboardServer]:
+    running = DashboardServer(tmp_path_factory.mktemp("dashboard"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def alice(server: DashboardServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    browser = Browser(tmp_path_factory.mktemp("alice-downloads"))
+    yield browser
+    browser.quit()
+
+
+def open_scenario_page(browser: Browser, server: DashboardServer) -> float:
+    """Load the scenario page; seconds until its what-if fields are drawn."""
+    started = time.perf_counter()
+    browser.driver.get(server.url + "/")
+    browser.field(STAFF_KEY)
+    return time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def finished_run(alice: Browser, server: DashboardServer) -> dict[str, Any]:
+    """Change the technicians on Mondays to 5, run fifo and mip three times, wait for
+    the results page; what was seen on the way."""
+    open_scenario_page(alice, server)
+    alice.type_into(STAFF_KEY, "5")
+    alice.wait_text("#change-list", "5")
+    choose_policies(alice, ["fifo", "mip"])
+    set_reps(alice, "3")
+    started = time.perf_counter()
+    alice.click("#run")
+    progress: list[str] = []
+
+    def results_shown() -> bool:
+        value = alice.find("#progress")
+        if value:
+            progress.append(value[0].get_attribute("value") or "")
+        return "/results" in alice.driver.current_url and bool(alice.find(".card"))
+
+    alice.wait(results_shown, timeout=240, message="the results page after the run")
+    alice.wait(lambda: len(alice.find(".js-plotly-plot")) >= 6, timeout=60, message="charts")
+    seconds = time.perf_counter() - started
+    TIMINGS["run_3_reps_fifo_mip_seconds"] = round(seconds, 1)
+    return {"progress": progress, "seconds": seconds, "url": alice.driver.current_url}
+
+
+# ---------------------------------------------------------------- loading
+
+
+def test_the_page_loads_without_console_errors(server: DashboardServer, alice: Browser) -> None:
+    TIMINGS["page_interactive_seconds"] = round(open_scenario_page(alice, server), 2)
+    assert alice.field(STAFF_KEY).get_attribute("value") == "4"  # the bundled scenario's
+    assert "Oftalmología" in alice.text("#scenario-title")
+    assert alice.console_errors() == []
+
+
+# ---------------------------------------------------------------- the full flow
+
+
+def test_a_run_shows_its_progress_and_lands_on_the_results(finished_run: dict[str, Any]) -> None:
+    seen = {v for v in finished_run["progress"] if v}
+    assert len(seen) >= 2, f"the progress bar never moved: {finished_run['progress']}"
+    assert "/results?run=" in finished_run["url"]
+
+
+def test_results_show_headline_cards_and_charts(
+    finished_run: dict[str, Any], alice: Browser
+) -> None:
+    cards = alice.find(".card")
+    assert [c.get_attribute("data-policy") for c in cards] == ["fifo", "mip"]
+    mip = cards[1].text
+    assert "Estancia media" in mip and "%" in mip and "[" in mip  # the change and its interval
+    table = alice.text("table.comparison")
+    assert "Estancia (min)" in table and "Δ" in table
+    assert len(alice.find(".js-plotly-plot")) >= 6
+    assert alice.console_errors() == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    alice.driver.set_window_size(1400, 2600)
+    time.sleep(1)  # let Plotly redraw at the new width
+    alice.driver.save_screenshot(str(ARTIFACTS / "dashboard-results.png"))
+    alice.driver.set_window_size(1400, 1000)
+
+
+def test_the_run_is_stored_with_the_change_as_an_override(
+    finished_run: dict[str, Any], server: DashboardServer
+) -> None:
+    runs = [p for p in (server.store / "runs").iterdir() if p.is_dir()]
+    assert len(runs) == 1
+    info = json.loads((runs[0] / "run.json").read_text())
+    assert info["policies"] == ["fifo", "mip"] and info["reps"] == 3
+    assert f"{STAFF_KEY}=5" in info["command"]
+    scenario = (runs[0] / "scenario.yaml").read_text()
+    assert "mon: 5" in scenario
+
+
+def test_the_gantt_chart_follows_the_chosen_replication(
+    finished_run: dict[str, Any], alice: Browser
+) -> None:
+    before = alice.text("#gantt")
+    pick(alice, "#gantt-rep", "2")
+    alice.wait(lambda: alice.text("#gantt") != before, message="the Gantt chart to change")
+
+
+def test_switching_language_and_back(finished_run: dict[str, Any], alice: Browser) -> None:
+    alice.click("input[value='en']")
+    alice.wait_text(".card", "Mean stay")
+    alice.wait_text("table.comparison", "Stay (min)")
+    assert "Scenario" in alice.text("header nav")
+    alice.click("input[value='es']")
+    alice.wait_text(".card", "Estancia media")
+    assert "Escenario" in alice.text("header nav")
+
+
+def test_tables_download_as_csv(finished_run: dict[str, Any], alice: Browser) -> None:
+    alice.click("#download-summary")
+    csv = alice.wait(lambda: list(alice.downloads.glob("*summary.csv")), message="the CSV")[0]
+    table = pd.read_csv(csv)
+    assert set(table["policy"]) == {"fifo", "mip"}
+    assert {"mean", "ci95_low", "ci95_high", "diff_vs_baseline"} <= set(table.columns)
+    los = table[(table["policy"] == "mip") & (table["metric"] == "los")]
+    assert len(los) == 1 and los["mean"].iloc[0] > 0
+
+
+def test_the_report_downloads_in_the_page_language(
+    finished_run: dict[str, Any], alice: Browser
+) -> None:
+    alice.click("#download-report")
+    report = alice.wait(lambda: list(alice.downloads.glob("*report.html")), message="the report")[0]
+    text = alice.wait(lambda: report.read_text(encoding="utf-8"), message="the report's content")
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="es">' in text
+    assert "Estancia media" in text and "mip" in text
+
+
+def test_a_stored_run_reopens_from_the_list(
+    finished_run: dict[str, Any], alice: Browser, server: DashboardServer
+) -> None:
+    alice.driver.get(server.url + "/runs")
+    alice.wait_text("table.runs", "fifo, mip")
+    alice.click("table.runs a")
+    alice.wait(lambda: len(alice.find(".card")) == 2, message="the reopened run's cards")
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_a_bad_field_value_shows_its_message(alice: Browser, server: DashboardServer) -> None:
+    open_scenario_page(alice, server)
+    message = f"[id*='{STAFF_KEY}'][id*='field-message']"
+    alice.type_into(STAFF_KEY, "-1")
+    alice.wait_text(message, "número entero ≥ 0")
+    alice.wait_text("#change-list", "no válido")
+    alice.click("#run")
+    alice.wait_text("#run-message", "Corrija los campos")
+    alice.type_into(STAFF_KEY, "tres")
+    alice.wait_text(message, "número entero ≥ 0")
+    alice.click("#reset-all")
+    alice.wait(lambda: alice.field(STAFF_KEY).get_attribute("value") == "4", message="undo")
+    alice.wait(lambda: alice.text(message) == "", message="the message to go")
+
+
+def test_a_refused_upload_is_explained_and_changes_nothing(
+    alice: Browser, server: DashboardServer, tmp_path: Path
+) -> None:
+    open_scenario_page(alice, server)
+    bad = tmp_path / "bad_clinic.yaml"
+    bad.write_text("name: Bad\nhorizon: {days: 0}\nresources: {doctor: {count: -2}}\n")
+    upload = alice.wait(lambda: alice.find("#upload input[type='file']")[0])
+    upload.send_keys(str(bad))
+    text = alice.wait_text("#upload-message", "bad_clinic.yaml")
+    assert "horizon.days" in text and "resources.doctor.count" in text
+    assert "debe ser ≥ 1; se recibió 0" in text  # the checker's message, in the page's language
+    assert "Oftalmología" in alice.text("#scenario-title")  # the previous scenario stays
+
+
+def test_a_good_upload_becomes_the_scenario(
+    alice: Browser, server: DashboardServer, tmp_path: Path
+) -> None:
+    from scenarios import bundled_path
+
+    text = (
+        bundled_path("ophthalmology").read_text().replace("name: Oftalmología", "name: Mi clínica")
+    )
+    good = tmp_path / "mi_clinica.yaml"
+    good.write_text(text)
+    open_scenario_page(alice, server)
+    alice.find("#upload input[type='file']")[0].send_keys(str(good))
+    alice.wait_text("#scenario-title", "Mi clínica")
+    alice.driver.refresh()  # kept in the tab's session
+    alice.wait_text("#scenario-title", "Mi clínica")
+    pick(alice, "#scenario-pick", "ophthalmology")
+    alice.wait_text("#scenario-title", "Oftalmología")
+
+
+# ---------------------------------------------------------------- two users
+
+
+def test_two_users_do_not_see_each_others_what_ifs(
+    alice: Browser, server: DashboardServer, tmp_path: Path
+) -> None:
+    open_scenario_page(alice, server)
+    alice.type_into("demand.requests_per_day", "75")
+    alice.wait_text("#change-list", "75")
+    bob = Browser(tmp_path / "bob-downloads")
+    try:
+        open_scenario_page(bob, server)
+        bob.wait_text("#change-list", "Ninguno")
+        assert bob.field("demand.requests_per_day").get_attribute("value") == "60"
+        bob.type_into("horizon.open", "08:00")
+        bob.wait_text("#change-list", "08:00")
+    finally:
+        bob.quit()
+    alice.driver.refresh()
+    alice.wait_text("#change-list", "75")
+    assert "08:00" not in alice.text("#change-list")
+    alice.click("#reset-all")
+    alice.wait_text("#change-list", "Ninguno")
+
+
+def test_cancel_stops_a_run(alice: Browser, server: DashboardServer) -> None:
+    open_scenario_page(alice, server)
+    choose_policies(alice, ["fifo", "mip"])
+    set_reps(alice, "40")
+    alice.click("#run")
+    alice.wait(lambda: alice.find("#cancel")[0].is_enabled(), message="cancel to be enabled")
+    alice.click("#cancel")
+    alice.wait_text("#run-message", "cancelada")
+    alice.wait(lambda: alice.find("#run")[0].is_enabled(), message="run to be enabled again")
+    assert "/results" not in alice.driver.current_url
+
+
+def test_record_timings() -> None:
+    """Keep what the browser measured (reported in the closing note, not asserted)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "dashboard-timings.json").write_text(json.dumps(TIMINGS, indent=2) + "\n")
+    assert "page_interactive_seconds" in TIMINGS
