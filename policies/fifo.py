@@ -8,7 +8,12 @@ Day, by ``arrival``:
 - ``walk_in``: patients come as a Poisson process over the opening hours
   (uniform times given the day's count); punctuality does not apply;
 - ``appointment``: equally spaced times on the slot grid, per member over the
-  day by its daily slots (or per day when nobody is assigned).
+  day by its daily slots (or per day when nobody is assigned);
+- ``bailey_welch``: the Bailey–Welch rule, per member: two patients at opening,
+  then one every mean service time at the member's resource (the expected
+  minutes of the patient's steps there), on the slot grid. It does not squeeze
+  the day: a member booked for more than the day holds runs into overtime.
+  Without an assigned member it gives equally spaced times.
 
 Queues are first come, first served at every resource.
 """
@@ -25,12 +30,19 @@ from policies.first_come import book_first_come
 from sim.clinic import Clinic
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
 from sim.sampling import Requests
+from sim.scenario import ProtocolModel
 
-__all__ = ["FifoParams", "FifoPolicy", "book_first_come", "equally_spaced_times"]
+__all__ = [
+    "FifoParams",
+    "FifoPolicy",
+    "bailey_welch_times",
+    "book_first_come",
+    "equally_spaced_times",
+]
 
 
 class FifoParams(PolicyParams):
-    arrival: Literal["opening", "walk_in", "appointment"] = Field(
+    arrival: Literal["opening", "walk_in", "appointment", "bailey_welch"] = Field(
         default="opening",
         description="when patients are told to come",
         json_schema_extra=texts("llegada de los pacientes", "patients' arrival"),
@@ -83,6 +95,8 @@ def _appointment_times(
         times = rng.uniform(clinic.open, clinic.close, len(requests))
     elif mode == "appointment":
         times = equally_spaced_times(requests, clinic, day, member)
+    elif mode == "bailey_welch":
+        times = bailey_welch_times(requests, clinic, day, member)
     times[day == UNBOOKED] = np.nan
     return times
 
@@ -100,11 +114,7 @@ def equally_spaced_times(
     length = clinic.close - clinic.open
     times = np.full(len(requests), float(clinic.open))
     protocols = clinic.scenario.protocols
-    booked = np.flatnonzero(day != UNBOOKED)
-    groups: dict[tuple[int, int], list[int]] = {}
-    for i in booked:
-        groups.setdefault((int(day[i]), int(member[i])), []).append(int(i))
-    for (d, m), patients in groups.items():
+    for (d, m), patients in member_days(day, member).items():
         if order is not None:
             patients = sorted(patients, key=lambda p: (order[p], p))
         resource = protocols[requests.protocol_of(patients[0])].booking_resource()
@@ -113,3 +123,37 @@ def equally_spaced_times(
         offsets = np.floor(np.arange(len(patients)) * spacing / slot) * slot
         times[patients] = clinic.open + offsets
     return times
+
+
+def bailey_welch_times(
+    requests: Requests, clinic: Clinic, day: np.ndarray, member: np.ndarray
+) -> np.ndarray:
+    """Bailey–Welch: a member's day's patients, in order of request, the first two at
+    opening and each next one the previous one's mean service time later (the expected
+    minutes of its steps at the member's resource), on the slot grid (rounded down)."""
+    slot = clinic.horizon.slot_minutes
+    times = equally_spaced_times(requests, clinic, day, member)  # days nobody is assigned
+    protocols = clinic.scenario.protocols
+    for (_d, m), patients in member_days(day, member).items():
+        resource = protocols[requests.protocol_of(patients[0])].booking_resource()
+        if resource is None or m == NO_MEMBER:
+            continue
+        service = [expected_service(protocols[requests.protocol_of(p)], resource) for p in patients]
+        gaps = [0.0, 0.0, *service[1:-1]]  # two at opening, then the one before's service
+        offsets = np.cumsum(gaps[: len(patients)])
+        times[patients] = clinic.open + np.floor(offsets / slot) * slot
+    return times
+
+
+def expected_service(protocol: ProtocolModel, resource: str) -> float:
+    """The expected minutes a patient of ``protocol`` holds ``resource``: the mean duration
+    of each of its steps there, times the probability the step happens."""
+    return sum(s.probability * s.duration.mean for s in protocol.steps if s.resource == resource)
+
+
+def member_days(day: np.ndarray, member: np.ndarray) -> dict[tuple[int, int], list[int]]:
+    """The booked patients of each (day, member), in order of request."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i in np.flatnonzero(day != UNBOOKED):
+        groups.setdefault((int(day[i]), int(member[i])), []).append(int(i))
+    return groups

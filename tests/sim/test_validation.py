@@ -268,7 +268,7 @@ class Case:
 
 STEP0 = "protocols.visit.steps.0"
 STEP1 = "protocols.visit.steps.1"
-FIFO_MODES = "expected 'opening', 'walk_in' or 'appointment'"
+FIFO_MODES = "expected 'opening', 'walk_in', 'appointment' or 'bailey_welch'"
 
 CASES: list[Case] = [
     # -- fields
