@@ -73,9 +73,15 @@ def run_info(result: RunResult, command: list[str]) -> dict[str, Any]:
     }
 
 
+# what a run's numbers depend on: the simulation's stack and the solver's (a HiGHS
+# release can change a MIP's plan), recorded in run.json
+VERSIONED = ("clinicsim", "simpy", "numpy", "pandas", "pydantic", "pyarrow", "scipy")
+VERSIONED += ("pyomo", "highspy")
+
+
 def versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for package in ("clinicsim", "simpy", "numpy", "pandas", "pydantic", "pyarrow", "scipy"):
+    for package in VERSIONED:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

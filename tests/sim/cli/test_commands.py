@@ -205,7 +205,8 @@ def test_run_info_file(out_run: tuple[Path, CliResult]) -> None:
     assert info["policies"] == list(OUT_RUN_POLICIES)
     assert info["command"][0] == "clinicsim"
     assert "--out" in info["command"]
-    assert {"python", "numpy", "simpy"} <= set(info["versions"])
+    assert {"python", "numpy", "simpy", "pyomo", "highspy"} <= set(info["versions"])
+    assert "not installed" not in info["versions"].values()
 
 
 def test_written_scenario_is_valid_and_reproduces_the_summary(
