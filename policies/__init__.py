@@ -7,7 +7,6 @@ runner and the dashboard find its name, parameters, title and explanation there.
 """
 
 from policies.base import (
-    Policy,
     PolicyError,
     SchedulingPolicy,
     make_policy,
@@ -47,7 +46,6 @@ def unit_planner(spec: str, scenario: UnitScenario) -> UnitPlanner:
 __all__ = [
     "REGISTRY",
     "UNIT_REGISTRY",
-    "Policy",
     "PolicyError",
     "SchedulingPolicy",
     "UnitPolicy",

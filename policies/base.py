@@ -129,9 +129,6 @@ class SchedulingPolicy(PolicyContract, ABC):
         raise NotImplementedError(f"{self.name} does not book in batches")
 
 
-Policy = SchedulingPolicy  # the name the rest of the code has used
-
-
 class PolicyError(ScenarioError):
     """A policy name or parameter that cannot be used."""
 

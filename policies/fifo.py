@@ -110,18 +110,11 @@ def equally_spaced_times(
 ) -> np.ndarray:
     """The i-th patient of a member's day at open + i · (day length / slots), on the grid;
     patients of a member's day in order of request, or of ``order`` (lowest first)."""
-    slot = clinic.horizon.slot_minutes
-    length = clinic.close - clinic.open
     times = np.full(len(requests), float(clinic.open))
-    protocols = clinic.scenario.protocols
     for (d, m), patients in member_days(day, member).items():
         if order is not None:
             patients = sorted(patients, key=lambda p: (order[p], p))
-        resource = protocols[requests.protocol_of(patients[0])].booking_resource()
-        slots = clinic.daily_slots(resource, m, d) if resource and m != NO_MEMBER else None
-        spacing = length / max(slots or len(patients), len(patients))
-        offsets = np.floor(np.arange(len(patients)) * spacing / slot) * slot
-        times[patients] = clinic.open + offsets
+        times[patients] = clinic.open + _equal_offsets(requests, clinic, d, m, patients)
     return times
 
 
@@ -130,19 +123,33 @@ def bailey_welch_times(
 ) -> np.ndarray:
     """Bailey–Welch: a member's day's patients, in order of request, the first two at
     opening and each next one the previous one's mean service time later (the expected
-    minutes of its steps at the member's resource), on the slot grid (rounded down)."""
+    minutes of its steps at the member's resource), on the slot grid (rounded down);
+    equally spaced where nobody is assigned."""
     slot = clinic.horizon.slot_minutes
-    times = equally_spaced_times(requests, clinic, day, member)  # days nobody is assigned
+    times = np.full(len(requests), float(clinic.open))
     protocols = clinic.scenario.protocols
-    for (_d, m), patients in member_days(day, member).items():
+    for (d, m), patients in member_days(day, member).items():
         resource = protocols[requests.protocol_of(patients[0])].booking_resource()
         if resource is None or m == NO_MEMBER:
+            times[patients] = clinic.open + _equal_offsets(requests, clinic, d, m, patients)
             continue
         service = [expected_service(protocols[requests.protocol_of(p)], resource) for p in patients]
         gaps = [0.0, 0.0, *service[1:-1]]  # two at opening, then the one before's service
         offsets = np.cumsum(gaps[: len(patients)])
         times[patients] = clinic.open + np.floor(offsets / slot) * slot
     return times
+
+
+def _equal_offsets(
+    requests: Requests, clinic: Clinic, d: int, m: int, patients: list[int]
+) -> np.ndarray:
+    """Minutes after opening of a member's day's patients, equally spaced over the day
+    by the member's daily slots (or by the patients when it has none), on the grid."""
+    slot = clinic.horizon.slot_minutes
+    resource = clinic.scenario.protocols[requests.protocol_of(patients[0])].booking_resource()
+    slots = clinic.daily_slots(resource, m, d) if resource and m != NO_MEMBER else None
+    spacing = (clinic.close - clinic.open) / max(slots or len(patients), len(patients))
+    return np.floor(np.arange(len(patients)) * spacing / slot) * slot
 
 
 def expected_service(protocol: ProtocolModel, resource: str) -> float:

@@ -17,8 +17,14 @@ from typing import Any, ClassVar
 
 from pydantic import Field, ValidationError
 
-from policies.base import PolicyContract, PolicyError, PolicyParams, Texts, parameter_problems
-from policies.base import texts as labelled
+from policies.base import (
+    PolicyContract,
+    PolicyError,
+    PolicyParams,
+    Texts,
+    parameter_problems,
+    texts,
+)
 from policies.dayhospital.heuristics import fifo, grasp
 from policies.dayhospital.mip import solve_unit
 from sim.problems import Problem
@@ -34,22 +40,20 @@ class NoParams(PolicyParams):
 
 
 class GraspParams(PolicyParams):
-    iterations: int = Field(
-        default=200, ge=1, json_schema_extra=labelled("Iteraciones", "Iterations")
-    )
+    iterations: int = Field(default=200, ge=1, json_schema_extra=texts("Iteraciones", "Iterations"))
     alpha_p: float = Field(
         default=0.203,
         ge=0,
         le=1,
         description="patients' relaxation",
-        json_schema_extra=labelled("α pacientes (0–1)", "α patients (0–1)"),
+        json_schema_extra=texts("α pacientes (0–1)", "α patients (0–1)"),
     )
     alpha_m: float = Field(
         default=0.261,
         ge=0,
         le=1,
         description="blocks' relaxation",
-        json_schema_extra=labelled("α bloques (0–1)", "α blocks (0–1)"),
+        json_schema_extra=texts("α bloques (0–1)", "α blocks (0–1)"),
     )
 
 
@@ -57,7 +61,7 @@ class MipParams(PolicyParams):
     time_limit_s: float = Field(
         default=60,
         gt=0,
-        json_schema_extra=labelled("Tiempo límite (s)", "Time limit (s)"),
+        json_schema_extra=texts("Tiempo límite (s)", "Time limit (s)"),
     )
     mip_gap: float = Field(default=0.01, ge=0, le=1)
     start_iterations: int = Field(

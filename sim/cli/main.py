@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from sim.cli import experiments as cli_experiments
 from sim.cli import thesis as cli_thesis
@@ -24,6 +23,7 @@ from sim.cli import unit as cli_unit
 from sim.cli.argtypes import port_number, positive_int
 from sim.cli.options import (
     check_out_dir,
+    comparison_table,
     execution_of,
     experiment_options,
     load_scenario,
@@ -327,17 +327,9 @@ def print_summary(result: RunResult, lang: str) -> None:
     title = t(
         "title", lang, scenario=summary["scenario"], reps=summary["reps"], seed=summary["seed"]
     )
-    table = Table(title=title, caption=t("footer", lang, baseline=result.baseline))
-    table.add_column(t("metric", lang))
-    for spec in result.policies:
-        table.add_column(spec, justify="right")
-    for row in comparison_rows(summary, result.scenario, lang):
-        cells = [
-            value if paired is None else f"{value}\n[dim]Δ {paired}[/]"
-            for value, paired in row.cells
-        ]
-        table.add_row(f"  {row.label}" if row.sub else row.label, *cells)
-    console.print(table)
+    rows = comparison_rows(summary, result.scenario, lang)
+    caption = t("footer", lang, baseline=result.baseline)
+    console.print(comparison_table(title, caption, result.policies, rows, lang))
     for spec in result.policies:
         console.print(headline(summary, spec, lang))
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from sim.cli.options import comparison_table as terminal_table
 from sim.cli.options import scenario_overrides
 from sim.experiments.store import ResultStore
 from sim.experiments.unit_runner import UnitRun
@@ -107,11 +108,5 @@ def admissions_table(inst: UnitInstance, plans: dict[str, UnitPlan], lang: str) 
 def comparison_table(run: UnitRun, lang: str) -> Table:
     summary = run.summary
     title = t("unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"])
-    table = Table(title=title, caption=t("unit_footer", lang, baseline=summary["baseline"]))
-    table.add_column(t("metric", lang))
-    for spec in run.policies:
-        table.add_column(spec, justify="right")
-    for row in comparison_rows(run, lang):
-        cells = [v if d is None else f"{v}\n[dim]Δ {d}[/]" for v, d in row.cells]
-        table.add_row(f"  {row.label}" if row.sub else row.label, *cells)
-    return table
+    caption = t("unit_footer", lang, baseline=summary["baseline"])
+    return terminal_table(title, caption, run.policies, comparison_rows(run, lang), lang)

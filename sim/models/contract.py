@@ -3,14 +3,12 @@ scenario and of its runs, whichever model (outpatient clinic or day-hospital uni
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from policies.base import PolicyContract
-from sim.experiments.runner import Execution
-
-Progress = Callable[[int, int], None]
+from sim.experiments.runner import Execution, Progress
 
 
 class Model(Protocol):

@@ -223,3 +223,13 @@ def test_compare_writes_the_units_report(tmp_path: Path) -> None:
     assert text.startswith("<!DOCTYPE html>") and "Admissions by policy" in text
     assert "admissions of the month" in text and "Studies of each day (fifo)" in text
     assert "B53 Sat am" in text
+
+
+def test_validate_checks_a_units_policies_block_as_a_run_does() -> None:
+    """``clinicsim validate`` asks the unit model to build every unit policy, so a bad
+    parameter in ``policies:`` is refused before any run: exit 2, the key named."""
+    refused = clinicsim("validate", "day_hospital", "--set", "policies.grasp.iterations=0")
+    assert refused.status == 2
+    assert "policies.grasp.iterations" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert clinicsim("validate", "day_hospital").status == 0
