@@ -1,7 +1,8 @@
 """Records to numbers: per replication, across replications, and paired against a baseline.
 
 Per replication, each metric has one value (``replication_values``) and a set
-of observations (``observations``): patient visits for ``los``, ``wait``,
+of observations (``observations``): days for ``cost`` (``sim.costs``, the
+scale on which ``mip`` optimises, for every policy); patient visits for ``los``, ``wait``,
 ``wait_first`` and ``access_days``; resource-days for ``utilisation`` and
 ``overtime``; member-days for ``idle``; the replication's count for
 ``served``, ``unserved``, ``no_show``, ``cancelled``, ``unbooked`` and
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.clinic import resource_keys
+from sim.costs import Costs
 from sim.engine import SimRecords
 from sim.scenario import Scenario
 
@@ -62,6 +64,7 @@ def metric_names(resources: Sequence[str]) -> list[str]:
     """Every metric in the summary, in display order."""
     per_resource = [f"{m}.{r}" for m in ("utilisation", "overtime") for r in resources]
     return [
+        "cost",
         *PATIENT_METRICS,
         *NEED_METRICS,
         "utilisation",
@@ -72,10 +75,13 @@ def metric_names(resources: Sequence[str]) -> list[str]:
     ]
 
 
-def observations(records: SimRecords, resources: Sequence[str]) -> dict[str, np.ndarray]:
+def observations(
+    records: SimRecords, resources: Sequence[str], costs: Costs
+) -> dict[str, np.ndarray]:
     """Every observation of every metric in one replication."""
     visits = records.visits
-    obs: dict[str, np.ndarray] = {m: visits[m].dropna().to_numpy() for m in PATIENT_METRICS}
+    obs: dict[str, np.ndarray] = {"cost": day_costs(records, costs)}
+    obs.update({m: visits[m].dropna().to_numpy() for m in PATIENT_METRICS})
     obs.update(need_observations(visits))
     members = records.members
     by_resource_day = members.groupby(["resource", "day"], observed=True)[
@@ -97,6 +103,29 @@ def observations(records: SimRecords, resources: Sequence[str]) -> dict[str, np.
         obs[status] = np.array([float(status_counts.get(status, 0))])
     obs["booked"] = np.array([float(len(visits) - status_counts.get("unbooked", 0))])
     return obs
+
+
+def day_costs(records: SimRecords, costs: Costs) -> np.ndarray:
+    """Per day with staff at work, the cost of ``sim.costs``: stay of the patients
+    served, overtime and idle minutes of the staff, patients left unserved."""
+    members, visits = records.members, records.visits
+    days = np.unique(members["day"].to_numpy())
+    if len(days) == 0:
+        return np.array([])
+    width = int(days.max()) + 1
+    staff = members.groupby("day")[["overtime", "idle"]].sum().reindex(range(width), fill_value=0)
+    day = visits["day"].to_numpy()
+    served = (visits["status"] == "served").to_numpy()
+    unserved = (visits["status"] == "unserved").to_numpy()
+    stay = np.bincount(day[served], visits["los"].to_numpy()[served], minlength=width)
+    left = np.bincount(day[unserved], minlength=width)
+    total = (
+        costs.stay * stay[:width]
+        + costs.overtime * staff["overtime"].to_numpy()
+        + costs.idle * staff["idle"].to_numpy()
+        + costs.unserved * left[:width]
+    )
+    return total[days]
 
 
 def need_observations(visits: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -1,331 +1,339 @@
-"""The day model of the ophthalmology document as a Pyomo MIP, and its solve with HiGHS.
+"""One clinic day as the SAA program sees it, its sampled scenarios ω, and the first pass.
 
-The document's decision ``X[n,p,k,w,j,d]`` says in which 5-minute window ``w``
-patient ``n`` does step ``k`` with member ``j``. Here a patient's steps are
-chosen together, as a planned path (``paths.py``): an appointment window ``a``
-and the start of every step relative to it, with contiguity (5)–(10) and
-precedence (11)–(12) built into the path. Patients of one group (same protocol,
-same assigned member) are interchangeable, so the model counts them instead of
-naming them, and identical members of a pool are one capacity row per window:
+``DayProblem`` holds the day's booked patients (each with its protocol's steps,
+compiled as ``StepSpec``), the staff at work per resource with their shifts,
+the appointment grid and the costs. ``sample_scenarios`` draws S scenarios ω of
+the day from the scenario's own distributions: per patient and step a duration
+and whether an optional step happens, per patient whether they come (no-show or
+cancellation) and their punctuality; the same S for every plan compared, and
+nothing the engine will realise (the policy never sees ``Outcomes``).
 
-    patients_on_path[g, a, π] ∈ ℕ   patients of group g told to come at window a, on path π
-
-which removes the symmetry that makes the patient-indexed model slow (the same
-plan written N! ways), and keeps the model's size independent of the number of
-patients. Patients are given their windows afterwards, in order of request.
-
-Planning uses the document's T_k (mean durations, ``V_k = ⌈T_k / t_w⌉``) and
-reserves optional steps; this is its single-scenario form, in which the
-non-anticipativity constraint (13) holds trivially. The simulation then plays
-the plan under the realised durations and optional steps.
+``first_pass`` is the part of the reformulation that fixes the order: given
+appointment times, a list schedule at mean durations (every optional step
+reserved) gives each staffed step a member of its pool (the assigned member for
+an assigned step) and an order on that member. ``Chains`` is that order; the SAA
+program (``saa.py``) then prices it over the S scenarios.
 """
 
 from __future__ import annotations
 
-import math
-import time
-from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+import hashlib
+import heapq
+from dataclasses import dataclass
 
-import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+import numpy as np
 
-from policies.mip.paths import PlannedPath
+from sim.clinic import Clinic, resource_keys
+from sim.costs import Costs
+from sim.sampling import Requests
+from sim.scenario import Scenario
 
-APPOINTMENT_TIE_BREAK = 1e-3  # per window: among plans of equal stay, prefer earlier ones
-SHIFT_SWEEPS = 10  # passes of ``shift_earlier`` at most (it stops when nothing moves)
+NONE = -1  # no resource, or no member
 
 
 @dataclass(frozen=True)
-class Group:
-    """Interchangeable patients of a day: same protocol, same assigned member (or -1)."""
+class StepSpec:
+    """One step of a protocol as the program needs it: index of its resource (``NONE``
+    for a step nobody does), whether the booked member does it, predecessors, mean."""
 
-    protocol: str
-    member: int
-    count: int
+    resource: int
+    assigned: bool
+    preds: tuple[int, ...]
+    mean: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A resource on the day: members at work, shift start and end, last start of work."""
+
+    members: int
+    start: float
+    end: float
+    go_home: float
 
 
 @dataclass
-class DayInstance:
-    """Everything the day model needs, as plain data. Window 0 is the clinic's opening."""
+class DayProblem:
+    """A day of booked patients, in order of request. Times are minutes after midnight;
+    appointment windows are ``open + slot · z`` for ``z`` in ``0..last_window``."""
 
-    slot_minutes: int
-    windows: int
-    groups: list[Group]
-    paths: dict[str, list[PlannedPath]]
-    pool_capacity: dict[str, list[int]]
-    member_capacity: dict[tuple[str, int], list[int]]
-
-
-@dataclass
-class DaySolution:
-    """A solved day: per group, the (appointment window, path index) of each patient."""
-
-    status: str
-    assignments: list[list[tuple[int, int]]] = field(default_factory=list)
-    objective: float | None = None
-    bound: float | None = None
-    gap: float | None = None
-    build_seconds: float = 0.0
-    solve_seconds: float = 0.0
-    variables: int = 0
-    delay_budget: int = 0  # the planned-waiting budget (windows) of the paths solved with
+    open: float
+    slot: int
+    last_window: int
+    steps: list[list[StepSpec]]  # per patient, its protocol's steps
+    member: list[int]  # per patient, the booked member (``NONE``: none)
+    staff: list[Staff]  # per resource index
+    costs: Costs
 
     @property
-    def found(self) -> bool:
-        return bool(self.assignments) or self.status == "empty"
+    def patients(self) -> int:
+        return len(self.steps)
 
-    def stats(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "objective": self.objective,
-            "bound": self.bound,
-            "gap": self.gap,
-            "build_seconds": round(self.build_seconds, 4),
-            "solve_seconds": round(self.solve_seconds, 4),
-            "variables": self.variables,
-            "delay_budget": self.delay_budget,
-        }
+    def candidates(self) -> list[list[list[tuple[int, int]]]]:
+        """Per patient and step, the members who may do it (none for a step nobody does)."""
+        return [
+            [[] if s.resource == NONE else _members_for(self, i, s) for s in steps]
+            for i, steps in enumerate(self.steps)
+        ]
 
 
-Choice = tuple[int, int, int]  # (group index, appointment window, path index)
+@dataclass
+class Scenarios:
+    """S sampled scenarios ω: ``duration[ω, i, k]``, ``occurs[ω, i, k]``, ``comes[ω, i]``,
+    ``punctuality[ω, i]`` (minutes, negative: early)."""
+
+    duration: np.ndarray
+    occurs: np.ndarray
+    comes: np.ndarray
+    punctuality: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.comes)
 
 
-def feasible_choices(inst: DayInstance) -> list[Choice]:
-    """Every (group, appointment window, path) whose steps all fall on windows where the
-    resource (and, for assigned steps, the group's member) is at work: the model's
-    index set, never the full product of groups, windows and paths."""
-    choices = []
-    for g, group in enumerate(inst.groups):
-        for p, path in enumerate(inst.paths[group.protocol]):
-            for a in range(inst.windows - path.length + 1):
-                if all(_at_work(inst, group, use, a) for use in path.uses):
-                    choices.append((g, a, p))
-    return choices
+Job = tuple[int, int]  # (patient, step)
 
 
-def _at_work(inst: DayInstance, group: Group, use: Any, a: int) -> bool:
-    pool = inst.pool_capacity[use.resource]
-    span = range(a + use.start, a + use.start + use.windows)
-    if any(pool[u] <= 0 for u in span):
-        return False
-    if use.assigned:
-        own = inst.member_capacity.get((use.resource, group.member))
-        return own is not None and all(own[u] > 0 for u in span)
-    return True
+@dataclass
+class Chains:
+    """The order the first pass fixes: per resource and member, its jobs in order."""
+
+    jobs: dict[tuple[int, int], list[Job]]
+
+    def member_of(self) -> dict[Job, tuple[int, int]]:
+        return {job: key for key, jobs in self.jobs.items() for job in jobs}
 
 
-def capacity_shortfall(inst: DayInstance) -> list[str]:
-    """Pools and members asked for more windows of work than they have in the day: a
-    necessary condition of feasibility, checked before building the model, so a day that
-    cannot fit is known at once and not after one solve per waiting budget."""
-    demand: dict[Any, int] = defaultdict(int)
-    for group in inst.groups:
-        uses = inst.paths[group.protocol][0].uses  # every path of a protocol has the same uses
-        for use in uses:
-            demand[use.resource] += group.count * use.windows
-            if use.assigned:
-                demand[use.resource, group.member] += group.count * use.windows
-    short = []
-    for key, needed in demand.items():
-        capacity = inst.pool_capacity.get(key) if isinstance(key, str) else None
-        if capacity is None:
-            capacity = inst.member_capacity.get(key, [])
-        if needed > sum(capacity):
-            short.append(str(key))
-    return short
-
-
-def choice_cost(inst: DayInstance, choice: Choice) -> float:
-    """Minutes from appointment to the end of the last step (objective (14)), plus a
-    tie-break towards earlier appointments among plans of equal stay."""
-    g, a, p = choice
-    path = inst.paths[inst.groups[g].protocol][p]
-    return inst.slot_minutes * path.length + APPOINTMENT_TIE_BREAK * a
-
-
-def build_day_model(inst: DayInstance, choices: list[Choice]) -> pyo.ConcreteModel:
-    """The day MIP from plain data; one named constraint per meaning."""
-    m = pyo.ConcreteModel(name="day_appointments")
-    m.CHOICES = pyo.Set(initialize=choices, dimen=3, ordered=True)
-    m.GROUPS = pyo.Set(initialize=range(len(inst.groups)))
-    upper = {c: inst.groups[c[0]].count for c in choices}
-    m.patients_on_path = pyo.Var(
-        m.CHOICES, domain=pyo.NonNegativeIntegers, bounds=lambda _m, *c: (0, upper[c])
+def day_problem(
+    clinic: Clinic, requests: Requests, patients: list[int], member: np.ndarray, costs: Costs
+) -> DayProblem:
+    """The plain data of one day's booked ``patients`` (in order of request)."""
+    scenario = clinic.scenario
+    names = resource_keys(scenario)
+    index = {r: k for k, r in enumerate(names)}
+    compiled = {p: _compile(scenario, p, index) for p in scenario.protocols}
+    shifts = [clinic.shift(r) for r in names]
+    slot = clinic.horizon.slot_minutes
+    latest = max([clinic.close, *(s.end for s in shifts)])
+    return DayProblem(
+        open=float(clinic.open),
+        slot=slot,
+        last_window=max(0, int((latest - clinic.open) // slot) - 1),
+        steps=[compiled[requests.protocol_of(p)] for p in patients],
+        member=[int(member[p]) for p in patients],
+        staff=[],  # filled per day by ``with_staff``
+        costs=costs,
     )
 
-    by_group: dict[int, list[Choice]] = defaultdict(list)
-    pool_use: dict[tuple[str, int], list[Choice]] = defaultdict(list)
-    member_use: dict[tuple[str, int, int], list[Choice]] = defaultdict(list)
-    for choice in choices:
-        g, a, p = choice
-        group = inst.groups[g]
-        by_group[g].append(choice)
-        for use in inst.paths[group.protocol][p].uses:
-            for u in range(a + use.start, a + use.start + use.windows):
-                pool_use[use.resource, u].append(choice)
-                if use.assigned:
-                    member_use[use.resource, group.member, u].append(choice)
 
-    def every_patient_planned(model: pyo.ConcreteModel, g: int) -> Any:
-        """(3)/(4): each patient does each step of the protocol exactly once, on one path."""
-        return sum(model.patients_on_path[c] for c in by_group[g]) == inst.groups[g].count
-
-    def pool_window_capacity(model: pyo.ConcreteModel, resource: str, u: int) -> Any:
-        """(1)/(2): a window holds at most the pool's members at work (one row per pool)."""
-        return (
-            sum(model.patients_on_path[c] for c in pool_use[resource, u])
-            <= (inst.pool_capacity[resource][u])
+def with_staff(problem: DayProblem, clinic: Clinic, day: int) -> DayProblem:
+    names = resource_keys(clinic.scenario)
+    problem.staff = [
+        Staff(
+            clinic.staff(r, day),
+            clinic.shift(r).start,
+            clinic.shift(r).end,
+            clinic.shift(r).go_home,
         )
+        for r in names
+    ]
+    return problem
 
-    def member_window_capacity(model: pyo.ConcreteModel, resource: str, member: int, u: int) -> Any:
-        """(1) for assigned steps: the assigned member sees one patient in a window."""
-        return (
-            sum(model.patients_on_path[c] for c in member_use[resource, member, u])
-            <= (inst.member_capacity[resource, member][u])
+
+def _compile(scenario: Scenario, protocol: str, index: dict[str, int]) -> list[StepSpec]:
+    model = scenario.protocols[protocol]
+    preds = model.predecessors()
+    return [
+        StepSpec(
+            resource=NONE if s.resource is None else index[s.resource],
+            assigned=s.assigned,
+            preds=tuple(preds[k]),
+            mean=float(s.duration.mean),
+            probability=float(s.probability),
         )
-
-    m.every_patient_planned = pyo.Constraint(m.GROUPS, rule=every_patient_planned)
-    m.POOL_WINDOWS = pyo.Set(initialize=sorted(pool_use), dimen=2)
-    m.pool_window_capacity = pyo.Constraint(m.POOL_WINDOWS, rule=pool_window_capacity)
-    m.MEMBER_WINDOWS = pyo.Set(initialize=sorted(member_use), dimen=3)
-    m.member_window_capacity = pyo.Constraint(m.MEMBER_WINDOWS, rule=member_window_capacity)
-
-    cost = {c: choice_cost(inst, c) for c in choices}
-
-    def expected_time_in_clinic(model: pyo.ConcreteModel) -> Any:
-        """(14): time from appointment to the end of the last step, summed over patients."""
-        return sum(cost[c] * model.patients_on_path[c] for c in model.CHOICES)
-
-    m.expected_time_in_clinic = pyo.Objective(rule=expected_time_in_clinic, sense=pyo.minimize)
-    return m
+        for k, s in enumerate(model.steps)
+    ]
 
 
-def solve_day(inst: DayInstance, time_limit_s: float, mip_gap: float) -> DaySolution:
-    """Build and solve the day model; an empty day or an impossible one needs no solver."""
-    if not inst.groups:
-        return DaySolution(status="empty")
-    started = time.perf_counter()
-    choices = feasible_choices(inst)
-    served_groups = {g for g, _a, _p in choices}
-    if len(served_groups) < len(inst.groups) or capacity_shortfall(inst):
-        return DaySolution(status="infeasible", build_seconds=time.perf_counter() - started)
-    model = build_day_model(inst, choices)
-    build_seconds = time.perf_counter() - started
+def sample_scenarios(
+    scenario: Scenario, requests: Requests, patients: list[int], count: int, seed: int
+) -> Scenarios:
+    """``count`` scenarios of the day's patients from the scenario's distributions.
 
-    started = time.perf_counter()
-    try:
-        results = SolverFactory("highs").solve(
-            model,
-            time_limit=time_limit_s,
-            rel_gap=mip_gap,
-            threads=1,
-            load_solutions=False,
-            raise_exception_on_nonoptimal_result=False,
-        )
-    except Exception as exc:  # the solver's own failure must never crash a run
-        return DaySolution(status=f"solver error: {exc}", build_seconds=build_seconds)
-    if results.termination_condition == TerminationCondition.interrupted:
-        raise KeyboardInterrupt  # highspy turns Ctrl-C into a status: the user meant to stop
-    solve_seconds = time.perf_counter() - started
-    solution = DaySolution(
-        status=results.termination_condition.name,
-        build_seconds=build_seconds,
-        solve_seconds=solve_seconds,
-        variables=len(choices),
-        objective=_number(results.incumbent_objective),
-        bound=_number(results.objective_bound),
+    Each patient's draws come from a stream keyed by ``seed`` and the patient's position
+    and protocol, so a day with the same mix of patients gets the same scenarios."""
+    protocols = scenario.protocols
+    width = max(len(p.steps) for p in protocols.values())
+    n = len(patients)
+    duration = np.zeros((count, n, width))
+    occurs = np.zeros((count, n, width), dtype=bool)
+    behaviour = scenario.behaviour
+    away = behaviour.no_show + behaviour.cancellation.probability * (1 - behaviour.no_show)
+    rng = np.random.default_rng(seed)
+    comes = rng.random((count, n)) >= away
+    punctuality = behaviour.punctuality.sample(rng, count * n).reshape(count, n)
+    for i, p in enumerate(patients):
+        for k, step in enumerate(protocols[requests.protocol_of(p)].steps):
+            duration[:, i, k] = np.maximum(step.duration.sample(rng, count), 0.0)
+            occurs[:, i, k] = rng.random(count) < step.probability
+    return Scenarios(duration, occurs, comes, punctuality)
+
+
+def scenario_seed(*parts: object) -> int:
+    """A seed from the day's content: the same day gets the same scenarios in any process."""
+    text = "|".join(map(str, parts))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+
+
+@dataclass
+class Played:
+    """One scenario played with the clinic's queue discipline: the order on each member
+    (``Chains``) and what the day cost."""
+
+    chains: Chains
+    cost: float
+    stay: float
+    overtime: float  # minutes of work past the end of the shift
+    late_finish: float  # Σ over members of their last end past the end of the shift
+    unserved: int
+    departure: np.ndarray  # per patient; NaN for one who does not come or is not served
+
+
+def dispatch(problem: DayProblem, appointment: np.ndarray, scenarios: Scenarios, w: int) -> Played:
+    """Play scenario ``w`` of the day as the engine does, at list-schedule speed.
+
+    Patients who come arrive at appointment plus punctuality and walk their steps in
+    listed order; a step that does not happen is done when its predecessors are; a
+    step nobody does runs in the background; a staffed step queues first come, first
+    served for the member of its pool free first (the booked member for an assigned
+    step), who starts no new work after ``go_home``. This gives the order on every
+    member in this scenario (what the SAA program linearises around) and the
+    scenario's cost of ``appointment``."""
+    n = problem.patients
+    duration, occurs = scenarios.duration[w].tolist(), scenarios.occurs[w].tolist()
+    candidates = problem.candidates()
+    free = {
+        (r, m): staff.start for r, staff in enumerate(problem.staff) for m in range(staff.members)
+    }
+    chains: dict[tuple[int, int], list[Job]] = {key: [] for key in free}
+    ends = [[0.0] * len(steps) for steps in problem.steps]
+    arrival = appointment + scenarios.punctuality[w]
+    walker = arrival.astype(float).tolist()
+    next_step = [0] * n
+    queue: list[tuple[float, float, int]] = []  # (earliest start, ready, patient)
+
+    def walk(i: int) -> None:
+        """Advance patient ``i`` to its next staffed step that happens, and queue it."""
+        steps, done = problem.steps[i], ends[i]
+        while next_step[i] < len(steps):
+            k = next_step[i]
+            preds = steps[k].preds
+            if not occurs[i][k]:  # done when its predecessors are; the patient walks on
+                done[k] = max([done[q] for q in preds]) if preds else walker[i]
+                next_step[i] += 1
+                continue
+            ready = max(walker[i], max([done[q] for q in preds])) if preds else walker[i]
+            if steps[k].resource != NONE:
+                heapq.heappush(queue, (ready, ready, i))
+                return
+            done[k] = ready + duration[i][k]
+            walker[i] = ready
+            next_step[i] += 1
+
+    for i in range(n):
+        if scenarios.comes[w, i]:
+            walk(i)
+    unserved = set()
+    work = [0.0, 0.0]  # minutes of work, and of work past the end of the shift
+    while queue:
+        estimate, ready, i = heapq.heappop(queue)
+        k = next_step[i]
+        chosen, start = _first_free(candidates[i][k], free, ready)
+        if start > estimate:  # its member is busy until later: others may go first
+            heapq.heappush(queue, (start, ready, i))
+            continue
+        staff = problem.staff[problem.steps[i][k].resource]
+        if chosen is None or start >= staff.go_home:
+            unserved.add(i)  # waits for ever, as in the engine
+            continue
+        end = start + duration[i][k]
+        free[chosen] = ends[i][k] = walker[i] = end
+        work[0] += duration[i][k]
+        work[1] += max(0.0, end - max(start, staff.end))
+        chains[chosen].append((i, k))
+        next_step[i] += 1
+        walk(i)
+    return _played(
+        problem,
+        Chains({k: v for k, v in chains.items() if v}),
+        free,
+        ends,
+        arrival,
+        scenarios.comes[w],
+        unserved,
+        work,
     )
-    if results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal):
-        results.solution_loader.load_vars()
-        solution.assignments = shift_earlier(inst, _assignments(inst, model))
-        solution.gap = _gap(solution.objective, solution.bound)
-    return solution
 
 
-def shift_earlier(
-    inst: DayInstance, assignments: list[list[tuple[int, int]]]
-) -> list[list[tuple[int, int]]]:
-    """Move each patient, earliest first, to the earliest window where its path still fits.
-
-    Every patient keeps its path, so its planned stay (the objective) is unchanged;
-    the plan only ends earlier, which spares overtime the objective does not see.
-    The MIP's tie-break towards early windows is too weak to do this itself, and a
-    stronger one makes the model far slower to solve.
-    """
-    usage = _Usage(inst)
-    entries = [(a, g, p) for g, group in enumerate(assignments) for a, p in group]
-    for a, g, p in entries:
-        usage.add(g, a, p, +1)
-    for _sweep in range(SHIFT_SWEEPS):
-        shifted = []
-        for a, g, p in sorted(entries):
-            usage.add(g, a, p, -1)
-            earliest = next((w for w in range(a) if usage.fits(g, w, p)), a)
-            usage.add(g, earliest, p, +1)
-            shifted.append((earliest, g, p))
-        if shifted == sorted(entries):
-            break
-        entries = shifted
-    moved: list[list[tuple[int, int]]] = [[] for _ in assignments]
-    for a, g, p in entries:
-        moved[g].append((a, p))
-    return [sorted(group) for group in moved]
-
-
-class _Usage:
-    """Patients planned per pool window and per member window."""
-
-    def __init__(self, inst: DayInstance):
-        self.inst = inst
-        self.pool = {r: [0] * inst.windows for r in inst.pool_capacity}
-        self.own = {key: [0] * inst.windows for key in inst.member_capacity}
-
-    def _spans(self, g: int, a: int, p: int) -> list[tuple[list[int], list[int], range]]:
-        group = self.inst.groups[g]
-        spans = []
-        for use in self.inst.paths[group.protocol][p].uses:
-            window = range(a + use.start, a + use.start + use.windows)
-            spans.append((self.pool[use.resource], self.inst.pool_capacity[use.resource], window))
-            if use.assigned:
-                key = (use.resource, group.member)
-                spans.append((self.own[key], self.inst.member_capacity[key], window))
-        return spans
-
-    def add(self, g: int, a: int, p: int, sign: int) -> None:
-        for used, _capacity, window in self._spans(g, a, p):
-            for u in window:
-                used[u] += sign
-
-    def fits(self, g: int, a: int, p: int) -> bool:
-        path = self.inst.paths[self.inst.groups[g].protocol][p]
-        if a + path.length > self.inst.windows:
-            return False
-        return all(
-            used[u] < capacity[u] for used, capacity, window in self._spans(g, a, p) for u in window
-        )
+def _played(
+    problem: DayProblem,
+    chains: Chains,
+    free: dict[tuple[int, int], float],
+    ends: list[list[float]],
+    arrival: np.ndarray,
+    comes: np.ndarray,
+    unserved: set[int],
+    work: list[float],
+) -> Played:
+    """The scenario's figures as ``sim.metrics`` counts them: stay of the patients
+    served, overtime as work done past the end of the shift, idle as the shifts' minutes
+    less the work inside them; and the members' finish past the end of the shift, which
+    is what the SAA program charges (the two agree when nobody waits idle after closing)."""
+    departure = np.full(problem.patients, np.nan)
+    for i in range(problem.patients):
+        if comes[i] and i not in unserved:
+            departure[i] = max(ends[i])
+    stay = float(np.nansum(departure - arrival))
+    total, overtime = work
+    available = sum(staff.members * (staff.end - staff.start) for staff in problem.staff)
+    idle = available - (total - overtime)
+    late_finish = sum(max(0.0, free[key] - problem.staff[key[0]].end) for key in chains.jobs)
+    costs = problem.costs
+    cost = (
+        costs.stay * stay
+        + costs.overtime * overtime
+        + costs.idle * idle
+        + costs.unserved * len(unserved)
+    )
+    return Played(
+        chains, float(cost), stay, float(overtime), float(late_finish), len(unserved), departure
+    )
 
 
-def _assignments(inst: DayInstance, model: pyo.ConcreteModel) -> list[list[tuple[int, int]]]:
-    per_group: list[list[tuple[int, int]]] = [[] for _ in inst.groups]
-    for g, a, p in model.CHOICES:
-        count = round(pyo.value(model.patients_on_path[g, a, p]))
-        per_group[g].extend([(a, p)] * count)
-    for entries in per_group:
-        entries.sort()
-    return per_group
+def play_all(problem: DayProblem, appointment: np.ndarray, scenarios: Scenarios) -> list[Played]:
+    return [dispatch(problem, appointment, scenarios, w) for w in range(scenarios.count)]
 
 
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+def _first_free(
+    members: list[tuple[int, int]], free: dict[tuple[int, int], float], ready: float
+) -> tuple[tuple[int, int] | None, float]:
+    """The member who takes a step ready at ``ready``, and when: as in the engine, the
+    first member in roster order free by then, else the one free first."""
+    chosen, start = None, np.inf
+    for key in members:
+        at = free[key]
+        if at <= ready:
+            return key, ready
+        if at < start:
+            chosen, start = key, at
+    return chosen, start
 
 
-def _gap(objective: float | None, bound: float | None) -> float | None:
-    if objective is None or bound is None:
-        return None
-    return abs(objective - bound) / max(abs(objective), 1e-9)
+def _members_for(problem: DayProblem, i: int, step: StepSpec) -> list[tuple[int, int]]:
+    staff = problem.staff[step.resource]
+    if step.assigned and problem.member[i] != NONE:
+        m = problem.member[i]
+        return [(step.resource, m)] if m < staff.members else []
+    return [(step.resource, m) for m in range(staff.members)]

@@ -16,7 +16,7 @@ command again computes only what is missing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -268,26 +268,32 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
 
 
 def solver_summary(infos: list[dict[str, Any]]) -> dict[str, Any]:
-    """A policy's solver outcomes over replications: statuses, worst gap, fallbacks.
+    """A policy's solver outcomes over replications: statuses, the plan each day kept,
+    days stopped by the wall-clock guard, and the work done.
 
-    Only what does not depend on the plan cache, hence on the workers: seconds and
-    solved-or-cached counts live in ``run.json``, so ``summary.json`` is the same
-    bytes for the same seed.
+    Only what does not depend on the plan cache, hence on the workers, nor on the
+    machine's speed: seconds and solved-or-cached counts live in ``run.json``, so
+    ``summary.json`` is the same bytes for the same seed.
     """
     solved = [info["solver"] for info in infos if "solver" in info]
     if not solved:
         return {}
-    statuses: dict[str, int] = {}
-    for stats in solved:
-        for status, count in stats["statuses"].items():
-            statuses[status] = statuses.get(status, 0) + count
-    gaps = [stats["max_gap"] for stats in solved if stats["max_gap"] is not None]
     return {
         "days": sum(stats["days"] for stats in solved),
-        "statuses": dict(sorted(statuses.items())),
-        "max_gap": max(gaps) if gaps else None,
-        "fallbacks": sum(len(info.get("warnings", [])) for info in infos),
+        "statuses": _counted(stats["statuses"] for stats in solved),
+        "origins": _counted(stats["origins"] for stats in solved),
+        "time_guard_days": sum(stats["time_guard_days"] for stats in solved),
+        "rounds": sum(stats["rounds"] for stats in solved),
+        "iterations": sum(stats["iterations"] for stats in solved),
     }
+
+
+def _counted(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for count in counts:
+        for key, n in count.items():
+            total[key] = total.get(key, 0) + n
+    return dict(sorted(total.items()))
 
 
 def warnings_of(result: RunResult) -> list[str]:

@@ -33,6 +33,7 @@ from sim import metrics
 from sim.booking.metrics import booking_values
 from sim.booking.process import BatchRule, run_booking
 from sim.clinic import Clinic, resource_keys
+from sim.costs import costs_of
 from sim.engine import SimRecords, simulate
 from sim.plan import at_opening
 from sim.sampling import Realisation, realise, stream
@@ -137,7 +138,7 @@ def evaluate(
     records: SimRecords, plan: pd.DataFrame, info: dict[str, Any], scenario: Scenario
 ) -> PolicyRep:
     """The numbers of a played replication (also for records read back from a store)."""
-    observations = metrics.observations(records, resource_keys(scenario))
+    observations = metrics.observations(records, resource_keys(scenario), costs_of(scenario))
     values = metrics.replication_values(records, observations)
     return PolicyRep(values, observations, records, plan, info)
 

@@ -80,6 +80,14 @@ class Row:
 SERVED_MEAN = "mean over the patients served"
 CLINIC: tuple[Metric, ...] = (
     Metric(
+        name="cost",
+        model="clinic",
+        unit="cost/day",
+        aggregate="mean per day of stay, overtime, idle and unserved costs (policies.mip.costs)",
+        label={"es": "Costo por día", "en": "Cost per day"},
+        sweep=EVERY_SURFACE,
+    ),
+    Metric(
         name="los",
         model="clinic",
         unit="minutes",

@@ -120,12 +120,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "patients and the same luck under every policy.",
     },
     "report_plan_note": {
-        "es": "La estancia que predice el plan (de la cita al fin planificado del último paso, "
-        "con duraciones medias) frente a la simulada con duraciones, pasos opcionales, "
-        "puntualidad y ausencias aleatorios; estado y brecha del solver en todos los días.",
-        "en": "The stay each plan predicts (appointment to the planned end of the last step, "
-        "with mean durations) beside the stay simulated with random durations, optional "
-        "steps, punctuality and no-shows; the solver's status and gap over all days.",
+        "es": "La estancia que predice el plan (de la cita a la salida media en los "
+        "escenarios muestreados) frente a la simulada con duraciones, pasos opcionales, "
+        "puntualidad y ausencias aleatorios; estado del solver y plan elegido en todos los días.",
+        "en": "The stay each plan predicts (appointment to the mean departure over its sampled "
+        "scenarios) beside the stay simulated with random durations, optional steps, "
+        "punctuality and no-shows; the solver's status and the plan kept over all days.",
     },
     "report_method": {
         "es": "Cada réplica sortea los pacientes y todos sus resultados aleatorios una vez; "
@@ -178,9 +178,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "mean_planned_stay": {"es": "Estancia planificada media", "en": "Mean planned stay"},
     "mean_simulated_stay": {"es": "Estancia simulada media", "en": "Mean simulated stay"},
     "solver_status": {"es": "Estado del solver (días)", "en": "Solver status (days)"},
-    "solver_gap": {"es": "Brecha máxima", "en": "Worst gap"},
+    "plan_kept": {"es": "Plan elegido (días)", "en": "Plan kept (days)"},
     "solver_seconds": {"es": "Construcción + resolución", "en": "Build + solve"},
-    "fallbacks": {"es": "Días sin plan MIP", "en": "Days without a MIP plan"},
+    "time_guard_days": {
+        "es": "Días detenidos por el límite de reloj",
+        "en": "Days stopped by the clock guard",
+    },
     # a day or week hospital (unit scenarios)
     "unit_title": {
         "es": "{scenario} — {reps} réplicas, semilla {seed}",

@@ -307,9 +307,9 @@ def _plan_section(data: RunData, lang: str) -> str:
                 "mean_planned_stay",
                 "mean_simulated_stay",
                 "solver_status",
-                "solver_gap",
+                "plan_kept",
                 "solver_seconds",
-                "fallbacks",
+                "time_guard_days",
             )
         )
         + "</tr>"
@@ -339,13 +339,13 @@ def _plan_row(data: RunData, spec: str, days: pd.DataFrame) -> str:
         simulated = hours(float((days["simulated"] * weights).sum() / weights.sum()))
     solver = data.summary.get("solver", {}).get(spec)
     if solver is None:
-        status = gap = seconds = fallbacks = "–"
+        status = kept = seconds = guarded = "–"
     else:
         status = ", ".join(f"{name} × {count}" for name, count in solver["statuses"].items())
-        gap = "–" if solver["max_gap"] is None else f"{100 * solver['max_gap']:.2f} %"
+        kept = ", ".join(f"{name} × {count}" for name, count in solver["origins"].items())
         seconds = _solver_seconds(data.info, spec)
-        fallbacks = str(solver["fallbacks"])
-    cells = [spec, planned, simulated, status, gap, seconds, fallbacks]
+        guarded = str(solver["time_guard_days"])
+    cells = [spec, planned, simulated, status, kept, seconds, guarded]
     return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
 
 
