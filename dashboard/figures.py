@@ -115,11 +115,16 @@ def gantt(data: RunData, policy: str, rep: int, day: int, lang: str) -> go.Figur
 
 
 def sweep_figures(sweep: dict[str, Any], lang: str) -> list[go.Figure]:
-    """Each metric against the swept values, a line per policy."""
+    """Stay against overtime by variant (the frontier), then each metric against the
+    swept values, a line per policy."""
     labels = {name: short_name(name) for name in sweep["variants"]}
+    frontier = [figures.stay_overtime_frontier(sweep, labels, lang)]
     return [
-        localise(figures.sweep_metric(sweep, metric, labels, lang), lang)
-        for metric in sweep_metrics("dashboard")
+        localise(fig, lang)
+        for fig in [
+            *(frontier if figures.has_frontier(sweep) else []),
+            *(figures.sweep_metric(sweep, m, labels, lang) for m in sweep_metrics("dashboard")),
+        ]
     ]
 
 

@@ -128,6 +128,15 @@ class MipPolicy(SchedulingPolicy):
             info={"solver": summarise_days(days), "warnings": []},
         )
 
+    def _fingerprint(self, clinic: Clinic) -> str:
+        """The scenario and parameters a plan depends on, hashed once per clinic."""
+        last: tuple[Clinic, str] | None = getattr(self, "_last_fingerprint", None)
+        if last is None or last[0] is not clinic:
+            text = clinic.scenario.model_dump_json() + self.params.model_dump_json()
+            last = (clinic, hashlib.sha256(text.encode()).hexdigest())
+            self._last_fingerprint = last
+        return last[1]
+
     def _plan_day(
         self,
         requests: Requests,
@@ -141,14 +150,16 @@ class MipPolicy(SchedulingPolicy):
             tuple(clinic.staff(r, d) for r in resource_keys(clinic.scenario)),
             tuple((requests.protocol_of(p), int(member[p])) for p in patients),
         )
-        key = (_fingerprint(clinic, self.params), *content)
+        key = (self._fingerprint(clinic), *content)
         if key in _CACHE:
             return _CACHE[key], True
         params = self.params
         problem = with_staff(
             day_problem(clinic, requests, patients, member, params.costs), clinic, d
         )
-        seed = scenario_seed(params.seed, *key)
+        # the same sampled scenarios whatever the costs and work limits, so that plans
+        # for other weights (a frontier) are priced on the same luck
+        seed = scenario_seed(params.seed, _clinic_only(clinic), *content)
         scenarios = sample_scenarios(clinic.scenario, requests, patients, params.scenarios, seed)
         limits = SearchLimits(
             params.passes,
@@ -168,8 +179,9 @@ class MipPolicy(SchedulingPolicy):
         return best, False
 
 
-def _fingerprint(clinic: Clinic, params: MipParams) -> str:
-    text = clinic.scenario.model_dump_json() + params.model_dump_json()
+def _clinic_only(clinic: Clinic) -> str:
+    """The scenario without its policies' parameters, hashed."""
+    text = clinic.scenario.model_dump_json(exclude={"policies"})
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -8,11 +8,12 @@ and whether an optional step happens, per patient whether they come (no-show or
 cancellation) and their punctuality; the same S for every plan compared, and
 nothing the engine will realise (the policy never sees ``Outcomes``).
 
-``first_pass`` is the part of the reformulation that fixes the order: given
-appointment times, a list schedule at mean durations (every optional step
-reserved) gives each staffed step a member of its pool (the assigned member for
-an assigned step) and an order on that member. ``Chains`` is that order; the SAA
-program (``saa.py``) then prices it over the S scenarios.
+``dispatch`` plays one scenario of the day as ``sim.engine`` would (arrivals,
+queues first come first served, members in roster order, the last start at
+``go_home``), at list-schedule speed: it prices a plan in that scenario (stay,
+overtime and idle minutes as ``sim.metrics`` counts them) and gives the order in
+which each member did the steps (``Chains``), the part of the reformulation
+that the SAA program (``saa.py``) takes as fixed.
 """
 
 from __future__ import annotations
@@ -162,8 +163,9 @@ def sample_scenarios(
 ) -> Scenarios:
     """``count`` scenarios of the day's patients from the scenario's distributions.
 
-    Each patient's draws come from a stream keyed by ``seed`` and the patient's position
-    and protocol, so a day with the same mix of patients gets the same scenarios."""
+    One stream seeded by ``seed`` draws everything in a fixed order (comes, punctuality,
+    then per patient in order and per step: durations, whether it happens), so a day
+    with the same patients and seed gets the same scenarios."""
     protocols = scenario.protocols
     width = max(len(p.steps) for p in protocols.values())
     n = len(patients)

@@ -3,12 +3,15 @@ approximation (SAA) solved with HiGHS.
 
 First stage (before the day, the same in every scenario: non-anticipativity (13)):
 each booked patient's appointment window ``z_i`` (the document's X over 5-minute
-windows, ``a_i = open + t_w · z_i``), and, fixed by the first pass
-(``day.first_pass``), the member of each staffed step and the order of the steps
-on each member (the document's X over members ``j``).
+windows, ``a_i = open + t_w · z_i``); an assigned step is done by the booked member.
 
-Second stage, per sampled scenario ω (``day.Scenarios``; durations, optional
-steps, no-shows and punctuality drawn from the scenario file): the start
+Second stage, per sampled scenario ω, the document's Z: which member of a pool does
+each step, and in what order each member does them, are fixed by the first pass
+(``day.dispatch`` at the current appointments, ``Chains``); the program gives the
+times.
+
+Variables per scenario ω (``day.Scenarios``; durations, optional steps, no-shows
+and punctuality drawn from the scenario file): the start
 ``s[ω,i,k]`` of every step that happens, the departure ``D[ω,i]`` of every
 patient who comes, and each member's overtime ``O[ω,r,m]``:
 
@@ -31,19 +34,24 @@ scenarios, ``(1/S) Σ_ω [stay · Σ_i (D − a_i − punctuality) + (overtime +
 work plus the overtime, so the idle weight adds to the overtime weight.
 
 Reformulation, said plainly: the document lets each scenario choose its own
-windows per step (Z, with X and Z tied by (13)); here the order on each member is
-first-stage, which turns the second stage into a linear program and the whole into
-a MIP whose only integers are the appointment windows (the approach of the
-stochastic appointment-scheduling literature: fix the sequence, optimise the
-times over sampled scenarios). The tests enumerate tiny days to show what this
-loses against letting every scenario reorder.
+windows per step (Z, with X and Z tied by (13)); here each scenario's order on
+every member is fixed from a first pass (``day.dispatch``: the clinic's own queues
+played under the current appointments), which turns the program into a linear
+program in the appointment times and the scenarios' step starts (the approach of
+the stochastic appointment-scheduling literature: fix the sequence, optimise the
+times over sampled scenarios). It is solved with the windows relaxed to real
+numbers, then each is rounded to the nearest window; ``search.py`` replays the
+rounded plan, takes the new orders, and solves again. With the windows fixed the
+program reproduces exactly the cost of playing them (a test checks it); the tests
+also enumerate every plan of tiny days to measure what the search misses.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import highspy
 import numpy as np
@@ -66,13 +74,12 @@ class WorkLimits:
 
 @dataclass
 class SaaSolution:
-    """A solved day: appointment windows and, per job, its mean planned start."""
+    """A solved program: the appointment windows, rounded, and the program's optimum
+    (``bound``: with the windows relaxed, a lower bound for the order it was given)."""
 
     status: str
     windows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    planned_start: dict[tuple[int, int], float] = field(default_factory=dict)
     planned_end: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    objective: float | None = None
     bound: float | None = None
     nodes: int = 0
     iterations: int = 0
@@ -84,12 +91,6 @@ class SaaSolution:
     @property
     def found(self) -> bool:
         return len(self.windows) > 0 or self.status == "empty"
-
-    @property
-    def gap(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
 
 
 class _Program:
@@ -304,7 +305,7 @@ def solve(
 
 
 def _highs(limits: WorkLimits) -> highspy.Highs:
-    highs = highspy.Highs()
+    highs = _new_highs()
     for option, value in (
         ("output_flag", False),
         ("threads", 1),
@@ -314,6 +315,27 @@ def _highs(limits: WorkLimits) -> highspy.Highs:
         ("time_limit", limits.guard_seconds),
     ):
         highs.setOptionValue(option, value)
+    return highs
+
+
+_BANNER = [True]  # HiGHS prints its banner on standard output once per process
+
+
+def _new_highs() -> highspy.Highs:
+    """A solver instance; the first one's banner goes nowhere, so that ``--json`` output
+    stays pure JSON."""
+    if not _BANNER[0]:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    _BANNER[0] = False
     return highs
 
 
@@ -328,13 +350,6 @@ def _status_name(status: str) -> str:
     return words.get(status, status.lower().replace(" ", "_"))
 
 
-def _mean_starts(values: np.ndarray, columns: _Columns) -> dict[tuple[int, int], float]:
-    total: dict[tuple[int, int], list[float]] = {}
-    for (_w, i, k), col in columns.start.items():
-        total.setdefault((i, k), []).append(float(values[col]))
-    return {job: float(np.mean(starts)) for job, starts in total.items()}
-
-
 def _mean_departures(values: np.ndarray, columns: _Columns, patients: int) -> np.ndarray:
     total, count = np.zeros(patients), np.zeros(patients)
     for (_w, i), col in columns.departure.items():
@@ -342,18 +357,3 @@ def _mean_departures(values: np.ndarray, columns: _Columns, patients: int) -> np
         count[i] += 1
     with np.errstate(invalid="ignore"):
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
-
-
-def describe(solution: SaaSolution) -> dict[str, Any]:
-    return {
-        "status": solution.status,
-        "objective": solution.objective,
-        "bound": solution.bound,
-        "gap": solution.gap,
-        "nodes": solution.nodes,
-        "iterations": solution.iterations,
-        "variables": solution.variables,
-        "rows": solution.rows,
-        "build_seconds": round(solution.build_seconds, 4),
-        "solve_seconds": round(solution.solve_seconds, 4),
-    }

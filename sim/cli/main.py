@@ -47,7 +47,7 @@ from sim.files import write_text_atomically
 from sim.models import model_of_run, model_of_source
 from sim.models.clinic import CLINIC
 from sim.models.unit import UNIT
-from sim.outputs.formatting import comparison_rows, headline
+from sim.outputs.formatting import comparison_rows, decomposition_lines, headline
 from sim.outputs.i18n import LANGUAGES, language, t
 from sim.outputs.report import REPORT_NAME, check_report_path, render_sweep, write_report
 from sim.outputs.rundir import (
@@ -66,7 +66,7 @@ from sim.scenario import Scenario
 EXIT_BAD_INPUT = 2
 EXIT_TASK_FAILED = 1
 DEFAULT_SCENARIO = "ophthalmology"
-COMPARE_POLICIES = ("fifo", "fifo:appointment", "mip")
+COMPARE_POLICIES = ("fifo", "fifo:appointment", "fifo:bailey_welch", "mip")
 # a scenario with a booking process compares the ways of booking, walk-in as baseline
 BOOKING_COMPARE_POLICIES = ("fifo@walk_in", "fifo@realtime", "fifo@end_of_day", "grasp@end_of_day")
 
@@ -332,6 +332,11 @@ def print_summary(result: RunResult, lang: str) -> None:
     console.print(comparison_table(title, caption, result.policies, rows, lang))
     for spec in result.policies:
         console.print(headline(summary, spec, lang))
+    steps = decomposition_lines(summary, lang)
+    if steps:
+        console.print(t("decomposition_title", lang))
+        for line in steps:
+            console.print(f"  {line}", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from policies import REGISTRY, PolicyError, make_policy
+from policies.base import parse_policy_spec
 from sim import metrics
 from sim.experiments.executors import Lost, default_workers, make_executor
 from sim.experiments.store import ResultStore
@@ -260,11 +261,46 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
         "policies": per_policy,
         "paired": paired,
     }
+    steps = gain_steps(specs, per_policy)
+    if steps:
+        summary["decomposition"] = [
+            {
+                "from": before,
+                "to": after,
+                "paired": {
+                    m: metrics.paired(rep_values[after][m], rep_values[before][m])
+                    for m in DECOMPOSED
+                },
+            }
+            for before, after in steps
+        ]
     solver = {spec: solver_summary([r.policies[spec].info for r in results]) for spec in specs}
     solver = {spec: stats for spec, stats in solver.items() if stats}
     if solver:
         summary["solver"] = solver
     return summary
+
+
+DECOMPOSED = ("los", "wait", "overtime", "cost")  # what each step of the gain is shown on
+
+
+def gain_steps(specs: list[str], per_policy: dict[str, Any]) -> list[tuple[str, str]]:
+    """Where an optimised plan's gain comes from, in steps: the baseline (today's
+    practice) → the simple rule of lowest mean cost among the others → each optimised
+    policy (``mip``). None when no ``mip`` is compared with a baseline of another kind."""
+    optimised = [s for s in specs[1:] if parse_policy_spec(s.partition("@")[0])[0] == "mip"]
+    if not optimised or specs[0] in optimised:
+        return []
+    rules = [s for s in specs[1:] if s not in optimised]
+    if not rules:
+        return [(specs[0], spec) for spec in optimised]
+    best = min(rules, key=lambda s: _mean_or_inf(per_policy[s].get("cost", {})))
+    return [(specs[0], best), *((best, spec) for spec in optimised)]
+
+
+def _mean_or_inf(entry: dict[str, Any]) -> float:
+    mean = entry.get("mean")
+    return float("inf") if mean is None else float(mean)
 
 
 def solver_summary(infos: list[dict[str, Any]]) -> dict[str, Any]:

@@ -448,6 +448,52 @@ def sweep_metric(sweep: dict, metric: Metric, labels: dict[str, str], lang: str)
     return _layout(fig, metric.label[lang], height=340)
 
 
+def has_frontier(sweep: dict) -> bool:
+    """Whether a sweep's summaries have a stay and an overtime (the clinic's do)."""
+    base = next(iter(sweep["variants"].values()))["summary"]["policies"]
+    return all("los" in m and "overtime" in m for m in base.values())
+
+
+def stay_overtime_frontier(sweep: dict, labels: dict[str, str], lang: str) -> go.Figure:
+    """Mean stay against mean overtime, a point per variant and policy with its 95 %
+    intervals, a line per policy through the variants in order: swept over
+    ``policies.mip.costs.overtime``, the frontier ``mip`` traces, each simple rule a
+    point (its plans do not depend on the weights)."""
+    variants = list(sweep["variants"])
+    policies = list(sweep["variants"][variants[0]]["summary"]["policies"])
+    colours = policy_colours(policies)
+    fig = go.Figure()
+    for policy in policies:
+        entries = [sweep["variants"][v]["summary"]["policies"][policy] for v in variants]
+        stay, overtime = [e["los"] for e in entries], [e["overtime"] for e in entries]
+        fig.add_trace(
+            go.Scatter(
+                x=[_number(o["mean"]) for o in overtime],
+                y=[_number(s["mean"]) for s in stay],
+                mode="lines+markers+text",
+                text=[labels[v] for v in variants],
+                textposition="top center",
+                name=policy,
+                marker_color=colours[policy],
+                error_x={"type": "data", "array": [_half(o) for o in overtime]},
+                error_y={"type": "data", "array": [_half(s) for s in stay]},
+            )
+        )
+    fig.update_xaxes(title_text=t("overtime_axis", lang), rangemode="tozero")
+    fig.update_yaxes(title_text=t("stay_axis", lang), rangemode="tozero")
+    return _layout(fig, t("frontier_title", lang), height=420)
+
+
+def _number(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _half(entry: dict) -> float:
+    """The upper half-width of a summary entry's 95 % interval (0 when there is none)."""
+    high = entry["ci95"][1]
+    return 0.0 if high is None or entry["mean"] is None else float(high - entry["mean"])
+
+
 QUEUE_GRID_MINUTES = 5
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.clinic import resource_keys
-from sim.outputs.catalogue import OUTPATIENT, Metric, Row, table_rows
+from sim.outputs.catalogue import OUTPATIENT, Metric, Row, find, table_rows
 from sim.outputs.i18n import t
 from sim.scenario import Scenario
 
@@ -105,6 +105,27 @@ def relative_change(summary: dict[str, Any], spec: str, metric: str = "los") -> 
         return {"change": None, "ci95": [None, None]}
     bounds = [None if b is None else b / base for b in paired["ci95"]]
     return {"change": paired["diff"] / base, "ci95": bounds}
+
+
+def decomposition_lines(summary: dict[str, Any], lang: str) -> list[str]:
+    """Where the gain comes from, a line per step: ``fifo → fifo:appointment: stay
+    −170 min [−175, −165] · wait … · overtime … · cost …``."""
+    lines = []
+    for step in summary.get("decomposition", []):
+        parts = []
+        for name, paired in step["paired"].items():
+            parts.append(f"{find(name).label[lang]} {signed_interval(paired)}")
+        lines.append(f"{step['from']} → {step['to']}: " + " · ".join(parts))
+    return lines
+
+
+def signed_interval(paired: dict[str, Any]) -> str:
+    """``-1.8 [-2.2, -1.5]`` (``–`` where undefined)."""
+    if paired["diff"] is None:
+        return "–"
+    lo, hi = paired["ci95"]
+    text = f"{paired['diff']:+.1f}"
+    return text if lo is None else f"{text} [{lo:+.1f}, {hi:+.1f}]"
 
 
 def headline(summary: dict[str, Any], spec: str, lang: str) -> str:

@@ -69,6 +69,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "mean ± half-width of the 95 % CI · Δ: paired difference against the base variant",
     },
     "variant": {"es": "Variante", "en": "Variant"},
+    "decomposition_title": {
+        "es": "De dónde viene la ganancia (diferencia pareada [IC 95 %], paso a paso):",
+        "en": "Where the gain comes from (paired difference [95 % CI], step by step):",
+    },
+    "decomposition_heading": {
+        "es": "De dónde viene la ganancia",
+        "en": "Where the gain comes from",
+    },
+    "decomposition_step": {"es": "Paso", "en": "Step"},
+    "decomposition_note": {
+        "es": "Diferencia pareada media de cada paso [IC 95 %], con las mismas réplicas: de la "
+        "práctica actual a la mejor regla simple (la de menor costo), y de ella al plan "
+        "optimizado. Un valor positivo es un aumento; las horas extra no son gratis.",
+        "en": "Mean paired difference of each step [95 % CI], over the same replications: from "
+        "today's practice to the best simple rule (the one of lowest cost), and from it to the "
+        "optimised plan. A positive value is an increase; overtime is never free.",
+    },
+    "frontier_title": {
+        "es": "Estancia frente a horas extra, por variante",
+        "en": "Stay against overtime, by variant",
+    },
+    "overtime_axis": {"es": "Horas extra (min/día)", "en": "Overtime (min/day)"},
+    "stay_axis": {"es": "Estancia media (min)", "en": "Mean stay (min)"},
     "reps_auto_reached": {
         "es": "--reps auto: {reps} réplicas; semiancho relativo de {metric} {worst} ≤ {target}",
         "en": "--reps auto: {reps} replications; relative half-width of {metric} "

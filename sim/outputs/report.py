@@ -20,7 +20,7 @@ from plotly.offline import get_plotlyjs
 from sim.clinic import resource_keys
 from sim.files import write_text_atomically
 from sim.outputs import figures
-from sim.outputs.catalogue import sweep_metrics
+from sim.outputs.catalogue import find, sweep_metrics
 from sim.outputs.formatting import (
     ComparisonRow,
     comparison_rows,
@@ -28,6 +28,7 @@ from sim.outputs.formatting import (
     format_summary,
     hours,
     relative_change,
+    signed_interval,
 )
 from sim.outputs.i18n import t
 from sim.outputs.rundir import TABLES, RunData
@@ -77,7 +78,11 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
             )
     caption = html.escape(t("sweep_footer", lang))
     table = f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
-    plots = "".join(
+    frontier = ""
+    if figures.has_frontier(sweep):
+        figure = figures.stay_overtime_frontier(sweep, labels, lang)
+        frontier = section(t("frontier_title", lang), plot_html(figure))
+    plots = frontier + "".join(
         section(m.label[lang], plot_html(figures.sweep_metric(sweep, m, labels, lang)))
         for m in shown
     )
@@ -99,6 +104,7 @@ def render(data: RunData, lang: str) -> str:
     sections = [
         _header(data, lang),
         _headlines(summary, lang),
+        _decomposition(summary, lang),
         section(t("report_table", lang), _comparison_table(data, lang)),
         *_figure_sections(data, lang),
         _footer(data, lang),
@@ -156,6 +162,27 @@ def _headline_card(summary: dict[str, Any], baseline: str, spec: str, lang: str)
         f"{_ci_hours(los)} · {html.escape(t('report_change_ci', lang))} {change_ci}</div>"
         "</div>"
     )
+
+
+def _decomposition(summary: dict[str, Any], lang: str) -> str:
+    """Where the gain comes from: a row per step (today's practice → the best simple
+    rule → the optimised plan), its paired difference on stay, waiting, overtime and
+    cost, so that no step's cost is hidden behind its saving."""
+    steps = summary.get("decomposition", [])
+    if not steps:
+        return ""
+    names = list(steps[0]["paired"])
+    head = "".join(f"<th>Δ {html.escape(find(m).label[lang])}</th>" for m in names)
+    rows = [f"<tr><th>{html.escape(t('decomposition_step', lang))}</th>{head}</tr>"]
+    for step in steps:
+        cells = "".join(
+            f"<td>{html.escape(signed_interval(step['paired'][m]))}</td>" for m in names
+        )
+        label = f"{step['from']} → {step['to']}"
+        rows.append(f"<tr><td>{html.escape(label)}</td>{cells}</tr>")
+    note = f"<p class='note'>{html.escape(t('decomposition_note', lang))}</p>"
+    table = f"<table class='decomposition'>{''.join(rows)}</table>"
+    return section(t("decomposition_heading", lang), table + note)
 
 
 def _direction(change: float | None) -> str:

@@ -190,7 +190,7 @@ def test_controls_of_ophthalmology_have_the_base_values() -> None:
         "policies.grasp.alpha_p": ("grasp", "alpha_p", "0.203", "share"),
         "policies.grasp.alpha_m": ("grasp", "alpha_m", "0.261", "share"),
         "policies.grasp.iterations": ("grasp", "iterations", "1000", "iterations"),
-        "policies.mip.time_limit_s": ("mip", "time_limit_s", "30", "positive"),
+        "policies.mip.scenarios": ("mip", "scenarios", "10", "iterations"),
     }
     assert len(controls) == 15 + 10
 
@@ -198,7 +198,7 @@ def test_controls_of_ophthalmology_have_the_base_values() -> None:
 def test_controls_of_follow_the_scenario_roster_and_policy_parameters() -> None:
     text = (
         OPHTHALMOLOGY.replace("    count: 4  ", "    count: 4\n    roster: {wed: 2}  ")
-        + "  grasp: {alpha_p: 0.5, iterations: 7}\n  mip: {time_limit_s: 2.5}\n"
+        + "  grasp: {alpha_p: 0.5, iterations: 7}\n  mip: {scenarios: 12}\n"
     )
     scenario = from_text(text, "changed.yaml")
     controls = {c.key: c.base for c in controls_of(scenario, parse_yaml(text, "changed.yaml"))}
@@ -207,7 +207,7 @@ def test_controls_of_follow_the_scenario_roster_and_policy_parameters() -> None:
     assert controls["policies.grasp.alpha_p"] == "0.5"
     assert controls["policies.grasp.alpha_m"] == "0.261"
     assert controls["policies.grasp.iterations"] == "7"
-    assert controls["policies.mip.time_limit_s"] == "2.5"
+    assert controls["policies.mip.scenarios"] == "12"
 
 
 @pytest.mark.parametrize(

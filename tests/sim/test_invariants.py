@@ -48,6 +48,7 @@ from hypothesis import strategies as st
 from policies.fifo import FifoParams, FifoPolicy
 from sim import metrics
 from sim.clinic import Clinic, resource_keys
+from sim.costs import costs_of
 from sim.engine import SimRecords, simulate
 from sim.experiments.runner import run_experiment
 from sim.plan import NO_MEMBER, UNBOOKED, Plan
@@ -446,7 +447,7 @@ def test_every_booked_patient_is_accounted_for(raw: dict[str, Any]) -> None:
     assert (status[booked_mask & ~outcomes.cancelled & outcomes.no_show] == "no_show").all()
     assert np.isin(status[coming(run)], ["served", "unserved"]).all()
 
-    obs = metrics.observations(run.records, resource_keys(run.scenario))
+    obs = metrics.observations(run.records, resource_keys(run.scenario), costs_of(run.scenario))
     parts = sum(obs[s][0] for s in ("served", "no_show", "cancelled", "unserved"))
     assert obs["booked"][0] == booked == parts
 

@@ -59,7 +59,8 @@ from sim.scenario import Scenario, from_mapping, load
 from tests.support.plan_checker import check_plan
 
 BUNDLED = "ophthalmology"
-TINY_GAP = 0.15  # measured worst gap to the enumerated optimum on the tiny days: see the test
+TINY_GAP = 0.10  # worst gap to the enumerated optimum allowed on a tiny day (8.7 % measured)
+TINY_MEAN_GAP = 0.03  # … and on average over them (1.1 % measured)
 
 
 @pytest.fixture(autouse=True)
@@ -270,7 +271,7 @@ def test_tiny_days_reach_near_the_enumerated_optimum() -> None:
         gaps.append(plan.cost / optimum - 1)
     assert len(gaps) >= 8
     assert max(gaps) <= TINY_GAP, gaps
-    assert float(np.mean(gaps)) <= TINY_GAP / 2, gaps
+    assert float(np.mean(gaps)) <= TINY_MEAN_GAP, gaps
 
 
 # ---------------------------------------------------------------- valid plans

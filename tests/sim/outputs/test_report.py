@@ -280,7 +280,9 @@ def test_report_sections_and_figures(
 
     # Plan against outcome: the solver's statuses, and a scatter for mip only.
     statuses = summary["solver"]["mip"]["statuses"]
-    assert "convergenceCriteriaSatisfied" in statuses
+    assert "optimal" in statuses
+    for name, count in summary["solver"]["mip"]["origins"].items():
+        assert f"{name} × {count}" in plan
     for name, count in statuses.items():
         assert f"{name} × {count}" in plan
     (plan_traces,) = plots(plan)
@@ -523,24 +525,18 @@ def test_planned_vs_simulated_days(data: RunData) -> None:
 # ---------------------------------------------------------------- 8. planned_end
 
 
-def test_planned_end_follows_the_planned_starts(data: RunData) -> None:
+def test_planned_end_is_the_departure_the_plan_expects(data: RunData) -> None:
+    """mip leaves the queues first come (no planned starts) and gives each patient the
+    mean departure over its sampled scenarios; fifo plans no end."""
     plans = as_str(data.tables["plans"], "policy")
     patients = as_str(data.tables["patients"], "policy", "status")
-    starts = [c for c in plans.columns if c.startswith("start_")]
-    assert "start_registration" in starts
+    assert not [c for c in plans.columns if c.startswith("start_")]
     assert plans.loc[plans["policy"] == "fifo", "planned_end"].isna().all()
     served = patients[(patients["policy"] == "mip") & (patients["status"] == "served")]
     mip = plans[plans["policy"] == "mip"].merge(served[["rep", "patient"]], on=["rep", "patient"])
     assert len(mip) == len(served) > 0
     assert mip["planned_end"].notna().all()
     assert (mip["planned_end"] > mip["appointment"]).all()
-    for column in starts:
-        known = mip[column].notna()
-        assert known.any(), column
-        assert (mip.loc[known, "planned_end"] >= mip.loc[known, column]).all(), column
-        assert (mip.loc[known, column] >= mip.loc[known, "appointment"]).all(), column
-    last = mip[starts].max(axis=1)
-    assert (mip["planned_end"] > last).all()  # the last staffed step takes a window at least
 
 
 def test_queue_length_counts_the_ready_not_yet_started_per_day() -> None:
