@@ -60,7 +60,7 @@ class FifoPolicy(SchedulingPolicy):
         "en": "Today's practice: each request to the first free slot; on the day, in order of "
         "arrival.",
     }
-    offered_variants: ClassVar[tuple[str | None, ...]] = (None, "appointment")
+    offered_variants: ClassVar[tuple[str | None, ...]] = (None, "appointment", "bailey_welch")
     offered_booking_modes: ClassVar[tuple[str, ...]] = ("walk_in", "realtime", "end_of_day")
 
     def sequence(

@@ -5,7 +5,8 @@ for the test only; nothing else is told about it. The dashboard then offers it i
 the run checklist, with its title and explanation in the page's language, offers
 its tunable parameters as what-if fields (kind from type and bounds, label from
 the field) and checks them; the runner plans and plays it, variant included.
-The choices of the registered policies stay exactly those offered before.
+The choices of the registered policies stay exactly those offered before (and the
+Bailey–Welch rule, a baseline beside ``mip`` since issue 15).
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def test_the_registered_policies_are_offered_as_before(scenario_page: ModuleType
     assert scenario_page.policy_choices_of(CLINIC) == (
         "fifo",
         "fifo:appointment",
+        "fifo:bailey_welch",
         "grasp",
         "grasp:earliest",
         "mip",

@@ -1194,11 +1194,21 @@ def test_sweep_view(results_page: ModuleType, app_settings: Settings, sweep_dir:
     for link in links:
         assert link.href.startswith(f"/results?run={sweep_id}&variant=")
         assert text(link) == "Open the variant"
-    graphs = of_type(view, dcc.Graph)
+    frontier, *graphs = of_type(view, dcc.Graph)
     assert len(graphs) == len(sweep_metrics("dashboard"))
     for graph in graphs:
         assert [trace.name for trace in graph.figure.data] == POLICIES
         assert list(graph.figure.data[0].x) == names
+    # stay against overtime, a point per variant on each policy's line
+    assert [trace.name for trace in frontier.figure.data] == POLICIES
+    for trace, spec in zip(frontier.figure.data, POLICIES, strict=True):
+        assert list(trace.text) == names
+        stays = [sweep["variants"][v]["summary"]["policies"][spec]["los"]["mean"] for v in names]
+        overtimes = [
+            sweep["variants"][v]["summary"]["policies"][spec]["overtime"]["mean"] for v in names
+        ]
+        assert list(trace.y) == pytest.approx(stays)
+        assert list(trace.x) == pytest.approx(overtimes)
 
 
 def _variant_of(href: str) -> dict[str, list[str]]:

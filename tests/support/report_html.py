@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+# first, in the report of a run that compares mip with today's practice
+DECOMPOSITION = {"en": "Where the gain comes from", "es": "De dónde viene la ganancia"}
 HEADINGS = {
     "en": [
         "Policy comparison",

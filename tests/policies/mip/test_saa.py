@@ -429,3 +429,17 @@ def test_bad_mip_parameters_exit_2_with_a_clear_message(args: list[str], expecte
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, lines
     assert expected in lines[0]
+
+
+def test_a_sweep_of_the_overtime_weight_reports_the_frontier(tmp_path: Any) -> None:
+    out = tmp_path / "frontier"
+    command = [
+        sys.executable, "-m", "sim.cli.main", "compare", BUNDLED, "-p", "fifo:appointment",
+        "-p", "mip", "--reps", "2", "--set", "horizon.days=1", "--store", str(tmp_path / "s"),
+        "--sweep", "policies.mip.costs.overtime=1,25", "--out", str(out),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    report = (out / "report.html").read_text()
+    assert "Stay against overtime, by variant" in report
+    assert "costs.overtime=25" in report

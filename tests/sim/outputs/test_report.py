@@ -35,11 +35,11 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from sim.outputs import figures
-from sim.outputs.formatting import hours, relative_change
+from sim.outputs.formatting import hours, relative_change, signed_interval
 from sim.outputs.report import REPORT_NAME
 from sim.outputs.rundir import RunData, load_run
 from tests.support.cli import SCRIPT, TIMEOUT_S, CliResult, assert_ok, environment
-from tests.support.report_html import HEADINGS, as_str, plots, section, sections
+from tests.support.report_html import DECOMPOSITION, HEADINGS, as_str, plots, section, sections
 
 POLICIES = ("fifo", "mip")
 REPS = 2
@@ -245,7 +245,15 @@ def test_report_shows_headline_numbers(page: str, summary: dict[str, Any]) -> No
 def test_report_sections_and_figures(
     page: str, summary: dict[str, Any], data: RunData, run_dir: Path
 ) -> None:
-    assert [heading for heading, _ in sections(page)] == HEADINGS["en"]
+    assert [heading for heading, _ in sections(page)] == [DECOMPOSITION["en"], *HEADINGS["en"]]
+    # where the gain comes from: today's practice → mip (no simple rule compared)
+    (step,) = summary["decomposition"]
+    assert (step["from"], step["to"]) == ("fifo", "mip")
+    assert step["paired"]["los"] == summary["paired"]["mip"]["los"]
+    assert step["paired"]["cost"] == summary["paired"]["mip"]["cost"]
+    gain = section(page, DECOMPOSITION["en"])
+    assert "<td>fifo → mip</td>" in gain
+    assert signed_interval(step["paired"]["overtime"]) in gain
     comparison, stay, _, wait, _, queue, gantt, plan, utilisation = (
         section(page, title) for title in HEADINGS["en"]
     )  # the total wait and access by priority: tests/sim/outputs/test_figures.py
@@ -294,7 +302,10 @@ def test_report_sections_and_figures(
 def test_report_command_writes_spanish(spanish_page: str, summary: dict[str, Any]) -> None:
     assert spanish_page.startswith("<!DOCTYPE html>")
     assert '<html lang="es">' in spanish_page
-    assert [heading for heading, _ in sections(spanish_page)] == HEADINGS["es"]
+    assert [heading for heading, _ in sections(spanish_page)] == [
+        DECOMPOSITION["es"],
+        *HEADINGS["es"],
+    ]
     assert f"{MEAN_STAY['es']}: fifo → mip" in spanish_page
     assert card(summary) in spanish_page
     assert change_div(summary) in spanish_page
