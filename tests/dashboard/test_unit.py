@@ -154,7 +154,7 @@ def test_a_unit_offers_the_block_models_policies(scenario_page: ModuleType) -> N
     assert [o["value"] for o in options] == ["fifo", "grasp", "mip"]
     assert picked == ["fifo", "mip"]
     choices, picked, _help = scenario_page.offer_policies(clinic, "en", ["grasp", "mip"])
-    assert len(choices) == 5 and picked == ["grasp", "mip"]
+    assert len(choices) == 6 and picked == ["grasp", "mip"]
 
 
 # ---------------------------------------------------------------- a what-if run of a unit

@@ -152,6 +152,6 @@ def test_back_to_a_clinic_the_policies_are_the_clinics(
     pick_scenario(carol, "ophthalmology")
     carol.wait_text("#scenario-title", "Oftalmología")
     carol.wait(
-        lambda: len(carol.find("#policies input[type='checkbox']")) == 5,
-        message="the clinic's five policies",
+        lambda: len(carol.find("#policies input[type='checkbox']")) == 6,
+        message="the clinic's six policies",
     )
