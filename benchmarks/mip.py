@@ -13,9 +13,9 @@ bundled ``ophthalmology`` scenario (about 60 patients) and of
    scenarios (``DayPlan.cost``) beside its mean cost over 500 fresh scenarios
    of the same day, and on those 500 scenarios the equally spaced and
    Bailey–Welch appointments, with the optimised plan's difference in percent;
-3. the wall time of ``clinicsim compare ophthalmology --no-report`` with fifo,
-   fifo:appointment and mip over 30 replications on 2 workers, with a fresh
-   result store (nothing reused from earlier runs).
+3. the wall time of ``clinicsim compare ophthalmology --no-report`` (``make
+   demo``'s command: fifo, fifo:appointment, fifo:bailey_welch and mip over 30
+   replications) on 2 workers, with a fresh result store (nothing reused).
 
 Targets: at S = 30 on one core, a 60-patient day planned within 5 s and a
 200-patient day within 60 s (whole day plan); ``make demo`` (the compare above)
@@ -202,7 +202,6 @@ def out_of_sample(days: list[Day], plans: dict[tuple[str, int], tuple[DayPlan, f
 def compare_command(store: Path) -> list[str]:
     command = [sys.executable, "-m", "sim.cli.main", "compare", "ophthalmology", "--no-report"]
     command += ["--reps", str(COMPARE_REPS), "--store", str(store)]
-    command += ["-p", "fifo", "-p", "fifo:appointment", "-p", "mip"]
     return [*command, "--workers", str(COMPARE_WORKERS)]
 
 
