@@ -4,15 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench thesis lint install browser dashboard clean
+.PHONY: demo test bench thesis lint install lock browser dashboard clean
 
-$(STAMP): pyproject.toml
+# every dependency pinned with its hashes (`make lock` refreshes the lock from
+# pyproject.toml), so that every install computes the same numbers
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
+
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,bench,dask]"
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# the lock is universal (any platform) for Python 3.11 and newer; setuptools builds the package
+lock:
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	printf 'setuptools>=77\n' | $(BIN)/uv pip compile pyproject.toml - --all-extras \
+		--generate-hashes --universal --python-version 3.11 --quiet -o $(LOCK)
 
 demo: $(STAMP)
 	$(BIN)/clinicsim compare ophthalmology --out runs/demo

@@ -4,7 +4,9 @@ A task's result depends only on ``(resolved scenario, policy spec, rep)``: the
 replication's patients and luck come from the scenario's seed and the rep index
 (``sampling``), the policy's own stream from the spec. So a task can run
 anywhere (this process, a pool worker, a Dask worker) and be stored under its
-key, the hash of those three and of the code that computes it, and never be
+key, the hash of those three, of the code that computes it and of the versions
+of Python and of the packages that compute it (``versions``: an upgraded solver
+or NumPy never serves results computed before as its own), and never be
 computed twice.
 
 ``run_task`` never raises for a failing policy or engine: it returns a
@@ -15,10 +17,13 @@ does not take the others down.
 from __future__ import annotations
 
 import hashlib
+import json
+import platform
 import time
 import traceback
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +61,7 @@ class Task:
                 self.spec,
                 str(self.rep),
                 code_fingerprint(),
+                json.dumps(versions(), sort_keys=True),
             ]
         )
         return hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -153,3 +159,20 @@ def code_fingerprint() -> str:
             digest.update(path.relative_to(folder.parent).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+# what a result depends on besides clinicsim's code: the simulation's stack and the
+# solver's (a HiGHS release can change a MIP's plan); run.json records them too
+VERSIONED = ("simpy", "numpy", "pandas", "pydantic", "pyarrow", "scipy", "pyomo", "highspy")
+
+
+@cache
+def versions() -> dict[str, str]:
+    """The versions of Python, clinicsim and the packages its numbers depend on."""
+    found = {"python": platform.python_version()}
+    for package in ("clinicsim", *VERSIONED):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found

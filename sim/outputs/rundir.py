@@ -12,10 +12,8 @@ directory holds ``sweep.json`` and a run directory per variant.
 from __future__ import annotations
 
 import json
-import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ import pandas as pd
 
 from sim.experiments.runner import RunResult
 from sim.experiments.sweep import BASE, SweepResult, folder_name
+from sim.experiments.tasks import versions
 from sim.files import write_atomically, write_text_atomically
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
@@ -71,22 +70,6 @@ def run_info(result: RunResult, command: list[str]) -> dict[str, Any]:
         "versions": versions(),
         **result.info,
     }
-
-
-# what a run's numbers depend on: the simulation's stack and the solver's (a HiGHS
-# release can change a MIP's plan), recorded in run.json
-VERSIONED = ("clinicsim", "simpy", "numpy", "pandas", "pydantic", "pyarrow", "scipy")
-VERSIONED += ("pyomo", "highspy")
-
-
-def versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for package in VERSIONED:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    return versions
 
 
 SUMMARY_KEYS = ("scenario", "reps", "seed", "baseline", "policies")

@@ -18,9 +18,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.experiments.tasks import versions
 from sim.experiments.unit_runner import UNIT_TABLES, UnitRun
 from sim.files import write_atomically, write_text_atomically
-from sim.outputs.rundir import check_summary, read_json, summary_json, versions
+from sim.outputs.rundir import check_summary, read_json, summary_json
 from sim.problems import Problem, ScenarioError
 from sim.unit.instance import instance_of
 from sim.unit.plan import Itinerary, UnitPlan

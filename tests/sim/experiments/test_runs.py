@@ -737,3 +737,13 @@ def test_an_unusable_cluster_or_store_exits_2(
     assert result.status == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert said in result.stderr
+
+
+def test_task_keys_follow_the_installed_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    task = Task(load(SCENARIO, ["horizon.days=3"]), "mip", 0)
+    key = task.key()
+    installed = sim.experiments.tasks.versions()
+    assert {"python", "clinicsim", "numpy", "highspy", "pyomo"} <= set(installed)
+    upgraded = {**installed, "highspy": installed["highspy"] + ".post1"}
+    monkeypatch.setattr(sim.experiments.tasks, "versions", lambda: upgraded)
+    assert task.key() != key  # a solver upgrade never serves the old plans as its own
