@@ -18,14 +18,13 @@ from __future__ import annotations
 import time
 
 from policies.dayhospital.heuristics import fifo, grasp
-from policies.dayhospital.mip import solve_unit
+from policies.dayhospital.mip import UnitLimits, solve_unit
 from sim.experiments.unit_runner import run_unit
 from sim.unit.document import document_case
 from sim.unit.generator import generated_case
 from sim.unit.instance import UnitInstance
 from sim.unit.scenario import load_unit
 
-TIME_LIMIT_S = 60
 GRASP_ITERATIONS = 20
 
 
@@ -36,7 +35,7 @@ def measure(name: str, inst: UnitInstance) -> None:
     started = time.perf_counter()
     start = grasp(inst, iterations=GRASP_ITERATIONS, seed=0)
     grasp_seconds = time.perf_counter() - started
-    plan, solution = solve_unit(inst, time_limit_s=TIME_LIMIT_S, start=start)
+    plan, solution = solve_unit(inst, UnitLimits(), start=start)  # the policy's defaults
     gap = "–" if solution.gap is None else f"{100 * solution.gap:.2f} %"
     print(f"{name}: {len(inst.patients)} patients, {inst.blocks} blocks")
     print(

@@ -368,23 +368,36 @@ class UnitSolution:
     constraints: int = 0
 
 
+@dataclass(frozen=True)
+class UnitLimits:
+    """What may stop a solve: the relative gap and branch-and-bound nodes (work, the same
+    on every machine, so the plan returned does not depend on its speed or load), and a
+    wall-clock guard against a solve gone wrong; a solve that reaches the guard has
+    status ``time_guard`` and is counted in ``summary.json``."""
+
+    max_nodes: int = 10_000
+    mip_gap: float = 0.01
+    guard_seconds: float = 300.0
+
+
 def solve_unit(
     inst: UnitInstance,
-    time_limit_s: float = 60,
-    mip_gap: float = 0.01,
+    limits: UnitLimits | None = None,
     start: UnitPlan | None = None,
 ) -> tuple[UnitPlan, UnitSolution]:
     """The model's plan, or ``fifo``'s with a warning when the solver gives none. A
     ``start`` plan (e.g. GRASP's) is handed to HiGHS as its first incumbent, so the
     answer is never worse than it."""
+    limits = limits or UnitLimits()
     started = time.perf_counter()
     model = build_unit_model(inst)
     build = time.perf_counter() - started
     started = time.perf_counter()
     options = {
-        "time_limit": time_limit_s,
-        "rel_gap": mip_gap,
+        "time_limit": limits.guard_seconds,
+        "rel_gap": limits.mip_gap,
         "threads": 1,
+        "solver_options": {"mip_max_nodes": limits.max_nodes, "random_seed": 0},
         "load_solutions": False,
         "raise_exception_on_nonoptimal_result": False,
     }
@@ -397,7 +410,7 @@ def solve_unit(
     if results.termination_condition == TerminationCondition.interrupted:
         raise KeyboardInterrupt  # highspy turns Ctrl-C into a status: the user meant to stop
     solution = UnitSolution(
-        status=results.termination_condition.name,
+        status=_status_name(results.termination_condition),
         build_seconds=build,
         solve_seconds=time.perf_counter() - started,
         objective=_number(results.incumbent_objective),
@@ -412,6 +425,13 @@ def solve_unit(
         solution.gap = abs(solution.bound - solution.objective) / abs(solution.objective)
     plan = UnitPlan(inst, _itineraries(inst, model), info={"policy": "mip", "solver": solution})
     return plan, solution
+
+
+def _status_name(condition: TerminationCondition) -> str:
+    """Pyomo's termination condition by name; the wall-clock guard as ``time_guard``."""
+    if condition == TerminationCondition.maxTimeLimit:
+        return "time_guard"
+    return condition.name
 
 
 def _highs_with_start(model: pyo.ConcreteModel, inst: UnitInstance, start: UnitPlan) -> Highs:

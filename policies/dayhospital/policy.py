@@ -26,7 +26,7 @@ from policies.base import (
     texts,
 )
 from policies.dayhospital.heuristics import fifo, grasp
-from policies.dayhospital.mip import solve_unit
+from policies.dayhospital.mip import UnitLimits, solve_unit
 from sim.problems import Problem
 from sim.unit.instance import UnitInstance
 from sim.unit.plan import UnitPlan
@@ -58,12 +58,20 @@ class GraspParams(PolicyParams):
 
 
 class MipParams(PolicyParams):
-    time_limit_s: float = Field(
-        default=60,
-        gt=0,
-        json_schema_extra=texts("Tiempo límite (s)", "Time limit (s)"),
+    max_nodes: int = Field(
+        default=10_000,
+        ge=1,
+        le=10**9,
+        description="branch-and-bound nodes per solve (work limit: the same on every machine)",
+        json_schema_extra=texts("Nodos como máximo", "Most nodes"),
     )
     mip_gap: float = Field(default=0.01, ge=0, le=1)
+    guard_seconds: float = Field(
+        default=300,
+        gt=0,
+        le=86400,
+        description="wall-clock guard per solve; a plan that reaches it is counted",
+    )
     start_iterations: int = Field(
         default=20, ge=0, description="GRASP iterations of the start plan (0: no start)"
     )
@@ -122,12 +130,13 @@ class MipUnitPolicy(UnitPolicy):
         "es": "Resuelve el modelo entero mixto del documento, partiendo del plan de GRASP.",
         "en": "Solves the document's mixed-integer model, starting from GRASP's plan.",
     }
-    tunable: ClassVar[tuple[str, ...] | None] = ("time_limit_s",)
+    tunable: ClassVar[tuple[str, ...] | None] = ("max_nodes",)
 
     def plan(self, inst: UnitInstance) -> UnitPlan:
         p = self.params
         start = grasp(inst, p.start_iterations, seed=self.seed) if p.start_iterations else None
-        plan, _solution = solve_unit(inst, p.time_limit_s, p.mip_gap, start)
+        limits = UnitLimits(p.max_nodes, p.mip_gap, p.guard_seconds)
+        plan, _solution = solve_unit(inst, limits, start)
         return plan
 
 

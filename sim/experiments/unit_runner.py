@@ -17,6 +17,7 @@ replication 0's instance and plans, which the calendar and timetables show.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,7 @@ def run_unit(
     planners = {spec: unit_planner(spec, scenario) for spec in specs}  # all checked first
     sampled = is_sampled(scenario)
     seconds = dict.fromkeys(specs, 0.0)
+    statuses: dict[str, list[str | None]] = {spec: [] for spec in specs}
     values = {spec: {m: [] for m in UNIT_METRICS} for spec in specs}
     tables: dict[str, list[pd.DataFrame]] = {name: [] for name in UNIT_TABLES}
     first_instance, first_plans = None, {}
@@ -82,6 +84,8 @@ def run_unit(
             plans = {
                 spec: _timed(planner, inst, seconds, spec) for spec, planner in planners.items()
             }
+            for spec, plan in plans.items():
+                statuses[spec].append(_solver_status(plan))
         if rep == 0:
             first_instance, first_plans = inst, plans
         luck = realise(scenario, rep, len(inst.patients))
@@ -105,7 +109,7 @@ def run_unit(
         specs,
         reps,
         first_plans,
-        unit_summary(scenario, specs, reps, values),
+        {**unit_summary(scenario, specs, reps, values), **solver_summary(statuses)},
         {name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()},
         values,
         info,
@@ -116,6 +120,28 @@ def is_sampled(scenario: UnitScenario) -> bool:
     """Whether each replication draws its own waiting list."""
     demand = scenario.unit.demand
     return demand is not None and demand.per_week > 0
+
+
+def _solver_status(plan: UnitPlan) -> str | None:
+    """The solver's status of a model's plan (None for a heuristic's)."""
+    solution = plan.info.get("solver")
+    return None if solution is None else str(solution.status)
+
+
+def solver_summary(statuses: dict[str, list[str | None]]) -> dict[str, Any]:
+    """``summary.json``'s ``solver`` part: per model-based policy, the plans it made, their
+    solver statuses and how many the wall-clock guard stopped (each is named, since a
+    guard that fires makes the plan depend on the machine's speed)."""
+    solver = {}
+    for spec, found in statuses.items():
+        known = [s for s in found if s is not None]
+        if known:
+            solver[spec] = {
+                "plans": len(known),
+                "statuses": dict(sorted(Counter(known).items())),
+                "time_guard_plans": known.count("time_guard"),
+            }
+    return {"solver": solver} if solver else {}
 
 
 def _timed(planner: Planner, inst: UnitInstance, seconds: dict[str, float], spec: str) -> UnitPlan:

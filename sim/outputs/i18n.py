@@ -203,6 +203,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "solver_status": {"es": "Estado del solver (días)", "en": "Solver status (days)"},
     "plan_kept": {"es": "Plan elegido (días)", "en": "Plan kept (days)"},
     "solver_seconds": {"es": "Construcción + resolución", "en": "Build + solve"},
+    "unit_guard_note": {
+        "es": "{policy}: el reloj de seguridad detuvo {n} plan(es); dependen de la "
+        "velocidad de la máquina (aumente policies.mip.guard_seconds).",
+        "en": "{policy}: the clock guard stopped {n} plan(s); they depend on the "
+        "machine's speed (raise policies.mip.guard_seconds).",
+    },
     "time_guard_days": {
         "es": "Días detenidos por el límite de reloj",
         "en": "Days stopped by the clock guard",

@@ -42,6 +42,7 @@ def render_unit(run: UnitRun, lang: str) -> str:
     last = run.policies[-1]
     body = [
         f"<header><h1>{html.escape(title)}</h1></header>",
+        *_guard_notes(summary, lang),
         section(
             t("report_table", lang),
             comparison_html(
@@ -74,6 +75,16 @@ def render_unit(run: UnitRun, lang: str) -> str:
         ),
     ]
     return page(f"clinicsim — {summary['scenario']}", lang, "\n".join(body))
+
+
+def _guard_notes(summary: dict, lang: str) -> list[str]:
+    """A note for each policy whose plans the solver's wall-clock guard stopped: those
+    plans depend on the machine's speed, not on the work limits."""
+    return [
+        f'<p class="warning">{html.escape(t("unit_guard_note", lang, policy=spec, n=n))}</p>'
+        for spec, stats in summary.get("solver", {}).items()
+        if (n := stats["time_guard_plans"])
+    ]
 
 
 def _titled(fig: go.Figure) -> str:

@@ -73,7 +73,7 @@ def test_the_units_controls_carry_its_values() -> None:
         "policies.grasp.alpha_p",
         "policies.grasp.alpha_m",
         "policies.grasp.iterations",
-        "policies.mip.time_limit_s",
+        "policies.mip.max_nodes",
     ]
     unit = bundled.unit
     assert [controls[k].base for k in ("unit.beds", "unit.chairs")] == [

@@ -326,8 +326,8 @@ def test_table3_every_patient_is_served(plans: dict) -> None:
 
 
 def test_no_time_to_solve_falls_back_to_fifo(table3: UnitInstance) -> None:
-    plan, solution = mip.solve_unit(table3, time_limit_s=0.0)
-    assert solution.status == "maxTimeLimit" and solution.objective is None
+    plan, solution = mip.solve_unit(table3, mip.UnitLimits(guard_seconds=0.0))
+    assert solution.status == "time_guard" and solution.objective is None
     assert plan.info["policy"] == "mip" and plan.info["solver"] is solution
     assert "fifo" in plan.info["warning"]
     assert plan.itineraries == fifo(table3).itineraries
@@ -765,7 +765,7 @@ def test_fifo_trap_optimum() -> None:
     assert {p: it.admission for p, it in plan.itineraries.items()} == {0: 4, 1: 0, 2: 6, 3: 2}
     assert violations(inst, plan) == []
 
-    mip_plan, solution = mip.solve_unit(inst, mip_gap=0.0)
+    mip_plan, solution = mip.solve_unit(inst, mip.UnitLimits(mip_gap=0.0))
     assert solution.status == "convergenceCriteriaSatisfied"
     assert violations(inst, mip_plan) == []
     assert mip_plan.objective == pytest.approx(best, abs=1e-6)
@@ -786,7 +786,7 @@ def test_random_tiny_units_against_brute_force(seed: int) -> None:
     inst = random_unit(seed)
     best, plan = brute_force(inst)
     assert violations(inst, plan) == []
-    mip_plan, solution = mip.solve_unit(inst, mip_gap=0.0)
+    mip_plan, solution = mip.solve_unit(inst, mip.UnitLimits(mip_gap=0.0))
     assert solution.status == "convergenceCriteriaSatisfied"
     assert violations(inst, mip_plan) == []
     assert mip_plan.objective == pytest.approx(best, abs=1e-6)
@@ -813,7 +813,7 @@ def test_package_itineraries_are_the_valid_ones(seed: int) -> None:
 def test_mip_start_from_grasp() -> None:
     inst = fifo_trap()
     start = grasp(inst, iterations=1, seed=3)
-    plan, _solution = mip.solve_unit(inst, mip_gap=0.0, start=start)
+    plan, _solution = mip.solve_unit(inst, mip.UnitLimits(mip_gap=0.0), start=start)
     assert violations(inst, plan) == []
     assert plan.objective >= start.objective - 1e-9
     assert plan.objective == pytest.approx(3 + 1 / 5 + 2 / 3 + 2 / 7, abs=1e-6)
@@ -864,7 +864,7 @@ def test_too_little_capacity_leaves_patients_pending(case: str) -> None:
     for plan in (fifo(inst), grasp(inst, iterations=5, seed=1)):
         assert violations(inst, plan) == []
         assert len(plan.pending) == pending
-    plan, solution = mip.solve_unit(inst, mip_gap=0.0)
+    plan, solution = mip.solve_unit(inst, mip.UnitLimits(mip_gap=0.0))
     assert solution.status == "convergenceCriteriaSatisfied"
     assert "warning" not in plan.info
     assert violations(inst, plan) == []
@@ -938,3 +938,15 @@ def test_model_components(table3: UnitInstance) -> None:
     assert len(coefficients) == 16 * 56
     for p, b in [(0, 0), (3, 15), (15, 55)]:
         assert coefficients[f"adm[{p},{b}]"] == pytest.approx(PRIORITY[p] / (b + 1))
+
+
+def test_a_node_limit_decides_the_plan_whatever_the_clock(table3: UnitInstance) -> None:
+    """Work limits, not elapsed time, stop the search (Table 3 solves at the root node, so a
+    one-node limit finds the same optimum); the same limits give the same plan."""
+    start = grasp(table3, iterations=2, seed=3)
+    limits = mip.UnitLimits(max_nodes=1, mip_gap=0.0)
+    (first, solution), (second, _) = (mip.solve_unit(table3, limits, start) for _ in range(2))
+    assert solution.status in {"convergenceCriteriaSatisfied", "iterationLimit"}
+    assert first.itineraries == second.itineraries
+    assert first.objective >= start.objective - 1e-9
+    assert violations(table3, first) == []

@@ -27,6 +27,7 @@ import pytest
 
 from policies import unit_planner
 from sim.experiments.unit_runner import run_unit
+from sim.outputs.unit_report import render_unit
 from sim.unit.engine import UNIT_METRICS, UnitLuck, play, realise, unit_values
 from sim.unit.instance import UnitInstance, UnitPatient, instance_of
 from sim.unit.plan import Itinerary, UnitPlan
@@ -515,3 +516,12 @@ def test_run_paired_differences_are_per_replication(run) -> None:
     assert paired["objective"]["diff"] == pytest.approx(objective)
     assert paired["objective"]["ci95"] == pytest.approx([objective, objective])
     assert paired["no_show"]["diff"] == 0.0  # the same no-shows under both plans
+
+
+def test_plans_stopped_by_the_clock_guard_are_counted_and_named() -> None:
+    guarded = load_unit("day_hospital", ["policies.mip.guard_seconds=0.000001"])
+    done = run_unit(guarded, ["fifo", "mip"], 2)
+    solver = done.summary["solver"]
+    assert list(solver) == ["mip"]  # a heuristic has no solver
+    assert solver["mip"] == {"plans": 1, "statuses": {"time_guard": 1}, "time_guard_plans": 1}
+    assert "the clock guard stopped 1 plan(s)" in render_unit(done, "en")
