@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench thesis lint install lock browser dashboard clean
+.PHONY: demo test bench readme thesis lint install lock browser dashboard clean
 
 # every dependency pinned with its hashes (`make lock` refreshes the lock from
 # pyproject.toml), so that every install computes the same numbers
@@ -56,6 +56,10 @@ bench: $(STAMP) $(BROWSER)
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/dayhospital.py
 	$(BIN)/python benchmarks/booking.py
+
+# the README's measured blocks, run anew on the locked install (docs/measured.py)
+readme: $(STAMP)
+	$(BIN)/python docs/measured.py
 
 thesis: $(STAMP)
 	$(BIN)/python benchmarks/thesis.py

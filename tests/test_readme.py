@@ -1,9 +1,12 @@
-"""The README's scenario example is a valid scenario (the documentation cannot rot)."""
+"""The README cannot rot: its scenario example is a valid scenario, its architecture
+table lists every module, and its measured blocks come from today's code."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 
@@ -50,3 +53,32 @@ def test_the_architecture_section_lists_every_module_of_every_room() -> None:
             or (path.is_dir() and (path / "__init__.py").is_file())
         }
         assert listed == on_disk, room
+
+
+def measured_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "measured", README.parent / "docs" / "measured.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_measured_block_comes_from_todays_code() -> None:
+    measured = measured_module()
+    text = README.read_text(encoding="utf-8")
+    commands = [m["command"] for m in measured.blocks(text)]
+    assert "clinicsim compare ophthalmology --out runs/demo" in commands  # make demo's table
+    assert all(m["output"].strip() for m in measured.blocks(text)), "an empty measured block"
+    assert measured.stale(text) == [], "the README's measured blocks are stale: run `make readme`"
+
+
+def test_a_changed_source_makes_a_block_stale() -> None:
+    measured = measured_module()
+    command = "clinicsim compare ophthalmology"
+    digest = measured.sources_digest()
+    text = f"<!-- measured: {command} · stamp {measured.stamp(command, digest)} -->\n```\nx\n```\n"
+    assert measured.stale(text) == []
+    assert measured.stamp(command, digest + "0") != measured.stamp(command, digest)
+    assert measured.stale(text.replace(command, f"{command} --reps 3")) != []
