@@ -56,6 +56,7 @@ from sim.outputs.rundir import summary_json
 from sim.plan import Plan
 from sim.sampling import Requests, realise, stream
 from sim.scenario import Scenario, from_mapping, load
+from tests.support.load import both_cores_loaded
 from tests.support.plan_checker import check_plan
 
 BUNDLED = "ophthalmology"
@@ -378,11 +379,6 @@ def test_other_parameters_do_not_reuse_cached_plans() -> None:
     assert other.info["solver"]["cached"] == 0
 
 
-def burn_both_cores() -> list[subprocess.Popen[bytes]]:
-    burner = "import time\nend = time.time() + 600\nwhile time.time() < end: pass"
-    return [subprocess.Popen([sys.executable, "-c", burner]) for _ in range(2)]
-
-
 def test_summary_json_is_the_same_bytes_with_any_workers_cache_or_load() -> None:
     scenario = load(BUNDLED, ["horizon.days=2"])
     specs = ["fifo:appointment", "mip"]
@@ -395,14 +391,9 @@ def test_summary_json_is_the_same_bytes_with_any_workers_cache_or_load() -> None
     warm = summary(1)
     mip_module._CACHE.clear()
     pooled = summary(2)
-    burners = burn_both_cores()
-    try:
+    with both_cores_loaded():
         mip_module._CACHE.clear()
         loaded = summary(2)
-    finally:
-        for burner in burners:
-            burner.kill()
-            burner.wait()
     assert warm == cold
     assert pooled == cold
     assert loaded == cold

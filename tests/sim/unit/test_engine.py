@@ -27,11 +27,13 @@ import pytest
 
 from policies import unit_planner
 from sim.experiments.unit_runner import run_unit
+from sim.outputs.rundir import summary_json
 from sim.outputs.unit_report import render_unit
 from sim.unit.engine import UNIT_METRICS, UnitLuck, play, realise, unit_values
 from sim.unit.instance import UnitInstance, UnitPatient, instance_of
 from sim.unit.plan import Itinerary, UnitPlan
 from sim.unit.scenario import UnitScenario, load_unit, unit_from_mapping
+from tests.support.load import both_cores_loaded
 from tests.support.unit_plan_checker import unit_instance, unit_plan
 
 # ---------------------------------------------------------------- realise
@@ -525,3 +527,17 @@ def test_plans_stopped_by_the_clock_guard_are_counted_and_named() -> None:
     assert list(solver) == ["mip"]  # a heuristic has no solver
     assert solver["mip"] == {"plans": 1, "statuses": {"time_guard": 1}, "time_guard_plans": 1}
     assert "the clock guard stopped 1 plan(s)" in render_unit(done, "en")
+
+
+def test_the_units_summary_is_the_same_bytes_under_load() -> None:
+    """The unit's MIP stops by work limits (nodes, gap), so a loaded machine gets the same
+    plans and numbers; sampled lists make every replication solve anew."""
+    scenario = load_unit("day_hospital", ["unit.demand.per_week=3", "policies.grasp.iterations=5"])
+
+    def summary() -> str:
+        return summary_json(run_unit(scenario, ["grasp", "mip"], 2).summary)
+
+    quiet = summary()
+    with both_cores_loaded():
+        loaded = summary()
+    assert loaded == quiet
