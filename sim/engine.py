@@ -391,7 +391,8 @@ def _busy_and_overtime(
     width = max(len(clinic.member_names(r)) for r in names)
 
     def flat_key(codes: np.ndarray, day: np.ndarray, member: np.ndarray) -> np.ndarray:
-        return (codes * clinic.days + day) * width + member
+        # categorical codes are int8: widen before multiplying by the days
+        return (codes.astype(np.int64) * clinic.days + day) * width + member
 
     codes = staffed["resource"].cat.codes.to_numpy()
     start, end = staffed["start"].to_numpy(), staffed["end"].to_numpy()
