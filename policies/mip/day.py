@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -71,8 +72,10 @@ class DayProblem:
     def patients(self) -> int:
         return len(self.steps)
 
+    @cached_property
     def candidates(self) -> list[list[list[tuple[int, int]]]]:
-        """Per patient and step, the members who may do it (none for a step nobody does)."""
+        """Per patient and step, the members who may do it (none for a step nobody does);
+        computed once per problem, since every dispatch of the search needs it."""
         return [
             [[] if s.resource == NONE else _members_for(self, i, s) for s in steps]
             for i, steps in enumerate(self.steps)
@@ -140,6 +143,7 @@ def with_staff(problem: DayProblem, clinic: Clinic, day: int) -> DayProblem:
         )
         for r in names
     ]
+    problem.__dict__.pop("candidates", None)  # who may do each step follows the staff
     return problem
 
 
@@ -215,7 +219,7 @@ def dispatch(problem: DayProblem, appointment: np.ndarray, scenarios: Scenarios,
     scenario's cost of ``appointment``."""
     n = problem.patients
     duration, occurs = scenarios.duration[w].tolist(), scenarios.occurs[w].tolist()
-    candidates = problem.candidates()
+    candidates = problem.candidates
     free = {
         (r, m): staff.start for r, staff in enumerate(problem.staff) for m in range(staff.members)
     }
