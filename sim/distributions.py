@@ -23,8 +23,19 @@ from pydantic import (
     model_validator,
 )
 
+from sim.limits import MAX_MAGNITUDE
+
 QUANTILE_DRAWS = 20_000
 QUANTILE_SEED = 20_261_121
+
+
+# Parameters bounded so that no draw, mean, square or sum of them overflows to infinity
+# (see ``sim.limits``); "far beyond any clinic": minutes, days, ages, incomes.
+# One Annotated type per sign: pydantic keeps only the last ``ge`` of a field, so a
+# field's own ``Field(ge=0)`` cannot be added to a bounded type.
+Param = Annotated[StrictFloat, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+NonNegativeParam = Annotated[StrictFloat, Field(ge=0, le=MAX_MAGNITUDE)]
+PositiveParam = Annotated[StrictFloat, Field(gt=0, le=MAX_MAGNITUDE)]
 
 
 class _Dist(BaseModel):
@@ -53,7 +64,7 @@ class _Dist(BaseModel):
 
 class Fixed(_Dist):
     dist: Literal["fixed"] = "fixed"
-    value: StrictFloat
+    value: Param
 
     @property
     def mean(self) -> float:
@@ -70,7 +81,7 @@ class Fixed(_Dist):
 class _PositiveWithMean(_Dist):
     """A positive variable given by its mean (the families below add their spread)."""
 
-    mean_: StrictFloat = Field(alias="mean", gt=0)
+    mean_: PositiveParam = Field(alias="mean")
 
     @property
     def mean(self) -> float:
@@ -92,10 +103,10 @@ class Normal(_Dist):
     """Normal, optionally clipped to ``[min, max]`` (clipped, not resampled)."""
 
     dist: Literal["normal"]
-    mean_: StrictFloat = Field(alias="mean")
-    sd: StrictFloat = Field(ge=0)
-    min: StrictFloat | None = None
-    max: StrictFloat | None = None
+    mean_: Param = Field(alias="mean")
+    sd: NonNegativeParam
+    min: Param | None = None
+    max: Param | None = None
 
     @model_validator(mode="after")
     def _bounds_ordered(self) -> Normal:
@@ -136,7 +147,7 @@ class Normal(_Dist):
 
 class Lognormal(_PositiveWithMean):
     dist: Literal["lognormal"]
-    sd: StrictFloat = Field(ge=0)
+    sd: NonNegativeParam
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         sigma2 = math.log1p((self.sd / self.mean_) ** 2)
@@ -146,7 +157,7 @@ class Lognormal(_PositiveWithMean):
 
 class Gamma(_PositiveWithMean):
     dist: Literal["gamma"]
-    sd: StrictFloat = Field(gt=0)
+    sd: PositiveParam
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = (self.mean_ / self.sd) ** 2
@@ -155,9 +166,9 @@ class Gamma(_PositiveWithMean):
 
 class Triangular(_Dist):
     dist: Literal["triangular"]
-    low: StrictFloat
-    mode: StrictFloat
-    high: StrictFloat
+    low: Param
+    mode: Param
+    high: Param
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -182,8 +193,8 @@ class Triangular(_Dist):
 
 class Uniform(_Dist):
     dist: Literal["uniform"]
-    low: StrictFloat
-    high: StrictFloat
+    low: Param
+    high: Param
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -207,8 +218,8 @@ class Empirical(_Dist):
     """Draws from listed values, with optional weights (normalised)."""
 
     dist: Literal["empirical"]
-    values: list[StrictFloat] = Field(min_length=1)
-    weights: list[StrictFloat] | None = None
+    values: list[Param] = Field(min_length=1)
+    weights: list[Param] | None = None
 
     @model_validator(mode="after")
     def _weights_match(self) -> Empirical:

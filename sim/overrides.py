@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
-from sim.problems import Problem
+from sim.problems import Problem, ScenarioError
+from sim.yamlread import read_document
 
 
 def apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
@@ -22,9 +21,10 @@ def apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
     if not sep or not key:
         return [Problem(f"--set {text}", "expected key=value, e.g. resources.technician.count=5")]
     try:
-        value = yaml.safe_load(value_text) if value_text.strip() else ""
-    except yaml.YAMLError:
-        return [Problem(f"--set {key}", f"cannot read the value {value_text!r}")]
+        value = read_document(value_text, "--set", key) if value_text.strip() else ""
+    except ScenarioError as exc:
+        reason = exc.problems[0].message
+        return [Problem(f"--set {key}", f"cannot read the value {value_text[:80]!r}: {reason}")]
     parts = key.split(".")
     node: Any = raw
     for depth, part in enumerate(parts[:-1]):

@@ -33,8 +33,17 @@ from pydantic import (
 )
 
 from sim.distributions import Distribution, Fixed
+from sim.limits import (
+    MAX_DAILY_SLOTS,
+    MAX_DAYS,
+    MAX_REQUESTS_PER_DAY,
+    MAX_SEED,
+    MAX_STAFF,
+    patients_problems,
+)
 from sim.overrides import apply_override
 from sim.problems import Problem, ScenarioError, problems_from_validation
+from sim.yamlread import read_document
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -67,7 +76,8 @@ def format_clock(minutes: float) -> str:
 ClockTime = Annotated[
     int, BeforeValidator(_parse_clock), PlainSerializer(format_clock, return_type=str)
 ]
-Count = Annotated[StrictInt, Field(ge=0)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_STAFF)]  # members of a resource
+SlotCount = Annotated[StrictInt, Field(ge=0, le=MAX_DAILY_SLOTS)]  # bookings a day
 
 
 class Strict(BaseModel):
@@ -77,7 +87,7 @@ class Strict(BaseModel):
 
 
 class Horizon(Strict):
-    days: StrictInt = Field(ge=1, description="working days simulated")
+    days: StrictInt = Field(ge=1, le=MAX_DAYS, description="working days simulated")
     weekdays: list[Weekday] = Field(default=["mon", "tue", "wed", "thu", "fri"], min_length=1)
     open: ClockTime = _parse_clock("07:30")
     close: ClockTime = _parse_clock("15:30")
@@ -85,6 +95,7 @@ class Horizon(Strict):
     max_overtime: StrictFloat = Field(
         default=120,
         ge=0,
+        le=24 * 60,
         description="minutes past the end of a shift in which staff still "
         "start new work; patients not started by then are unserved",
     )
@@ -97,9 +108,9 @@ class Hours(Strict):
 
 class Member(Strict):
     name: str = Field(min_length=1)
-    experience_years: StrictFloat | None = Field(default=None, ge=0)
+    experience_years: StrictFloat | None = Field(default=None, ge=0, le=100)
     specialty: str | list[str] | None = None
-    daily_slots: Count | dict[Weekday, Count] | None = None
+    daily_slots: SlotCount | dict[Weekday, SlotCount] | None = None
 
     @property
     def specialties(self) -> frozenset[str]:
@@ -115,8 +126,8 @@ class Resource(Strict):
     count: Count | None = None
     roster: dict[Weekday, Count] = Field(default_factory=dict)
     hours: Hours | None = None
-    daily_slots: Count | dict[Weekday, Count] | None = None
-    members: list[Member] = Field(default_factory=list)
+    daily_slots: SlotCount | dict[Weekday, SlotCount] | None = None
+    members: list[Member] = Field(default_factory=list, max_length=MAX_STAFF)
 
     @property
     def base_count(self) -> int:
@@ -135,10 +146,13 @@ class PatientClass(Strict):
 
 
 class Demand(Strict):
-    requests_per_day: StrictFloat = Field(ge=0, le=10_000_000)
-    booking_window_days: StrictInt = Field(default=20, ge=0)
+    requests_per_day: StrictFloat = Field(ge=0, le=MAX_REQUESTS_PER_DAY)
+    booking_window_days: StrictInt = Field(default=20, ge=0, le=MAX_DAYS)
     min_lead_days: StrictInt = Field(
-        default=0, ge=0, description="earliest booking is this many days after the request"
+        default=0,
+        ge=0,
+        le=MAX_DAYS,
+        description="earliest booking is this many days after the request",
     )
     classes: dict[str, PatientClass] = Field(min_length=1)
 
@@ -260,7 +274,9 @@ class ScenarioBase(Strict):
 
     name: str
     description: str = ""
-    seed: StrictInt = Field(default=0, ge=0)
+    seed: StrictInt = Field(
+        default=0, ge=0, le=MAX_SEED, description="below 2⁶³ (the store's int64)"
+    )
     policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
     _source: str = PrivateAttr(default="<scenario>")
 
@@ -325,19 +341,8 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 def parse_yaml(text: str, source: str) -> dict[str, Any]:
     """The top-level mapping of YAML text (a file, an upload), or a ``ScenarioError``
-    naming ``source`` and the line."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        if isinstance(exc, yaml.reader.ReaderError):
-            where = f"character {exc.position + 1}: "
-            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-            problem = f"unacceptable character #x{code:04x} (a control character)"
-        else:
-            problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
-        raise ScenarioError(source, [Problem("", f"{where}invalid YAML: {problem}")]) from None
+    naming ``source`` and the line (``sim.yamlread``: no aliases, bounded size)."""
+    data = read_document(text, source)
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise ScenarioError(source, [Problem("", f"expected a mapping of keys, got {kind}")])
@@ -456,7 +461,8 @@ def _try_each(model: type[BaseModel], value: Any) -> dict[str, Any]:
 
 def check_references(s: Scenario) -> list[Problem]:
     """Problems no single field can see: names that must exist, sums, ordering."""
-    return _check_parts(_Parts.of(s)) + _check_booking(s)
+    size = patients_problems(s.horizon.days, s.demand.requests_per_day)
+    return _check_parts(_Parts.of(s)) + _check_booking(s) + size
 
 
 def _check_booking(s: Scenario) -> list[Problem]:

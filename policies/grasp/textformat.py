@@ -43,6 +43,15 @@ _DOCTOR_SHAPE = "name, CMP, experience, specialty, 7 shift counts"
 _PATIENT_SHAPE = ", ".join(PATIENT_FIELDS)
 _HEADER_SHAPE = ", ".join(HEADER_FIELDS)
 
+# Bounds of the file's numbers: far beyond the thesis's instances (800 patients, 15
+# doctors, a few shifts a day, ages and incomes in the hundreds), small enough that
+# integers fit int64 and no sum or square of them (the need, FS) overflows a float,
+# and that the calendar of shifts (one entry per shift and week) fits in memory.
+MAX_INTEGER = 10**9
+MAX_NUMBER = 1e9
+MAX_DAY_SHIFTS = 1_000  # shifts (patients booked) of one doctor on one weekday
+HEADER_LIMITS = (1_000_000, 10_000, 10_000)  # patients, doctors, specialties
+
 # Plain decimal notation only: ``float`` would also take "nan", "inf", "1e3" and "1_0".
 _INTEGER = re.compile(r"[0-9]+")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
@@ -89,23 +98,35 @@ class _Fields:
     def text(self, index: int) -> str:
         return self.line.fields[index]
 
-    def integer(self, index: int) -> int | None:
+    def integer(self, index: int, most: int = MAX_INTEGER) -> int | None:
         raw = self.line.fields[index]
-        if _INTEGER.fullmatch(raw):
-            return int(raw)
-        self.fail(index, f"expected a non-negative integer, got {raw!r}")
-        return None
+        if not _INTEGER.fullmatch(raw):
+            self.fail(index, f"expected a non-negative integer, got {raw!r}")
+            return None
+        if len(raw) > len(str(most)) or int(raw) > most:  # no int() of a 10⁶-digit field
+            self.fail(index, f"must be ≤ {most}, got {_shown(raw)}")
+            return None
+        return int(raw)
 
     def number(self, index: int) -> float | None:
         raw = self.line.fields[index]
-        if _NUMBER.fullmatch(raw):
-            return float(raw)
-        self.fail(index, f"expected a non-negative number, got {raw!r}")
-        return None
+        if not _NUMBER.fullmatch(raw):
+            self.fail(index, f"expected a non-negative number, got {raw!r}")
+            return None
+        value = float(raw)
+        if value > MAX_NUMBER:
+            self.fail(index, f"must be ≤ {MAX_NUMBER:.0e}, got {_shown(raw)}")
+            return None
+        return value
 
     def fail(self, index: int | None, message: str) -> None:
         where = self.kind if index is None else f"{self.kind}: {self.names[index]}"
         self.problems.append(Problem(f"line {self.line.number}", f"{where}: {message}"))
+
+
+def _shown(raw: str) -> str:
+    """A field as shown in a message: a very long one cut in the middle."""
+    return raw if len(raw) <= 30 else f"{raw[:12]}…{raw[-12:]} ({len(raw)} digits)"
 
 
 def _lines(text: str) -> list[_Line]:
@@ -126,13 +147,13 @@ def _parse_header(line: _Line, problems: list[Problem]) -> list[int | None]:
         fields.fail(None, f"expected 3 fields ({_HEADER_SHAPE}), got {got}")
         return [None, None, None]
     counts: list[int | None] = []
-    for index in range(len(HEADER_FIELDS)):
+    for index, most in enumerate(HEADER_LIMITS):
         raw = line.fields[index]
-        if _INTEGER.fullmatch(raw) and int(raw) > 0:
-            counts.append(int(raw))
-        else:
+        if not _INTEGER.fullmatch(raw) or not raw.strip("0"):
             fields.fail(index, f"expected a positive integer, got {raw!r}")
             counts.append(None)
+        else:
+            counts.append(fields.integer(index, most))
     return counts
 
 
@@ -169,7 +190,7 @@ def _parse_doctor(line: _Line, problems: list[Problem]) -> _Doctor | None:
         # Kept, without its numbers, so patients naming its CMP are not reported too.
         return _Doctor(line, line.fields[0], line.fields[1], specialty=_lenient_specialty(line))
     doctor = _Doctor(line, fields.text(0), fields.text(1), fields.integer(2), fields.integer(3))
-    doctor.shifts = [fields.integer(4 + day) for day in range(WEEKDAYS)]
+    doctor.shifts = [fields.integer(4 + day, MAX_DAY_SHIFTS) for day in range(WEEKDAYS)]
     if doctor.cmp == NO_DOCTOR:
         fields.fail(1, f"{NO_DOCTOR!r} is reserved for a patient without a treating doctor")
     return doctor

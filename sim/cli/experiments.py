@@ -25,6 +25,7 @@ from sim.cli.options import execution_of, progress_bar, scenario_overrides
 from sim.experiments import staffing
 from sim.experiments.store import ResultStore
 from sim.experiments.sweep import BASE, SweepResult, short_name
+from sim.jsontext import finite_json
 from sim.outputs.catalogue import sweep_metrics
 from sim.outputs.formatting import format_paired, format_summary
 from sim.outputs.i18n import language, t
@@ -116,7 +117,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
         )
     result = staffing.as_json(evidence, answer, target, args.resource, policy)
     if args.json:
-        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(finite_json(result, "--json"))
         return 0
     _print_staffing(result, args, reps, lang)
     return 0

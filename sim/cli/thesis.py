@@ -9,7 +9,6 @@ mean waiting days overall and by priority band, each doctor's load, seconds).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from policies.grasp.instance import DEFAULT_WEEKS
 from policies.grasp.reference import greedy
 from policies.grasp.textformat import format_instance, read_instance, write_instance
 from sim.cli.argtypes import fraction, non_negative_int, positive_int
+from sim.jsontext import finite_json
 from sim.outputs.i18n import LANGUAGES, language, t
 from sim.problems import Problem, ScenarioError
 
@@ -110,7 +110,7 @@ def cmd_grasp(args: argparse.Namespace) -> int:
 
 def _report(summary: dict[str, Any], args: argparse.Namespace) -> None:
     if args.json:
-        sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(finite_json(summary, "--json"))
         return
     lang = language(args.lang)
     console = Console()

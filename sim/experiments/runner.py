@@ -29,7 +29,8 @@ from sim import metrics
 from sim.experiments.executors import Lost, default_workers, make_executor
 from sim.experiments.store import ResultStore
 from sim.experiments.tasks import PolicyRep, Task, TaskFailure, play, run_task
-from sim.problems import Problem
+from sim.limits import kept_records_problems
+from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
 
 Progress = Callable[[int, int], None]
@@ -119,6 +120,8 @@ def run_replication(
 def execute(tasks: Sequence[Task], execution: Execution, keep_records: bool) -> list[PolicyRep]:
     """Every task's result, in task order: from the store, or run (once per key, however
     many tasks share it) and then stored."""
+    if keep_records:
+        check_kept_records(tasks)
     store = execution.store
     keys = [task.key() for task in tasks]
     found: dict[str, PolicyRep] = {}
@@ -158,6 +161,15 @@ def execute(tasks: Sequence[Task], execution: Execution, keep_records: bool) -> 
     if failures:
         raise TaskFailures(failures)
     return [found[key] for key in keys]
+
+
+def check_kept_records(tasks: Sequence[Task]) -> None:
+    """Refuse, before any task runs, a run whose kept records would not fit in memory
+    (``sim.limits``), with a message naming the sizes to lower."""
+    kept = sum(t.scenario.horizon.days * t.scenario.demand.requests_per_day for t in tasks)
+    problems = kept_records_problems(kept, len(tasks))
+    if problems:
+        raise ScenarioError(tasks[0].scenario.source, problems)
 
 
 def _report(execution: Execution, done: int, total: int) -> None:

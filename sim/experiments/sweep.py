@@ -38,6 +38,7 @@ from sim.experiments.runner import (
 )
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
+from sim.yamlread import read_document
 
 BASE = "base"
 
@@ -123,9 +124,10 @@ def _split_top_level(text: str) -> list[str]:
 
 def _grid(path: Path) -> list[Variant]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(str(path), [Problem("", f"cannot be read: {exc}")]) from None
+    raw = read_document(text, str(path))
     table = raw.get("variants") if isinstance(raw, dict) else None
     if not isinstance(table, dict) or not table:
         raise ScenarioError(

@@ -23,6 +23,7 @@ from sim.experiments.runner import RunResult
 from sim.experiments.sweep import BASE, SweepResult, folder_name
 from sim.experiments.tasks import versions
 from sim.files import write_atomically, write_text_atomically
+from sim.jsontext import finite_json
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
 from sim.scenario import load as load_scenario
@@ -32,11 +33,14 @@ TABLES = ("patients", "steps", "resources", "plans")
 
 def summary_json(summary: dict[str, Any]) -> str:
     """The canonical text of ``summary.json`` (same seed → same bytes)."""
-    return json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return finite_json(summary, "summary.json")
 
 
 def write_run(out_dir: Path, result: RunResult, command: list[str]) -> list[Path]:
     """Write every file of a run into ``out_dir`` (created if needed); return the paths."""
+    # the texts first: a figure that cannot be written as JSON stops before any file
+    info_text = finite_json(run_info(result, command), "run.json", default=str)
+    summary_text = summary_json(result.summary)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name in TABLES:
@@ -48,13 +52,8 @@ def write_run(out_dir: Path, result: RunResult, command: list[str]) -> list[Path
                 )
             )
     written.append(write_text_atomically(out_dir / "scenario.yaml", result.scenario.to_yaml()))
-    written.append(
-        write_text_atomically(
-            out_dir / "run.json",
-            json.dumps(run_info(result, command), indent=2, ensure_ascii=False, default=str) + "\n",
-        )
-    )
-    written.append(write_text_atomically(out_dir / "summary.json", summary_json(result.summary)))
+    written.append(write_text_atomically(out_dir / "run.json", info_text))
+    written.append(write_text_atomically(out_dir / "summary.json", summary_text))
     return written
 
 

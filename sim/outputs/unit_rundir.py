@@ -21,6 +21,7 @@ import pandas as pd
 from sim.experiments.tasks import versions
 from sim.experiments.unit_runner import UNIT_TABLES, UnitRun
 from sim.files import write_atomically, write_text_atomically
+from sim.jsontext import finite_json
 from sim.outputs.rundir import check_summary, read_json, summary_json
 from sim.problems import Problem, ScenarioError
 from sim.unit.instance import instance_of
@@ -51,15 +52,19 @@ def unit_run_info(run: UnitRun, command: list[str]) -> dict[str, Any]:
 
 
 def write_unit_run(out: Path, run: UnitRun, info: dict[str, Any]) -> None:
+    # the texts first: a figure that cannot be written as JSON stops before any file
+    plans_text = finite_json(plans_document(run), "plans.json", indent=1, ensure_ascii=True)
+    info_text = finite_json(info, "run.json", default=str, ensure_ascii=True)
+    summary_text = summary_json(run.summary)
     out.mkdir(parents=True, exist_ok=True)
     for name in UNIT_TABLES:
         table = run.tables[name]
         write_atomically(out / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False))
     write_text_atomically(out / "scenario.yaml", run.scenario.to_yaml())
-    write_text_atomically(out / "plans.json", json.dumps(plans_document(run), indent=1) + "\n")
+    write_text_atomically(out / "plans.json", plans_text)
     write_text_atomically(out / "admissions.csv", admissions_csv(run))
-    write_text_atomically(out / "run.json", json.dumps(info, indent=2, default=str) + "\n")
-    write_text_atomically(out / "summary.json", summary_json(run.summary))
+    write_text_atomically(out / "run.json", info_text)
+    write_text_atomically(out / "summary.json", summary_text)
 
 
 def plans_document(run: UnitRun) -> dict[str, Any]:

@@ -53,6 +53,12 @@ from sim.scenario import (
 )
 
 Part = Literal["morning", "afternoon"]
+# Sizes of a unit: 52 weeks of 14 blocks; beds, chairs, admissions and places a study
+# takes far beyond a day hospital (tens), and a waiting list the block model can hold
+# (its variables grow as patients × blocks: 10 000 × 728 is already 7 million).
+MAX_BLOCKS = 52 * 14
+MAX_UNIT_PLACES = 10_000
+MAX_WAITING = 10_000
 
 
 class Offer(Strict):
@@ -61,7 +67,7 @@ class Offer(Strict):
     days: list[Weekday] = Field(min_length=1)
     part: Part
     divisions: list[StrictInt] = Field(min_length=1)
-    patients: StrictInt = Field(default=1, ge=0)
+    patients: StrictInt = Field(default=1, ge=0, le=MAX_UNIT_PLACES)
 
 
 class Study(Strict):
@@ -73,8 +79,12 @@ class Study(Strict):
 class WaitingPatient(Strict):
     name: str = Field(min_length=1)
     priority: StrictInt = Field(default=2, ge=1, le=3, description="1 low .. 3 high")
-    min_stay: StrictInt = Field(default=0, ge=0, description="blocks in a bed; 0 = a chair")
-    first_block: StrictInt = Field(default=1, ge=1, description="B1 = Monday morning, week 1")
+    min_stay: StrictInt = Field(
+        default=0, ge=0, le=MAX_BLOCKS, description="blocks in a bed; 0 = a chair"
+    )
+    first_block: StrictInt = Field(
+        default=1, ge=1, le=MAX_BLOCKS, description="B1 = Monday morning, week 1"
+    )
     studies: list[str] = Field(min_length=1)
 
 
@@ -84,7 +94,9 @@ class UnitClass(Strict):
 
     share: StrictFloat = Field(ge=0, le=1)
     priority: StrictInt = Field(default=2, ge=1, le=3)
-    min_stay: StrictInt = Field(default=0, ge=0, description="blocks in a bed; 0 = a chair")
+    min_stay: StrictInt = Field(
+        default=0, ge=0, le=MAX_BLOCKS, description="blocks in a bed; 0 = a chair"
+    )
     studies: list[str] = Field(min_length=1)
     maybe: dict[str, StrictFloat] = Field(default_factory=dict)
 
@@ -103,11 +115,11 @@ class Unit(Strict):
     division_minutes: StrictInt = Field(default=30, ge=1, le=240)
     morning: Hours = Hours(start=_parse_clock("08:00"), end=_parse_clock("12:00"))
     afternoon: Hours = Hours(start=_parse_clock("12:00"), end=_parse_clock("18:00"))
-    beds: StrictInt = Field(ge=0)
-    chairs: StrictInt = Field(ge=0)
-    admissions_per_block: StrictInt = Field(ge=0)
+    beds: StrictInt = Field(ge=0, le=MAX_UNIT_PLACES)
+    chairs: StrictInt = Field(ge=0, le=MAX_UNIT_PLACES)
+    admissions_per_block: StrictInt = Field(ge=0, le=MAX_UNIT_PLACES)
     studies: dict[str, Study] = Field(min_length=1)
-    waiting_list: list[WaitingPatient] = Field(default_factory=list)
+    waiting_list: list[WaitingPatient] = Field(default_factory=list, max_length=MAX_WAITING)
     demand: UnitDemand | None = None
     no_show: StrictFloat = Field(default=0, ge=0, le=1, description="patients who miss admission")
     extra_block: StrictFloat = Field(

@@ -267,6 +267,13 @@ class Case:
 
 
 STEP0 = "protocols.visit.steps.0"
+# Ten values, then ten copies of the previous anchor at each of eight levels: 10⁹ values
+# once expanded, a few hundred bytes of text ("billion laughs").
+_BOMB_LEVELS = [f"l0: &l0 [{', '.join(['x'] * 10)}]"] + [
+    f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]" for n in range(1, 9)
+]
+ALIAS_BOMB = "name: x\nbomb:\n" + "".join(f"  {line}\n" for line in _BOMB_LEVELS)
+ALIAS_BOMB_FLOW = "{" + ", ".join(_BOMB_LEVELS) + "}"
 STEP1 = "protocols.visit.steps.1"
 FIFO_MODES = "expected 'opening', 'walk_in', 'appointment' or 'bailey_welch'"
 
@@ -422,6 +429,62 @@ CASES: list[Case] = [
     Case("empty_file", ("{file}: expected a mapping of keys, got empty",), text="# nothing\n"),
     Case("missing_file", ("{file}: no such file",), missing=True),
     Case("control_character_in_file", ("{file}: ", "invalid YAML", "#x0000"), text="name: x\x00\n"),
+    # -- the doors of sim.yamlread and sim.limits: what validates can also be run
+    Case(
+        "nested_aliases_expand_past_the_limit",
+        ("{file}: line ", "more than 100 000 values with its aliases (*name) expanded"),
+        text=ALIAS_BOMB,
+    ),
+    Case(
+        "alias_inside_what_it_names",
+        ("{file}: line 1, ", "the alias *a is inside the value it names"),
+        text="name: &a [*a]\n",
+    ),
+    Case(
+        "nesting_too_deep",
+        ("{file}: line 1, ", "nested more than 64 levels deep"),
+        text="name: " + "[" * 100 + "]" * 100 + "\n",
+    ),
+    Case(
+        "file_too_large",
+        ("{file}: the document is 1 000 0", "at most 1 000 000 are read"),
+        text="name: x\n# " + "x" * 1_000_000 + "\n",
+    ),
+    Case(
+        "integer_of_thousands_of_digits",
+        ("{file}: ", "invalid YAML"),
+        text="name: x\nseed: " + "9" * 5000 + "\n",
+    ),
+    Case(
+        "seed_beyond_int64",
+        ("{file}: seed: must be ≤ 9223372036854775807, got 9223372036854775808",),
+        edit=set_at("seed", 2**63),
+    ),
+    Case(
+        "horizon_beyond_the_limit",
+        ("{file}: horizon.days: must be ≤ 3660, got 100000",),
+        edit=set_at("horizon.days", 100_000),
+    ),
+    Case(
+        "distribution_parameter_beyond_the_limit",
+        ("{file}: protocols.visit.steps.test.duration.mean: must be ≤ 1000000000",),
+        edit=set_at(f"{STEP0}.duration.mean", 1e300),
+    ),
+    Case(
+        "too_many_patients_a_replication",
+        (
+            "{file}: demand.requests_per_day: horizon.days × demand.requests_per_day = "
+            "3 000 000 patients a replication",
+            "at most 500 000",
+        ),
+        edit=edits(set_at("horizon.days", 3000), set_at("demand.requests_per_day", 1000)),
+    ),
+    Case(
+        "override_alias_bomb",
+        ("{file}: --set name: cannot read the value", "aliases (*name) expanded"),
+        bundled=True,
+        args=("--set", "name=" + ALIAS_BOMB_FLOW),
+    ),
     # -- overrides on the bundled scenario
     Case(
         "override_without_equals",
@@ -594,6 +657,35 @@ def test_field_and_reference_problems_are_reported_together(tmp_path: Path) -> N
         f"{path}: protocols.visit.steps.test.resource: no resource 'nurse'",
     ):
         assert_clean_failure(result, [needle], source=path)
+
+
+def test_run_keeping_too_many_records_is_refused_before_it_starts(tmp_path: Path) -> None:
+    """Each replication fits (500 000 patients), five of them kept for --out do not;
+    the run stops before any replication and writes no file."""
+    raw = minimal_scenario()
+    edits(set_at("horizon.days", 2000), set_at("demand.requests_per_day", 250))(raw)
+    path = str(write_scenario(tmp_path / "large.yaml", raw))
+    out = tmp_path / "run"
+    args = ["run", path, "--reps", "5", "--workers", "1", "-p", "fifo", "--out", str(out)]
+    result = run_cli(args, tmp_path / "out")
+    needles = ["--reps: 5 replications × policies keep 2 500 000 expected patient records"]
+    assert_clean_failure(result, needles, source=path)
+    assert list(out.iterdir()) == []  # checked writable before the run, nothing in it
+
+
+def test_a_figure_that_is_not_finite_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    from sim.jsontext import finite_json
+    from sim.problems import ScenarioError
+
+    summary = {"policies": {"fifo": {"stay": {"mean": 1.0, "ci": [0.5, float("inf")]}}}}
+    with pytest.raises(ScenarioError) as caught:
+        finite_json(summary, "summary.json")
+    rendered = [p.render(caught.value.source) for p in caught.value.problems]
+    assert rendered == [
+        "summary.json: policies.fifo.stay.ci.1: is not a finite number (infinite or NaN), "
+        "which JSON cannot hold"
+    ]
+    assert finite_json({"a": [1.5]}, "x", indent=None) == '{"a": [1.5]}\n'
 
 
 # ---------------------------------------------------------------- valid input

@@ -254,6 +254,7 @@ def test_generator_rejects_bad_arguments(arguments: dict, message: str) -> None:
 
 # ---------------------------------------------------------------- malformed files
 
+CUT_DIGITS = "9" * 12 + "…" + "9" * 12  # a long field shown by its two ends
 MALFORMED = [
     pytest.param(
         THESIS_FIGURE_6_6,
@@ -367,6 +368,26 @@ MALFORMED = [
             "line 8: patient line: appointments: expected a non-negative integer, got '-12'",
         ],
         id="every-problem-collected",
+    ),
+    pytest.param(
+        _with(1, "3000000 2 2"),
+        ["line 1: header: patients: must be ≤ 1000000, got 3000000"],
+        id="header-beyond-the-limit",
+    ),
+    pytest.param(
+        _with(3, "Medico0 M-0 10 1 1 2 1001 4 5 0 0"),
+        ["line 3: doctor line: wed shifts: must be ≤ 1000, got 1001"],
+        id="doctor-shifts-beyond-the-limit",
+    ),
+    pytest.param(
+        _with(6, "Paciente0 " + "9" * 10_000 + " 2 1500 1 310 M-0 4"),
+        [f"line 6: patient line: age: must be ≤ 1000000000, got {CUT_DIGITS} (10000 digits)"],
+        id="patient-age-of-ten-thousand-digits",
+    ),
+    pytest.param(
+        _with(6, "Paciente0 30 2 10000000000 1 310 M-0 4"),
+        ["line 6: patient line: income: must be ≤ 1e+09, got 10000000000"],
+        id="patient-income-beyond-the-limit",
     ),
     pytest.param("\n  \n", ["the file is empty"], id="empty"),
 ]
