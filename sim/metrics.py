@@ -6,16 +6,23 @@ scale on which ``mip`` optimises, for every policy); patient visits for ``los``,
 ``wait_first`` and ``access_days``; resource-days for ``utilisation`` and
 ``overtime``; member-days for ``idle``; the replication's count for
 ``served``, ``unserved``, ``no_show``, ``cancelled``, ``unbooked`` and
-``booked``. Across replications a metric's ``mean`` and t-based ``ci95`` are
-those of the replication values; ``p50`` and ``p90`` are quantiles of all
-observations pooled. ``paired`` is the policy minus the baseline over the same
-replications (common random numbers): mean difference, t interval, p-value.
+``booked``. Across replications a metric's ``mean`` and t-based ``ci95`` (within
+the metric's bounds, ``sim.bounds``) are those of the replication values; ``p50``
+and ``p90`` are quantiles of all observations pooled. ``paired`` is the policy minus
+the baseline over the same replications (common random numbers): mean difference,
+t interval, p-value.
 
 ``access_days_vulnerable`` are the access days of the fifth of requests of
 highest need (``sim.need``), ``fs`` the thesis's solution value with the
 doctor's goodness reduced to years of experience (its other factors depend on
 the state of the booking when each patient was booked, which only the booking
 policy sees).
+
+``utilisation`` is the share of the staff's working minutes they are busy within
+their shifts (at most 1); ``utilisation_all`` counts the work done after closing
+too, against the same working minutes, so a policy that pushes work past closing
+does not look less busy for it (it passes 1 when the overtime outweighs the idle
+time). Both are pooled over the replication's resource-days.
 
 Stays (``los``), waits and first waits count served patients only; access
 days count booked patients. Minutes unless the name says otherwise.
@@ -29,6 +36,15 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from sim.bounds import (
+    UNBOUNDED,
+    Bounds,
+    finite_sample,
+    paired_bounds,
+    paired_p_value,
+    t_interval,
+    within_noise,
+)
 from sim.clinic import resource_keys
 from sim.costs import Costs
 from sim.engine import SimRecords
@@ -68,6 +84,7 @@ def metric_names(resources: Sequence[str]) -> list[str]:
         *PATIENT_METRICS,
         *NEED_METRICS,
         "utilisation",
+        "utilisation_all",
         "overtime",
         "idle",
         *per_resource,
@@ -88,6 +105,8 @@ def observations(
         ["busy", "available", "overtime"]
     ].sum()
     obs["utilisation"] = _ratio(by_resource_day["busy"], by_resource_day["available"])
+    all_work = by_resource_day["busy"] + by_resource_day["overtime"]
+    obs["utilisation_all"] = _ratio(all_work, by_resource_day["available"])
     obs["overtime"] = members.groupby("day")["overtime"].sum().to_numpy()
     obs["idle"] = members["idle"].to_numpy()
     for resource in resources:
@@ -147,61 +166,52 @@ def replication_values(records: SimRecords, obs: Mapping[str, np.ndarray]) -> di
     values = {name: _mean(sample) for name, sample in obs.items()}
     members = records.members
     available = members["available"].sum()
-    values["utilisation"] = float(members["busy"].sum() / available) if available else math.nan
+    busy, overtime = members["busy"].sum(), members["overtime"].sum()
+    values["utilisation"] = float(busy / available) if available else math.nan
+    values["utilisation_all"] = float((busy + overtime) / available) if available else math.nan
     for resource, part in members.groupby("resource", observed=True):
         total = part["available"].sum()
         values[f"utilisation.{resource}"] = float(part["busy"].sum() / total) if total else math.nan
     return values
 
 
-def summarise(values: Sequence[float], pooled: np.ndarray) -> dict[str, object]:
-    """Mean and 95 % t interval across replications; p50 and p90 of pooled observations."""
-    reps = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+def summarise(
+    values: Sequence[float], pooled: np.ndarray, bounds: Bounds = UNBOUNDED
+) -> dict[str, object]:
+    """Mean and 95 % t interval (within ``bounds``, ``sim.bounds``) across replications;
+    p50 and p90 of pooled observations."""
+    reps = finite_sample(values)
     mean = float(reps.mean()) if len(reps) else math.nan
     pooled = pooled[~np.isnan(pooled)] if len(pooled) else pooled
     p50, p90 = np.quantile(pooled, [0.5, 0.9]) if len(pooled) else (math.nan, math.nan)
     return {
         "mean": _clean(mean),
-        "ci95": [_clean(x) for x in _t_interval(reps)],
+        "ci95": [_clean(x) for x in t_interval(reps, bounds)],
         "p50": _clean(float(p50)),
         "p90": _clean(float(p90)),
     }
 
 
-def paired(policy: Sequence[float], baseline: Sequence[float]) -> dict[str, object]:
-    """Policy minus baseline over the same replications: mean, t interval, two-sided p."""
-    diffs = np.asarray(policy, dtype=float) - np.asarray(baseline, dtype=float)
-    diffs = diffs[~np.isnan(diffs)]
+def paired(
+    policy: Sequence[float], baseline: Sequence[float], bounds: Bounds = UNBOUNDED
+) -> dict[str, object]:
+    """Policy minus baseline over the same replications: mean, t interval (within the
+    bounds of a difference of figures in ``bounds``), two-sided p. Differences within
+    rounding noise are zero (``sim.bounds.within_noise``)."""
+    after, before = np.asarray(policy, dtype=float), np.asarray(baseline, dtype=float)
+    diffs = after - before
+    defined = ~np.isnan(diffs)
+    diffs = diffs[defined]
     if len(diffs) == 0:
         return {"diff": None, "ci95": [None, None], "p_value": None}
-    mean = float(diffs.mean())
+    scale = float(np.max(np.abs(np.concatenate([after[defined], before[defined]]))))
+    if within_noise(diffs, scale):
+        diffs = np.zeros_like(diffs)
     return {
-        "diff": _clean(mean),
-        "ci95": [_clean(x) for x in _t_interval(diffs)],
-        "p_value": _clean(_p_value(diffs)),
+        "diff": _clean(float(diffs.mean())),
+        "ci95": [_clean(x) for x in t_interval(diffs, paired_bounds(bounds))],
+        "p_value": _clean(paired_p_value(diffs)),
     }
-
-
-def _t_interval(sample: np.ndarray) -> tuple[float, float]:
-    if len(sample) < 2:
-        return (math.nan, math.nan)
-    from scipy import stats  # lazily: scipy costs half a second at start-up
-
-    mean = float(sample.mean())
-    half = float(stats.t.ppf(0.975, len(sample) - 1) * sample.std(ddof=1) / math.sqrt(len(sample)))
-    return (mean - half, mean + half)
-
-
-def _p_value(diffs: np.ndarray) -> float:
-    if len(diffs) < 2:
-        return math.nan
-    sd = float(diffs.std(ddof=1))
-    if sd == 0:
-        return 1.0 if float(diffs.mean()) == 0 else 0.0
-    from scipy import stats
-
-    t = float(diffs.mean()) / (sd / math.sqrt(len(diffs)))
-    return float(2 * stats.t.sf(abs(t), len(diffs) - 1))
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> np.ndarray:

@@ -4,14 +4,44 @@
 of a scenario before validation; the value is read as YAML (``5``, ``walk_in``,
 ``{mon: 3}``, ``[mon, tue]``). A list item is addressed by its position or by
 its ``id``/``name``: ``protocols.cataract.steps.consult.duration.mean=20``.
+
+A problem an override causes names the override, not the scenario's file:
+``--set demand.foo=1: demand.foo: unknown key`` (``blame_overrides``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sim.problems import Problem, ScenarioError
 from sim.yamlread import read_document
+
+
+def apply_overrides(raw: dict[str, Any], overrides: Iterable[str]) -> list[Problem]:
+    """Apply every override to the raw mapping; what cannot be applied, named by its override."""
+    return [
+        replace(problem, source=f"--set {text}")
+        for text in overrides
+        for problem in apply_override(raw, text)
+    ]
+
+
+def blame_overrides(problems: list[Problem], overrides: Iterable[str]) -> list[Problem]:
+    """Problems at or under a key an override set, named by that override (the last one
+    to set it) instead of the file: the file is not what the user has to fix."""
+    setters = {text.partition("=")[0].strip(): text for text in overrides}
+    return [_blamed(problem, setters) for problem in problems]
+
+
+def _blamed(problem: Problem, setters: dict[str, str]) -> Problem:
+    if problem.source is not None:
+        return problem
+    for key, text in setters.items():
+        if problem.path == key or problem.path.startswith(key + "."):
+            return replace(problem, source=f"--set {text}")
+    return problem
 
 
 def apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
@@ -19,12 +49,12 @@ def apply_override(raw: dict[str, Any], text: str) -> list[Problem]:
     key, sep, value_text = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        return [Problem(f"--set {text}", "expected key=value, e.g. resources.technician.count=5")]
+        return [Problem("", "expected key=value, e.g. resources.technician.count=5")]
     try:
         value = read_document(value_text, "--set", key) if value_text.strip() else ""
     except ScenarioError as exc:
         reason = exc.problems[0].message
-        return [Problem(f"--set {key}", f"cannot read the value {value_text[:80]!r}: {reason}")]
+        return [Problem("", f"cannot read the value {value_text[:80]!r}: {reason}")]
     parts = key.split(".")
     node: Any = raw
     for depth, part in enumerate(parts[:-1]):

@@ -17,6 +17,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.distributions import DISTRIBUTION_NAMES
+from sim.limits import (
+    BYTES_PER_KEPT_PATIENT,
+    BYTES_PER_PATIENT,
+    BYTES_PER_STEP,
+    MAX_KEPT_PATIENTS,
+    MAX_REPLICATION_BYTES,
+)
 
 
 @dataclass(frozen=True)
@@ -189,3 +196,43 @@ def problems_from_validation(exc: ValidationError, raw: Any) -> list[Problem]:
         if problem is not None and problem not in problems:
             problems.append(problem)
     return problems
+
+
+def _spaced(number: float) -> str:
+    return f"{number:,.0f}".replace(",", " ")
+
+
+def max_patients(steps: int) -> int:
+    """The most patients a replication may hold when each has up to ``steps`` steps."""
+    return int(MAX_REPLICATION_BYTES // (BYTES_PER_PATIENT + BYTES_PER_STEP * steps))
+
+
+def patients_problems(days: int, requests_per_day: float, steps: int) -> list[Problem]:
+    """A replication's expected requests (of up to ``steps`` steps each) against what
+    one replication may hold in memory (``sim.limits``), naming both fields."""
+    expected = days * requests_per_day
+    most = max_patients(steps)
+    if expected <= most:
+        return []
+    memory = expected * (BYTES_PER_PATIENT + BYTES_PER_STEP * steps) / 1e9
+    message = (
+        f"horizon.days × demand.requests_per_day = {_spaced(expected)} patients a "
+        f"replication of up to {steps} steps each (about {memory:.1f} GB in memory); "
+        f"at most {_spaced(most)}: shorten the horizon or lower the requests a day"
+    )
+    return [Problem("demand.requests_per_day", message)]
+
+
+def kept_records_problems(kept: float, tasks: int) -> list[Problem]:
+    """The patient rows a run keeps for ``--out`` or a report (the expected patients of
+    each of its ``tasks``, a policy's replication, summed) against ``MAX_KEPT_PATIENTS``."""
+    if kept <= MAX_KEPT_PATIENTS:
+        return []
+    memory = kept * BYTES_PER_KEPT_PATIENT / 1e9
+    message = (
+        f"{tasks} replications × policies keep {_spaced(kept)} expected patient records "
+        f"for the run's files (about {memory:.1f} GB); at most {_spaced(MAX_KEPT_PATIENTS)}: "
+        "fewer replications or policies, or a smaller horizon.days × "
+        "demand.requests_per_day"
+    )
+    return [Problem("--reps", message)]

@@ -39,10 +39,15 @@ from sim.limits import (
     MAX_REQUESTS_PER_DAY,
     MAX_SEED,
     MAX_STAFF,
-    patients_problems,
 )
-from sim.overrides import apply_override
-from sim.problems import Problem, ScenarioError, problems_from_validation
+from sim.overrides import apply_overrides, blame_overrides
+from sim.problems import (
+    Problem,
+    ScenarioError,
+    patients_problems,
+    problems_from_validation,
+)
+from sim.sources import is_stdin, read_text
 from sim.yamlread import read_document
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -349,11 +354,20 @@ def parse_yaml(text: str, source: str) -> dict[str, Any]:
     return data
 
 
+def read_scenario(source: str | Path) -> tuple[str, dict[str, Any]]:
+    """The name to report and the raw mapping of a scenario: a path, a bundled name, or
+    ``-`` for standard input."""
+    if is_stdin(source):
+        name, text = read_text(source)
+        return name, parse_yaml(text, name)
+    path = resolve_source(source)
+    return str(path), read_yaml(path)
+
+
 def load(source: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """Read, override, validate and cross-check a scenario."""
-    path = resolve_source(source)
-    raw = read_yaml(path)
-    return from_mapping(raw, overrides, source=str(path))
+    name, raw = read_scenario(source)
+    return from_mapping(raw, overrides, source=name)
 
 
 def from_text(text: str, source: str, overrides: Iterable[str] = ()) -> Scenario:
@@ -393,17 +407,18 @@ def validate_as(
     fields validated, then ``check`` (cross-references); all problems in one error.
     ``check_lenient`` checks what it can of a file whose fields do not validate."""
     raw = _deep_copy(raw)
-    problems = [p for text in overrides for p in apply_override(raw, text)]
+    overrides = list(overrides)
+    problems = apply_overrides(raw, overrides)
     try:
         scenario = model.model_validate(raw)
     except ValidationError as exc:
         problems += problems_from_validation(exc, raw)
         if check_lenient is not None:
             problems += check_lenient(raw)
-        raise ScenarioError(source, problems) from None
+        raise ScenarioError(source, blame_overrides(problems, overrides)) from None
     problems += check(scenario)
     if problems:
-        raise ScenarioError(source, problems)
+        raise ScenarioError(source, blame_overrides(problems, overrides))
     scenario._source = source
     return scenario
 
@@ -461,7 +476,8 @@ def _try_each(model: type[BaseModel], value: Any) -> dict[str, Any]:
 
 def check_references(s: Scenario) -> list[Problem]:
     """Problems no single field can see: names that must exist, sums, ordering."""
-    size = patients_problems(s.horizon.days, s.demand.requests_per_day)
+    steps = max((len(protocol.steps) for protocol in s.protocols.values()), default=1)
+    size = patients_problems(s.horizon.days, s.demand.requests_per_day, steps)
     return _check_parts(_Parts.of(s)) + _check_booking(s) + size
 
 

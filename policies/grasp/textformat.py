@@ -24,6 +24,7 @@ import numpy as np
 from policies.grasp.instance import WEEKDAYS, Instance
 from sim.files import write_text_atomically
 from sim.problems import Problem, ScenarioError
+from sim.sources import read_bytes
 
 NO_DOCTOR = "-1"
 SHIFT_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -331,18 +332,9 @@ def _undecodable(data: bytes, exc: UnicodeDecodeError) -> Problem:
 
 
 def read_instance(path: Path) -> Instance:
-    """The instance in a text file, or a ``ScenarioError`` naming every problem."""
-    path = Path(path)
-    source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(source, [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError(source, [Problem("", "is a directory, expected a file")]) from None
-    except OSError as exc:
-        message = f"cannot read the file: {exc.strerror or exc}"
-        raise ScenarioError(source, [Problem("", message)]) from None
+    """The instance in a text file (``-``: standard input), or a ``ScenarioError`` naming
+    every problem."""
+    source, data = read_bytes(path)
     data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as Windows editors write
     try:
         text = data.decode("utf-8")

@@ -1,8 +1,8 @@
 """What-if experiments on the command line: sweeps, ``staff`` and ``runs``.
 
-``run``/``compare`` with ``--sweep`` or ``--grid`` compare variants: a row per
-variant and policy, a column per headline metric (mean ± half-width of the
-95 % interval), each variant's paired difference from the base under it.
+``run``/``compare`` with ``--sweep`` or ``--grid`` compare variants: a table per
+policy, a row per headline metric, a column per variant (mean and its 95 %
+interval), each variant's paired difference from the base under it.
 ``--json`` prints the sweep's summary; ``--out DIR`` writes ``sweep.json`` and a
 run directory per variant under ``DIR/variants/``. ``staff`` searches the fewest
 staff meeting a target (``sim.experiments.staffing``); ``runs`` lists the stored runs.
@@ -17,48 +17,54 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sim import metrics
 from sim import scenario as scenario_module
 from sim.cli.options import execution_of, progress_bar, scenario_overrides
+from sim.cli.tables import print_comparison
 from sim.experiments import staffing
 from sim.experiments.store import ResultStore
 from sim.experiments.sweep import BASE, SweepResult, short_name
 from sim.jsontext import finite_json
-from sim.outputs.catalogue import sweep_metrics
-from sim.outputs.formatting import format_paired, format_summary
+from sim.outputs.catalogue import Metric, sweep_metrics
+from sim.outputs.formatting import ComparisonRow, format_paired, format_summary
 from sim.outputs.i18n import language, t
 from sim.outputs.rundir import sweep_json
 from sim.problems import Problem, ScenarioError
 
-TABLE_WIDTH = 120
-
 
 def print_sweep(result: SweepResult, lang: str) -> None:
+    """A table per policy: a row per headline metric, a column per variant (the base
+    first), each variant's paired difference from the base under its value."""
     summary = result.summary
-    title = t("sweep_title", lang, variants=len(result.variants), reps=summary["reps"])
-    table = Table(title=title, caption=t("sweep_footer", lang))
-    names = [short_name(v.name) for v in result.variants]
+    names = [v.name for v in result.variants]
     specs = list(summary["variants"][BASE]["summary"]["policies"])
-    shown = sweep_metrics("terminal")
-    table.add_column(t("variant", lang), no_wrap=True, min_width=max(map(len, names)))
-    table.add_column(t("policy", lang), no_wrap=True, min_width=max(map(len, specs)))
-    for metric in shown:
-        table.add_column(metric.label[lang], justify="right")
-    for variant in result.variants:
-        entry = summary["variants"][variant.name]["summary"]
-        for spec in entry["policies"]:
-            cells = []
-            for metric in shown:
-                cell = format_summary(metric, entry["policies"][spec][metric.name])
-                if variant.name != BASE:
-                    paired = summary["paired_to_base"][variant.name][spec][metric.name]
-                    cell += f"\n[dim]Δ {format_paired(metric, paired)}[/]"
-                cells.append(cell)
-            table.add_row(short_name(variant.name), spec, *cells)
     console = Console()
-    Console(width=max(console.width, TABLE_WIDTH)).print(table)
+    for spec in specs:
+        title = t("sweep_title", lang, variants=len(names), reps=summary["reps"])
+        rows = [
+            _sweep_row(summary, names, spec, metric, lang) for metric in sweep_metrics("terminal")
+        ]
+        labels = [short_name(name) for name in names]
+        caption = t("sweep_footer", lang)
+        print_comparison(console, f"{title} · {spec}", caption, labels, rows, lang)
+
+
+def _sweep_row(
+    summary: dict[str, Any], names: list[str], spec: str, metric: Metric, lang: str
+) -> ComparisonRow:
+    cells: list[tuple[str, str | None]] = []
+    for name in names:
+        value = format_summary(
+            metric, summary["variants"][name]["summary"]["policies"][spec][metric.name], lang
+        )
+        paired = None
+        if name != BASE:
+            paired = format_paired(metric, summary["paired_to_base"][name][spec][metric.name], lang)
+        cells.append((value, paired))
+    return ComparisonRow(metric.label[lang], False, cells)
 
 
 def emit(result: SweepResult, args: argparse.Namespace, lang: str) -> None:
@@ -150,10 +156,9 @@ def _check_staff_arguments(args: argparse.Namespace, scenario: Any, target: Any)
 
 
 def _print_staffing(result: dict[str, Any], args: argparse.Namespace, reps: int, lang: str) -> None:
+    title = t("staff_title", lang, resource=result["resource"], target=result["target"], reps=reps)
     table = Table(
-        title=t(
-            "staff_title", lang, resource=result["resource"], target=result["target"], reps=reps
-        ),
+        title=escape(title),  # a resource key is text, not rich markup
         caption=t("staff_footer", lang, confidence=round(100 * args.confidence)),
     )
     for key in ("staff_count", "staff_estimate", "staff_ci", "staff_bound", "staff_meets"):
@@ -180,18 +185,18 @@ def cmd_runs(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(runs, indent=2, ensure_ascii=False) + "\n")
         return 0
-    table = Table(title=f"{ResultStore(args.store).root}")
+    table = Table(title=escape(f"{ResultStore(args.store).root}"))
     for column in ("created", "dir", "scenario", "policies", "reps", "variants"):
         table.add_column(column)
     for run in runs:
         folder = run["dir"] if run["exists"] else f"{run['dir']} (gone)"
-        table.add_row(
+        table.add_row(  # names (a scenario's, a folder's) are text, not rich markup
             run["created"],
-            folder,
-            run["scenario"],
-            run["policies"],
+            escape(folder),
+            escape(run["scenario"]),
+            escape(run["policies"]),
             str(run["reps"]),
-            run["variants"],
+            escape(run["variants"]),
         )
     Console().print(table)
     return 0

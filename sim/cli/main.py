@@ -21,9 +21,9 @@ from sim.cli import experiments as cli_experiments
 from sim.cli import thesis as cli_thesis
 from sim.cli import unit as cli_unit
 from sim.cli.argtypes import port_number, positive_int
+from sim.cli.interrupted import outputs_removed_if_interrupted
 from sim.cli.options import (
     check_out_dir,
-    comparison_table,
     execution_of,
     experiment_options,
     load_scenario,
@@ -33,6 +33,7 @@ from sim.cli.options import (
     report_path_of,
     scenario_overrides,
 )
+from sim.cli.tables import print_comparison
 from sim.experiments.replications import Precision, run_until_precise
 from sim.experiments.runner import (
     RunResult,
@@ -62,6 +63,7 @@ from sim.outputs.rundir import (
 )
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
+from sim.sources import STDIN_NAME, is_stdin
 
 EXIT_BAD_INPUT = 2
 EXIT_TASK_FAILED = 1
@@ -74,7 +76,8 @@ BOOKING_COMPARE_POLICIES = ("fifo@walk_in", "fifo@realtime", "fifo@end_of_day", 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        with outputs_removed_if_interrupted():
+            return args.handler(args)
     except ScenarioError as exc:
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)
@@ -165,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_validate(args: argparse.Namespace) -> int:
     model = model_of_source(args.scenario)
     model.check_policies(model.load(args.scenario, scenario_overrides(args)), args.policies)
-    print(t("valid", language(args.lang), source=args.scenario))
+    source = STDIN_NAME if is_stdin(args.scenario) else args.scenario
+    print(t("valid", language(args.lang), source=source))
     return 0
 
 
@@ -329,7 +333,7 @@ def print_summary(result: RunResult, lang: str) -> None:
     )
     rows = comparison_rows(summary, result.scenario, lang)
     caption = t("footer", lang, baseline=result.baseline)
-    console.print(comparison_table(title, caption, result.policies, rows, lang))
+    print_comparison(console, title, caption, result.policies, rows, lang)
     for spec in result.policies:
         console.print(headline(summary, spec, lang))
     steps = decomposition_lines(summary, lang)

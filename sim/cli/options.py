@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from sim import metrics
 from sim import scenario as scenario_module
 from sim.cli.argtypes import non_negative_int, positive_int
+from sim.cli.interrupted import missing_folders, note_new_folders
 from sim.experiments.replications import Precision
 from sim.experiments.runner import Execution
 from sim.experiments.runner import Progress as RunProgress
 from sim.experiments.store import ResultStore
-from sim.outputs.formatting import ComparisonRow
 from sim.outputs.i18n import LANGUAGES, t
 from sim.outputs.report import REPORT_NAME, check_report_path
 from sim.problems import Problem, ScenarioError
@@ -130,12 +129,14 @@ def check_out_dir(out: Path | None) -> Path | None:
         return None
     if out.exists() and not out.is_dir():
         raise ScenarioError(str(out), [Problem("--out", "exists and is not a directory")])
+    created = missing_folders(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ScenarioError(
             str(out), [Problem("--out", f"cannot create it: {exc.strerror}")]
         ) from None
+    note_new_folders(created)  # removed again if the command is interrupted
     return out
 
 
@@ -203,18 +204,3 @@ def progress_bar(args: argparse.Namespace, lang: str) -> Iterator[RunProgress | 
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(t("progress", lang), total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
-def comparison_table(
-    title: str, caption: str, policies: Sequence[str], rows: Sequence[ComparisonRow], lang: str
-) -> Table:
-    """The terminal's comparison table: a row per metric, a column per policy, the paired
-    difference against the baseline under each value (an outpatient run's or a unit's)."""
-    table = Table(title=title, caption=caption)
-    table.add_column(t("metric", lang))
-    for spec in policies:
-        table.add_column(spec, justify="right")
-    for row in rows:
-        cells = [v if d is None else f"{v}\n[dim]Δ {d}[/]" for v, d in row.cells]
-        table.add_row(f"  {row.label}" if row.sub else row.label, *cells)
-    return table

@@ -15,8 +15,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sim.cli.options import comparison_table as terminal_table
 from sim.cli.options import scenario_overrides
+from sim.cli.tables import print_comparison
 from sim.experiments.store import ResultStore
 from sim.experiments.unit_runner import UnitRun
 from sim.models.unit import UNIT
@@ -54,7 +54,7 @@ def cmd_unit(args: argparse.Namespace, lang: str, out: Path | None, report: Path
     console.print(t("timetables", lang, policy=last))
     for line in timetable_lines(inst, run.plans[last], lang):
         console.print(line, highlight=False)
-    console.print(comparison_table(run, lang))
+    print_comparison_of(console, run, lang)
     if out is not None:
         print(t("written", lang, path=out))
     if report is not None:
@@ -105,8 +105,8 @@ def admissions_table(inst: UnitInstance, plans: dict[str, UnitPlan], lang: str) 
     return table
 
 
-def comparison_table(run: UnitRun, lang: str) -> Table:
+def print_comparison_of(console: Console, run: UnitRun, lang: str) -> None:
     summary = run.summary
     title = t("unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"])
     caption = t("unit_footer", lang, baseline=summary["baseline"])
-    return terminal_table(title, caption, run.policies, comparison_rows(run, lang), lang)
+    print_comparison(console, title, caption, run.policies, comparison_rows(run, lang), lang)

@@ -17,8 +17,7 @@ import math
 import time
 from dataclasses import dataclass
 
-import numpy as np
-
+from sim.bounds import finite_sample, t_half_width
 from sim.experiments.runner import Execution, RunResult, assemble, check_policies, execute
 from sim.experiments.tasks import PolicyRep, Task
 from sim.scenario import Scenario
@@ -38,15 +37,13 @@ class Precision:
 
 def relative_half_width(values: list[float]) -> float:
     """Half-width of the 95 % t interval over |mean| (infinite when undefined)."""
-    sample = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    if len(sample) < 2:
+    sample = finite_sample(values)
+    half = t_half_width(sample)
+    if math.isnan(half):
         return math.inf
-    from scipy import stats
-
-    half = float(stats.t.ppf(0.975, len(sample) - 1) * sample.std(ddof=1) / math.sqrt(len(sample)))
-    mean = abs(float(sample.mean()))
     if half == 0:
         return 0.0
+    mean = abs(float(sample.mean()))
     return half / mean if mean > 0 else math.inf
 
 

@@ -25,12 +25,12 @@ import pandas as pd
 
 from policies import REGISTRY, PolicyError, make_policy
 from policies.base import parse_policy_spec
-from sim import metrics
+from sim import interrupts, metrics
+from sim.bounds import metric_bounds
 from sim.experiments.executors import Lost, default_workers, make_executor
 from sim.experiments.store import ResultStore
 from sim.experiments.tasks import PolicyRep, Task, TaskFailure, play, run_task
-from sim.limits import kept_records_problems
-from sim.problems import Problem, ScenarioError
+from sim.problems import Problem, ScenarioError, kept_records_problems
 from sim.scenario import Scenario
 
 Progress = Callable[[int, int], None]
@@ -149,7 +149,8 @@ def execute(tasks: Sequence[Task], execution: Execution, keep_records: bool) -> 
                     failures.append(result)
                     continue
                 if store is not None:
-                    store.put(key, tasks[first[key]], result)
+                    with interrupts.deferred():  # Ctrl-C keeps the task whole, and indexed
+                        store.put(key, tasks[first[key]], result)
                 execution.counts["computed"] += 1
                 execution.computed.add(key)
                 if not keep_records:
@@ -260,9 +261,14 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
         for m in names:
             pooled = [r.policies[spec].observations.get(m, np.array([])) for r in results]
             pooled_array = np.concatenate(pooled) if pooled else np.array([])
-            per_policy[spec][m] = metrics.summarise(rep_values[spec][m], pooled_array)
+            per_policy[spec][m] = metrics.summarise(
+                rep_values[spec][m], pooled_array, metric_bounds(m)
+            )
     paired = {
-        spec: {m: metrics.paired(rep_values[spec][m], rep_values[baseline][m]) for m in names}
+        spec: {
+            m: metrics.paired(rep_values[spec][m], rep_values[baseline][m], metric_bounds(m))
+            for m in names
+        }
         for spec in specs[1:]
     }
     summary: dict[str, Any] = {
@@ -280,7 +286,7 @@ def summarise(scenario: Scenario, specs: list[str], results: list[RepResult]) ->
                 "from": before,
                 "to": after,
                 "paired": {
-                    m: metrics.paired(rep_values[after][m], rep_values[before][m])
+                    m: metrics.paired(rep_values[after][m], rep_values[before][m], metric_bounds(m))
                     for m in DECOMPOSED
                 },
             }

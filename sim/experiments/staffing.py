@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from sim import scenario as scenario_module
+from sim.bounds import finite_sample, metric_bounds, one_sided_margin, t_interval
 from sim.experiments.runner import Execution, check_policies, execute
 from sim.experiments.tasks import PolicyRep, Task
 from sim.problems import Problem, ScenarioError
@@ -134,21 +135,21 @@ def statistic(result: PolicyRep, target: Target) -> float:
 
 
 def judge(count: int, values: list[float], target: Target, confidence: float) -> Candidate:
-    from scipy import stats
-
-    sample = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    if len(sample) < 2:
+    """A staff count's evidence: the mean, its 95 % interval within the metric's bounds,
+    and the one-sided bound at ``confidence`` that must meet the target."""
+    sample = finite_sample(values)
+    margin = one_sided_margin(sample, confidence)
+    if math.isnan(margin):
         return Candidate(count, math.nan, (math.nan, math.nan), math.nan, False)
-    mean, error = float(sample.mean()), float(sample.std(ddof=1) / math.sqrt(len(sample)))
-    two_sided = float(stats.t.ppf(0.975, len(sample) - 1)) * error
-    one_sided = float(stats.t.ppf(confidence, len(sample) - 1)) * error
+    mean = float(sample.mean())
+    interval = t_interval(sample, metric_bounds(target.metric))
     if target.operator == "<=":
-        bound = mean + one_sided
+        bound = mean + margin
         meets = bound <= target.value
     else:
-        bound = mean - one_sided
+        bound = mean - margin
         meets = bound >= target.value
-    return Candidate(count, mean, (mean - two_sided, mean + two_sided), bound, meets)
+    return Candidate(count, mean, interval, bound, meets)
 
 
 def as_json(

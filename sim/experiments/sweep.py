@@ -28,6 +28,7 @@ import yaml
 
 from sim import metrics
 from sim import scenario as scenario_module
+from sim.bounds import metric_bounds
 from sim.experiments.runner import (
     Execution,
     RunResult,
@@ -38,6 +39,7 @@ from sim.experiments.runner import (
 )
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
+from sim.sources import read_text
 from sim.yamlread import read_document
 
 BASE = "base"
@@ -123,15 +125,12 @@ def _split_top_level(text: str) -> list[str]:
 
 
 def _grid(path: Path) -> list[Variant]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(path), [Problem("", f"cannot be read: {exc}")]) from None
-    raw = read_document(text, str(path))
+    source, text = read_text(path)
+    raw = read_document(text, source)
     table = raw.get("variants") if isinstance(raw, dict) else None
     if not isinstance(table, dict) or not table:
         raise ScenarioError(
-            str(path), [Problem("variants", "expected a mapping of variant names to overrides")]
+            source, [Problem("variants", "expected a mapping of variant names to overrides")]
         )
     variants, problems = [], []
     for name, overrides in table.items():
@@ -141,7 +140,7 @@ def _grid(path: Path) -> list[Variant]:
         texts = tuple(f"{key}={_yaml_value(value)}" for key, value in overrides.items())
         variants.append(Variant(str(name), texts))
     if problems:
-        raise ScenarioError(str(path), problems)
+        raise ScenarioError(source, problems)
     return variants
 
 
@@ -199,7 +198,7 @@ def sweep_summary(
         values = runs[v.name].rep_values
         paired[v.name] = {
             spec: {
-                m: metrics.paired(values[spec][m], base[spec][m])
+                m: metrics.paired(values[spec][m], base[spec][m], metric_bounds(m))
                 for m in values[spec]
                 if m in base[spec]
             }

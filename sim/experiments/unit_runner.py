@@ -27,6 +27,7 @@ import pandas as pd
 
 from policies import unit_planner
 from sim import metrics
+from sim.bounds import metric_bounds
 from sim.unit.demand import waiting_list
 from sim.unit.engine import UNIT_METRICS, UnitRecords, play, realise, unit_values
 from sim.unit.instance import UnitInstance, instance_of
@@ -164,12 +165,16 @@ def unit_summary(
         "baseline": baseline,
         "policies": {
             spec: {
-                m: metrics.summarise(v, np.asarray(v, dtype=float)) for m, v in values[spec].items()
+                m: metrics.summarise(v, np.asarray(v, dtype=float), metric_bounds(m))
+                for m, v in values[spec].items()
             }
             for spec in specs
         },
         "paired": {
-            spec: {m: metrics.paired(values[spec][m], values[baseline][m]) for m in UNIT_METRICS}
+            spec: {
+                m: metrics.paired(values[spec][m], values[baseline][m], metric_bounds(m))
+                for m in UNIT_METRICS
+            }
             for spec in specs
             if spec != baseline
         },

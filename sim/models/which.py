@@ -26,7 +26,7 @@ def model_of_mapping(raw: Mapping[str, Any]) -> Model:
 
 def model_of_source(source: str | Path) -> Model:
     """The model of a scenario file or bundled name (``ScenarioError`` if unreadable)."""
-    return model_of_mapping(scenario_module.read_yaml(scenario_module.resolve_source(source)))
+    return model_of_mapping(scenario_module.read_scenario(source)[1])
 
 
 def model_of_scenario(scenario: Any) -> Model:

@@ -135,7 +135,10 @@ CLINIC: tuple[Metric, ...] = (
         model="clinic",
         unit="score",
         aggregate="Σ over booked patients of need × experience / (days + 1)",
-        label={"es": "FS (Σ necesidad·experiencia / días)", "en": "FS (Σ need·experience / days)"},
+        label={
+            "es": "FS (Σ necesidad × experiencia / días)",
+            "en": "FS (Σ need × experience / days)",
+        },
     ),
     Metric(
         name="utilisation",
@@ -147,6 +150,18 @@ CLINIC: tuple[Metric, ...] = (
         per_resource=True,
         resource_rows=True,
         sweep=EVERY_SURFACE,
+    ),
+    Metric(
+        name="utilisation_all",
+        model="clinic",
+        unit="share",
+        aggregate="(busy within the shift + overtime) / available minutes of all staff, pooled",
+        label={
+            "es": "todo el personal, con el trabajo tras el cierre",
+            "en": "all staff, with the work after closing",
+        },
+        percent=True,
+        sub=True,
     ),
     Metric(
         name="overtime",

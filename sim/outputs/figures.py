@@ -10,12 +10,14 @@ counts, means), never one point per patient, so a report stays small.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim.bounds import NON_NEGATIVE, t_interval
 from sim.outputs.catalogue import Metric, figure_metrics, find
 from sim.outputs.i18n import t
 
@@ -163,15 +165,20 @@ def access_by_priority(patients: pd.DataFrame, policies: Sequence[str], lang: st
         part = table[table["policy"] == policy]
         if part.empty:
             continue
-        halves = [None if np.isnan(h) else float(h) for h in part["half_width"]]
-        shown = any(h is not None for h in halves)
+        shown = bool(part["low"].notna().any())
+        bars = interval_bars(
+            [
+                {"mean": m, "ci95": [None if np.isnan(lo) else lo, None if np.isnan(hi) else hi]}
+                for m, lo, hi in zip(part["mean"], part["low"], part["high"], strict=True)
+            ]
+        )
         fig.add_trace(
             go.Bar(
                 x=[_priority_label(p, lang) for p in part["priority"]],
                 y=part["mean"].to_numpy(),
                 name=policy,
                 marker_color=colours[policy],
-                error_y={"type": "data", "array": halves} if shown else None,
+                error_y=bars if shown else None,
                 customdata=part["reps"].to_numpy(),
                 hovertemplate="%{x}: %{y:.2f} ("
                 + t("replications", lang)
@@ -191,27 +198,25 @@ def access_by_priority(patients: pd.DataFrame, policies: Sequence[str], lang: st
 
 def access_days_by_priority(patients: pd.DataFrame) -> pd.DataFrame:
     """Booked patients (``access_days`` known) per policy and priority: the mean over
-    replications of the replication means, the half-width of its 95 % t interval (NaN
-    with fewer than two replications) and the replications counted (columns ``policy,
-    priority, mean, half_width, reps``), sorted by policy and priority."""
-    columns = ["policy", "priority", "mean", "half_width", "reps"]
+    replications of the replication means, the ends of its 95 % t interval, cut at zero
+    (NaN with fewer than two replications), and the replications counted (columns
+    ``policy, priority, mean, low, high, reps``), sorted by policy and priority."""
+    columns = ["policy", "priority", "mean", "low", "high", "reps"]
     booked = patients[patients["access_days"].notna()]
     per_rep = booked.groupby(["policy", "priority", "rep"], observed=True)["access_days"].mean()
     if per_rep.empty:
         return pd.DataFrame(columns=columns)
     grouped = per_rep.groupby(level=["policy", "priority"], observed=True)
-    table = grouped.agg(mean="mean", reps="size", half_width=_t_half_width)
+    table = grouped.agg(mean="mean", reps="size", low=_low_end, high=_high_end)
     return table.reset_index()[columns]
 
 
-def _t_half_width(sample: pd.Series) -> float:
-    """Half-width of the 95 % t interval of the sample's mean (NaN below two values)."""
-    if len(sample) < 2:
-        return np.nan
-    from scipy import stats  # lazily, as sim.metrics: scipy is slow to import
+def _low_end(sample: pd.Series) -> float:
+    return t_interval(sample.to_numpy(dtype=float), NON_NEGATIVE)[0]
 
-    spread = float(sample.std(ddof=1)) / np.sqrt(len(sample))
-    return float(stats.t.ppf(0.975, len(sample) - 1)) * spread
+
+def _high_end(sample: pd.Series) -> float:
+    return t_interval(sample.to_numpy(dtype=float), NON_NEGATIVE)[1]
 
 
 def _priority_label(priority: int, lang: str) -> str:
@@ -372,14 +377,13 @@ def utilisation_by_resource(
     for policy in policies:
         entries = [summary["policies"][policy][f"utilisation.{r}"] for r in resources]
         means = [100 * (e["mean"] or 0.0) for e in entries]
-        upper = [100 * ((e["ci95"][1] or e["mean"] or 0.0) - (e["mean"] or 0.0)) for e in entries]
         fig.add_trace(
             go.Bar(
                 x=list(resources),
                 y=means,
                 name=policy,
                 marker_color=colours[policy],
-                error_y={"type": "data", "array": upper},
+                error_y=interval_bars(entries, 100),
                 hovertemplate="%{x}: %{y:.0f} %<extra>" + policy + "</extra>",
             )
         )
@@ -404,13 +408,12 @@ def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Fi
         scale = 100 if metric.percent else 1
         entries = [summary["policies"][p][metric.name] for p in policies]
         means = [scale * (e["mean"] or 0.0) for e in entries]
-        upper = [scale * ((e["ci95"][1] or e["mean"] or 0.0) - (e["mean"] or 0.0)) for e in entries]
         fig.add_trace(
             go.Bar(
                 x=list(policies),
                 y=means,
                 marker_color=[colours[p] for p in policies],
-                error_y={"type": "data", "array": upper},
+                error_y=interval_bars(entries, scale),
                 showlegend=False,
                 hovertemplate="%{x}: %{y:.2f}<extra></extra>",
             ),
@@ -431,9 +434,6 @@ def sweep_metric(sweep: dict, metric: Metric, labels: dict[str, str], lang: str)
         summaries = [sweep["variants"][v]["summary"]["policies"][policy] for v in variants]
         entries = [summary[metric.name] for summary in summaries]
         means = [scale * (e["mean"] if e["mean"] is not None else np.nan) for e in entries]
-        upper = [
-            scale * (e["ci95"][1] - e["mean"]) if e["ci95"][1] is not None else 0.0 for e in entries
-        ]
         fig.add_trace(
             go.Scatter(
                 x=[labels[v] for v in variants],
@@ -441,7 +441,7 @@ def sweep_metric(sweep: dict, metric: Metric, labels: dict[str, str], lang: str)
                 mode="lines+markers",
                 name=policy,
                 marker_color=colours[policy],
-                error_y={"type": "data", "array": upper},
+                error_y=interval_bars(entries, scale),
             )
         )
     fig.update_yaxes(title_text=metric.label[lang], rangemode="tozero")
@@ -475,8 +475,8 @@ def stay_overtime_frontier(sweep: dict, labels: dict[str, str], lang: str) -> go
                 textposition="top center",
                 name=policy,
                 marker_color=colours[policy],
-                error_x={"type": "data", "array": [_half(o) for o in overtime]},
-                error_y={"type": "data", "array": [_half(s) for s in stay]},
+                error_x=interval_bars(overtime),
+                error_y=interval_bars(stay),
             )
         )
     fig.update_xaxes(title_text=t("overtime_axis", lang), rangemode="tozero")
@@ -488,10 +488,18 @@ def _number(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
-def _half(entry: dict) -> float:
-    """The upper half-width of a summary entry's 95 % interval (0 when there is none)."""
-    high = entry["ci95"][1]
-    return 0.0 if high is None or entry["mean"] is None else float(high - entry["mean"])
+def interval_bars(entries: Sequence[dict], scale: float = 1.0) -> dict[str, Any]:
+    """Plotly error bars of summary entries' 95 % intervals: from the mean down to the
+    interval's low end and up to its high end, apart (an interval cut at a bound,
+    ``sim.bounds``, is not symmetric); none where an entry has no interval."""
+    below: list[float | None] = []
+    above: list[float | None] = []
+    for entry in entries:
+        mean, (low, high) = entry["mean"], entry["ci95"]
+        defined = mean is not None and low is not None and high is not None
+        below.append(scale * (mean - low) if defined else None)
+        above.append(scale * (high - mean) if defined else None)
+    return {"type": "data", "symmetric": False, "array": above, "arrayminus": below}
 
 
 QUEUE_GRID_MINUTES = 5

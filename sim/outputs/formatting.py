@@ -8,6 +8,7 @@ order, in percent or not and under which label is the catalogue's
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,33 +28,54 @@ def hours(minutes: float | None) -> str:
 
 def number(metric: Metric, value: float | None, lang: str = "en") -> str:
     """A metric's value as people read it: ``87%`` for a share, one decimal under 10
-    (a decimal comma in Spanish), whole numbers above."""
+    (a decimal comma in Spanish), whole numbers above, and three significant figures
+    from ten thousand (``221k``, ``1.5M``), so a cell fits a terminal's column."""
     if value is None:
         return "–"
     if metric.percent:
         return f"{100 * value:.0f}%"
-    text = f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+    text = _compact(value)
     return text.replace(".", ",") if lang == "es" else text
 
 
-def interval(metric: Metric, bounds: list[float | None], lang: str = "en") -> str:
-    """The 95 % interval as ``±half-width`` (t intervals are symmetric)."""
+def _compact(value: float) -> str:
+    size = abs(value)
+    if size < 10:
+        return f"{value:.1f}"
+    if size < 1e4:
+        return f"{value:.0f}"
+    for scale, suffix in ((1e3, "k"), (1e6, "M"), (1e9, "G")):
+        text = f"{value / scale:.3g}"
+        if "e" not in text:  # 999 999 rounds to 1e+03 thousands: one million
+            return text + suffix
+    return f"{value:.3g}"
+
+
+def interval(
+    metric: Metric, bounds: list[float | None], lang: str = "en", centre: float | None = None
+) -> str:
+    """The 95 % interval as ``±half-width`` when it is symmetric around ``centre``, or as
+    its two ends ``[low, high]`` when a bound of the figure cut it (``sim.bounds``)."""
     lo, hi = bounds
     if lo is None or hi is None:
         return ""
-    return f" ±{number(metric, (hi - lo) / 2, lang)}"
+    half = (hi - lo) / 2
+    if centre is None or math.isclose(centre - lo, hi - centre, rel_tol=1e-6, abs_tol=1e-12):
+        return f" ±{number(metric, half, lang)}"
+    separator = "; " if lang == "es" else ", "  # a decimal comma in Spanish
+    return f" [{number(metric, lo, lang)}{separator}{number(metric, hi, lang)}]"
 
 
 def format_summary(metric: Metric, s: dict[str, Any], lang: str = "en") -> str:
     if s["mean"] is None:
         return "–"
-    return f"{number(metric, s['mean'], lang)}{interval(metric, s['ci95'], lang)}"
+    return f"{number(metric, s['mean'], lang)}{interval(metric, s['ci95'], lang, s['mean'])}"
 
 
 def format_paired(metric: Metric, p: dict[str, Any], lang: str = "en") -> str:
     if p["diff"] is None:
         return "–"
-    return f"{number(metric, p['diff'], lang)}{interval(metric, p['ci95'], lang)}"
+    return f"{number(metric, p['diff'], lang)}{interval(metric, p['ci95'], lang, p['diff'])}"
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,7 @@ from sim.scenario import (
     Strict,
     Weekday,
     _parse_clock,
-    read_yaml,
-    resolve_source,
+    read_scenario,
     validate_as,
 )
 
@@ -218,5 +217,5 @@ def unit_from_mapping(
 
 def load_unit(source: str | Path, overrides: Iterable[str] = ()) -> UnitScenario:
     """Read, override and check a unit scenario (a path or a bundled name)."""
-    path = resolve_source(source)
-    return unit_from_mapping(read_yaml(path), overrides, source=str(path))
+    name, raw = read_scenario(source)
+    return unit_from_mapping(raw, overrides, source=name)

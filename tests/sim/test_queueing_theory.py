@@ -92,7 +92,7 @@ def mmc_scenario(c: int, rho: float, days: int) -> Scenario:
                 "weekdays": list(WEEKDAYS),
                 "open": "00:00",
                 "close": "23:59",
-                "max_overtime": 10_000,
+                "max_overtime": 24 * 60,  # the most the format allows: the queue drains
             },
             "resources": {"server": {"count": c}},
             "demand": {

@@ -305,7 +305,7 @@ def mmc_mapping(count: int, weekdays: Sequence[str] = WEEKDAYS, days: int = 1) -
             "weekdays": list(weekdays),
             "open": "00:00",
             "close": "23:59",
-            "max_overtime": 10_000,  # everyone is served
+            "max_overtime": 24 * 60,  # the most the format allows: everyone is served
         },
         "resources": {"server": {"count": count}},
         "demand": {

@@ -222,7 +222,7 @@ BAD_GRIDS = {
         f"variants:\n  good: {{{TECHNICIANS}: 5}}\n  bad: 7\n",
         ["variants.bad", "mapping"],
     ),
-    "unreadable_yaml": ("variants: [unclosed\n  more: {\n", ["cannot be read"]),
+    "unreadable_yaml": ("variants: [unclosed\n  more: {\n", ["line 2", "invalid YAML"]),
     "bad_value": (f"variants:\n  negative: {{{TECHNICIANS}: -1}}\n", ["[negative]", "≥ 0"]),
     "named_base": (f"variants:\n  base: {{{TECHNICIANS}: 5}}\n", ["base", "twice"]),
 }

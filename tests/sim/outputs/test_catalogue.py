@@ -171,7 +171,7 @@ def test_outpatient_labels_read_as_before(booking_scenario: Scenario) -> None:
             "prioridad 2",
             "prioridad 1",
             "quintil más vulnerable",
-            "FS (Σ necesidad·experiencia / días)",
+            "FS (Σ necesidad × experiencia / días)",
             "Utilización",
             "admissions",
             "doctor",

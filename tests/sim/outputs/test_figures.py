@@ -155,9 +155,11 @@ ACCESS = patients(
         # b, priority 3: no patient at all
     ]
 )
+# Each bar: labels, means, the interval's reach above the mean and below it (cut at zero:
+# days to appointment cannot be negative, so every low end here is 0).
 EXPECTED_ACCESS = {
-    "a": (["Priority 1", "Priority 3"], [4.0, 1.0], [T_975_1, None]),
-    "b": (["Priority 1", "Priority 2"], [1.5, 8.0], [1.5 * T_975_1, 2 * T_975_1]),
+    "a": (["Priority 1", "Priority 3"], [4.0, 1.0], [T_975_1, None], [4.0, None]),
+    "b": (["Priority 1", "Priority 2"], [1.5, 8.0], [1.5 * T_975_1, 2 * T_975_1], [1.5, 8.0]),
 }
 
 
@@ -165,13 +167,14 @@ def test_access_by_priority_is_the_mean_of_replication_means() -> None:
     fig = figures.access_by_priority(ACCESS, ["a", "b"], "en")
     assert [(trace.type, trace.name) for trace in fig.data] == [("bar", "a"), ("bar", "b")]
     for trace in fig.data:
-        labels, means, halves = EXPECTED_ACCESS[trace.name]
+        labels, means, above, below = EXPECTED_ACCESS[trace.name]
         assert list(trace.x) == labels
         np.testing.assert_allclose(trace.y, means)
-        assert trace.error_y.type == "data"
+        assert trace.error_y.type == "data" and trace.error_y.symmetric is False
         assert list(trace.error_y.array) == [
-            None if h is None else pytest.approx(h, rel=1e-12) for h in halves
+            None if h is None else pytest.approx(h, rel=1e-12) for h in above
         ]
+        assert list(trace.error_y.arrayminus) == below
     assert list(fig.data[0].customdata) == [2, 1]  # replications behind each bar
     assert fig.layout.barmode == "group"
     # Priority 2 appears only for b: the axis keeps the priorities in order anyway.
