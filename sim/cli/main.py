@@ -21,7 +21,6 @@ from sim.cli import experiments as cli_experiments
 from sim.cli import thesis as cli_thesis
 from sim.cli import unit as cli_unit
 from sim.cli.argtypes import port_number, positive_int
-from sim.cli.interrupted import outputs_removed_if_interrupted
 from sim.cli.options import (
     check_out_dir,
     execution_of,
@@ -76,8 +75,7 @@ BOOKING_COMPARE_POLICIES = ("fifo@walk_in", "fifo@realtime", "fifo@end_of_day", 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        with outputs_removed_if_interrupted():
-            return args.handler(args)
+        return args.handler(args)
     except ScenarioError as exc:
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)

@@ -15,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sim import metrics
 from sim import scenario as scenario_module
 from sim.cli.argtypes import non_negative_int, positive_int
-from sim.cli.interrupted import missing_folders, note_new_folders
 from sim.experiments.replications import Precision
 from sim.experiments.runner import Execution
 from sim.experiments.runner import Progress as RunProgress
@@ -129,14 +128,12 @@ def check_out_dir(out: Path | None) -> Path | None:
         return None
     if out.exists() and not out.is_dir():
         raise ScenarioError(str(out), [Problem("--out", "exists and is not a directory")])
-    created = missing_folders(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ScenarioError(
             str(out), [Problem("--out", f"cannot create it: {exc.strerror}")]
         ) from None
-    note_new_folders(created)  # removed again if the command is interrupted
     return out
 
 
