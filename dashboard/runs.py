@@ -9,23 +9,22 @@ the dashboard's runs folder and recorded in the store's index, where
 (``sim.models``): a unit scenario (a day or week hospital) runs and is written
 the same way.
 
-A run is named in URLs by ``run_id``, a hash of its folder: a browser can only
-open a run the index lists, never a path of its choosing.
+A run is named in URLs by ``run_id`` (``sim.experiments.store``), a hash of its folder,
+the id ``clinicsim runs`` shows: a browser can only open a run the index lists, never
+a path of its choosing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from dashboard.whatif import ScenarioChoice, evaluate
 from sim.experiments.runner import Execution
-from sim.experiments.store import ResultStore
+from sim.experiments.store import RUNS_FOLDER, ResultStore, new_run_folder
+from sim.experiments.store import run_id as run_id  # the pages name runs by it
 from sim.experiments.unit_runner import UnitRun
 from sim.models import model_of_run, model_of_scenario
 from sim.outputs.rundir import RunData, is_sweep, load_sweep
@@ -49,17 +48,13 @@ class Settings:
 
 def default_settings(store_root: Path | None = None, runs_dir: Path | None = None) -> Settings:
     store = ResultStore(store_root)
-    return Settings(store.root, (runs_dir or store.root / "runs").expanduser())
-
-
-def run_id(folder: str | Path) -> str:
-    return hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:16]
+    return Settings(store.root, (runs_dir or store.root / RUNS_FOLDER).expanduser())
 
 
 def stored_runs(settings: Settings) -> list[dict[str, Any]]:
     """The runs of the store's index whose folder still exists, newest first, each with
     its ``id``."""
-    return [run | {"id": run_id(run["dir"])} for run in settings.store().runs() if run["exists"]]
+    return [run for run in settings.store().runs() if run["exists"]]
 
 
 def find_run(settings: Settings, wanted: str) -> Path | None:
@@ -111,11 +106,6 @@ def run_whatif(
     result = model.run(scenario, specs, reps, execution)
     store.record_run(folder, model.write(folder, result, command))
     return folder
-
-
-def new_run_folder(runs_dir: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return runs_dir / f"{stamp}-{secrets.token_hex(3)}"
 
 
 def _command(

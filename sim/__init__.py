@@ -14,6 +14,7 @@ The core (imports nothing of the packages below, nor ``policies`` or ``dashboard
 - ``engine``: SimPy plays one day of a plan and returns records.
 - ``metrics``: records to numbers: per replication, across replications, paired.
 - ``files``: writing a file atomically.
+- ``interrupts``: Ctrl-C at a safe moment (held over short writes, ignored by workers).
 
 The rooms above it:
 

@@ -1,13 +1,32 @@
 """Writing a file atomically: to a temporary name beside it, then renamed over it, so an
-interrupted write leaves the previous file whole or the new one, never half."""
+interrupted write leaves the previous file whole or the new one, never half.
+
+``recording_new_files()`` notes the files that the writes of a block create (not
+those they replace): what an interrupted command removes again.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+
+_new_files: ContextVar[set[Path] | None] = ContextVar("new_files", default=None)
+
+
+@contextmanager
+def recording_new_files() -> Iterator[set[Path]]:
+    """The files that ``write_atomically`` creates in the block, as they are created."""
+    created: set[Path] = set()
+    token = _new_files.set(created)
+    try:
+        yield created
+    finally:
+        _new_files.reset(token)
 
 
 def write_text_atomically(path: Path, text: str) -> Path:
@@ -21,6 +40,9 @@ def write_atomically(path: Path, write: Callable[[str], Any]) -> Path:
     try:
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are for sharing
+        created = _new_files.get()
+        if created is not None and not path.exists():
+            created.add(path)  # before it exists: an interrupt after the rename is no gap
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

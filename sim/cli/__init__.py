@@ -5,4 +5,5 @@
 - ``unit``: ``run``/``compare`` on a day-hospital unit.
 - ``thesis``: the thesis's ``generate-instance``, ``greedy`` and ``grasp``.
 - ``argtypes``: argument types with clear messages.
+- ``interrupted``: what an interrupted command takes back (its new outputs).
 """

@@ -5,15 +5,14 @@ policy, a row per headline metric, a column per variant (mean and its 95 %
 interval), each variant's paired difference from the base under it.
 ``--json`` prints the sweep's summary; ``--out DIR`` writes ``sweep.json`` and a
 run directory per variant under ``DIR/variants/``. ``staff`` searches the fewest
-staff meeting a target (``sim.experiments.staffing``); ``runs`` lists the stored runs.
+staff meeting a target (``sim.experiments.staffing``); ``runs`` lists the stored runs
+(``sim.cli.runs``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -23,9 +22,9 @@ from rich.table import Table
 from sim import metrics
 from sim import scenario as scenario_module
 from sim.cli.options import execution_of, progress_bar, scenario_overrides
+from sim.cli.runs import add_runs_command
 from sim.cli.tables import print_comparison
 from sim.experiments import staffing
-from sim.experiments.store import ResultStore
 from sim.experiments.sweep import BASE, SweepResult, short_name
 from sim.jsontext import finite_json
 from sim.outputs.catalogue import Metric, sweep_metrics
@@ -92,10 +91,7 @@ def add_commands(commands: argparse._SubParsersAction, experiment_options: Any) 
     experiment_options(staff)
     staff.set_defaults(handler=cmd_staff, default_policies=("fifo",))
 
-    runs = commands.add_parser("runs", help="list the runs kept in the result store")
-    runs.add_argument("--store", type=Path, metavar="DIR")
-    runs.add_argument("--json", action="store_true")
-    runs.set_defaults(handler=cmd_runs)
+    add_runs_command(commands)
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
@@ -178,25 +174,3 @@ def _print_staffing(result: dict[str, Any], args: argparse.Namespace, reps: int,
         print(t("staff_none", lang, resource=result["resource"], range=args.range))
     else:
         print(t("staff_answer", lang, resource=result["resource"], count=result["answer"]))
-
-
-def cmd_runs(args: argparse.Namespace) -> int:
-    runs = ResultStore(args.store).runs()
-    if args.json:
-        sys.stdout.write(json.dumps(runs, indent=2, ensure_ascii=False) + "\n")
-        return 0
-    table = Table(title=escape(f"{ResultStore(args.store).root}"))
-    for column in ("created", "dir", "scenario", "policies", "reps", "variants"):
-        table.add_column(column)
-    for run in runs:
-        folder = run["dir"] if run["exists"] else f"{run['dir']} (gone)"
-        table.add_row(  # names (a scenario's, a folder's) are text, not rich markup
-            run["created"],
-            escape(folder),
-            escape(run["scenario"]),
-            escape(run["policies"]),
-            str(run["reps"]),
-            escape(run["variants"]),
-        )
-    Console().print(table)
-    return 0

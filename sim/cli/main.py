@@ -1,6 +1,10 @@
 """The ``clinicsim`` command line: ``run``, ``compare``, ``report``, ``validate``, and the
 thesis's ``generate-instance``, ``greedy`` and ``grasp`` (``cli_thesis``).
 
+Every run and compare is kept as a run directory, ``--out``'s or, without it, one in
+the result store (``sim.cli.runs``), where ``compare`` also writes its report; ``report``
+takes a run directory or a stored run's id.
+
 Bad input (a scenario file, an override, a policy name or parameter, an
 output path) prints one line per problem naming the file and dotted path and
 exits with status 2, never with a traceback.
@@ -21,6 +25,7 @@ from sim.cli import experiments as cli_experiments
 from sim.cli import thesis as cli_thesis
 from sim.cli import unit as cli_unit
 from sim.cli.argtypes import port_number, positive_int
+from sim.cli.interrupted import outputs_removed_if_interrupted
 from sim.cli.options import (
     check_out_dir,
     execution_of,
@@ -31,6 +36,13 @@ from sim.cli.options import (
     progress_bar,
     report_path_of,
     scenario_overrides,
+)
+from sim.cli.runs import (
+    find_run,
+    print_summary_only,
+    records_fit,
+    stored_run_dir,
+    written_line,
 )
 from sim.cli.tables import print_comparison
 from sim.experiments.replications import Precision, run_until_precise
@@ -75,7 +87,8 @@ BOOKING_COMPARE_POLICIES = ("fifo@walk_in", "fifo@realtime", "fifo@end_of_day", 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        with outputs_removed_if_interrupted():
+            return args.handler(args)
     except ScenarioError as exc:
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)
@@ -120,15 +133,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--report",
         type=Path,
         metavar="FILE",
-        help=f"write the HTML report here (default: {REPORT_NAME} in --out, or here)",
+        help=f"write the HTML report here (default: {REPORT_NAME} in the run's directory)",
     )
     compare.add_argument("--no-report", action="store_true", help="write no HTML report")
     compare.set_defaults(handler=cmd_run, default_policies=COMPARE_POLICIES, with_report=True)
 
     report = commands.add_parser("report", help="write the HTML report of a run directory")
-    report.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    report.add_argument("--out", type=Path, metavar="FILE", help=f"default: RUN_DIR/{REPORT_NAME}")
+    report.add_argument(
+        "run",
+        type=Path,
+        metavar="RUN",
+        help="a run directory, or a stored run's id (`clinicsim runs`; 4 characters or more)",
+    )
+    report.add_argument("--out", type=Path, metavar="FILE", help=f"default: RUN/{REPORT_NAME}")
     report.add_argument("--lang", choices=LANGUAGES, help="language of the report (es|en)")
+    report.add_argument("--store", type=Path, metavar="DIR", help="where to look up an id")
     report.set_defaults(handler=cmd_report)
 
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
@@ -174,8 +193,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     model = model_of_source(args.scenario)
     if model.kind == UNIT.kind:
-        out, report = check_out_dir(args.out), report_path_of(args, args.out)
-        return cli_unit.cmd_unit(args, language(args.lang), out, report)
+        run_dir = args.out or stored_run_dir(args.store)
+        report = report_path_of(args, run_dir)
+        check_out_dir(args.out)
+        return cli_unit.cmd_unit(args, language(args.lang), run_dir, report)
     if args.sweep or args.grid:
         return cmd_sweep(args)
     lang = language(args.lang)
@@ -183,15 +204,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     specs = list(dict.fromkeys(args.policies or default_policies(args, scenario)))
     check_policies(scenario, specs)
     precision = precision_of(args, scenario)
-    report_path = report_path_of(args, args.out)
+    run_dir = args.out or stored_run_dir(args.store)
+    report_path = report_path_of(args, run_dir)
     out = check_out_dir(args.out)
-    result = _run_with_progress(
-        scenario, specs, args, lang, keep=bool(out or report_path), precision=precision
-    )
+    reps = args.reps if precision is None else precision.cap
+    keep = bool(out or report_path) or records_fit([scenario], len(specs), reps)
+    result = _run_with_progress(scenario, specs, args, lang, keep=keep, precision=precision)
     command = ["clinicsim", *sys.argv[1:]]
-    if out is not None:
-        write_run(out, result, command)
-        ResultStore(args.store).record_run(out, run_info(result, command))
+    check_out_dir(run_dir)  # the run's folder in the store, made now that it has run
+    write_run(run_dir, result, command)
+    ResultStore(args.store).record_run(run_dir, run_info(result, command))
+    if not keep:
+        print_summary_only(lang)
     if report_path is not None:
         write_report(report_path, run_data(result, run_info(result, command)), lang)
     print_warnings(warnings_of(result))
@@ -201,8 +225,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print_summary(result, lang)
     if "reps_auto" in result.info:
         print(_reps_auto_line(result.info["reps_auto"], lang))
-    if out is not None:
-        print(t("written", lang, path=out))
+    print(written_line(run_dir, out is not None, args.store, lang))
     if report_path is not None:
         print(t("report_written", lang, path=report_path))
     return 0
@@ -225,23 +248,26 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     overrides = scenario_overrides(args)
     scenarios = resolve(args.scenario, overrides, variants)
     specs = list(dict.fromkeys(args.policies or args.default_policies))
-    report_path = report_path_of(args, args.out)
+    run_dir = args.out or stored_run_dir(args.store)
+    report_path = report_path_of(args, run_dir)
     out = check_out_dir(args.out)
+    keep = out is not None or records_fit(scenarios.values(), len(specs), args.reps)
     with progress_bar(args, lang) as progress:
         execution = execution_of(args, progress)
-        result = run_sweep(scenarios, variants, specs, args.reps, execution, out is not None)
+        result = run_sweep(scenarios, variants, specs, args.reps, execution, keep)
     command = ["clinicsim", *sys.argv[1:]]
-    if out is not None:
-        write_sweep(out, result, command)
-        ResultStore(args.store).record_run(out, sweep_info(result, command))
+    check_out_dir(run_dir)  # the sweep's folder in the store, made now that it has run
+    write_sweep(run_dir, result, command)
+    ResultStore(args.store).record_run(run_dir, sweep_info(result, command))
+    if not keep:
+        print_summary_only(lang)
     if report_path is not None:
         write_sweep_report(report_path, result.summary, lang)
     for run in result.runs.values():
         print_warnings(warnings_of(run))
     cli_experiments.emit(result, args, lang)
     if not args.json:
-        if out is not None:
-            print(t("written", lang, path=out))
+        print(written_line(run_dir, out is not None, args.store, lang))
         if report_path is not None:
             print(t("report_written", lang, path=report_path))
     return 0
@@ -288,15 +314,16 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     lang = language(args.lang)
-    path = args.out if args.out is not None else args.run_dir / REPORT_NAME
-    if args.run_dir.is_dir() and is_sweep(args.run_dir):
-        sweep = load_sweep(args.run_dir)
+    run_dir = find_run(args.run, args.store)
+    path = args.out if args.out is not None else run_dir / REPORT_NAME
+    if run_dir.is_dir() and is_sweep(run_dir):
+        sweep = load_sweep(run_dir)
         check_report_path(path)
         write_sweep_report(path, sweep, lang)
         print(t("report_written", lang, path=path))
         return 0
-    model = model_of_run(args.run_dir) if args.run_dir.is_dir() else CLINIC
-    run = model.read(args.run_dir)
+    model = model_of_run(run_dir) if run_dir.is_dir() else CLINIC
+    run = model.read(run_dir)
     check_report_path(path)
     model.report(path, run, lang)
     print(t("report_written", lang, path=path))

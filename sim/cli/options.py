@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sim import metrics
 from sim import scenario as scenario_module
 from sim.cli.argtypes import non_negative_int, positive_int
+from sim.cli.interrupted import missing_folders, note_new_folders
 from sim.experiments.replications import Precision
 from sim.experiments.runner import Execution
 from sim.experiments.runner import Progress as RunProgress
@@ -102,14 +103,13 @@ def load_scenario(args: argparse.Namespace) -> Scenario:
     return scenario_module.load(args.scenario, scenario_overrides(args))
 
 
-def report_path_of(args: argparse.Namespace, out: Path | None) -> Path | None:
-    """Where the HTML report goes, checked before any replication is run."""
+def report_path_of(args: argparse.Namespace, run_dir: Path) -> Path | None:
+    """Where the HTML report goes, checked before any replication is run: ``--report``,
+    or ``compare``'s in the run's directory (``--out``, or the run's folder in the store)."""
     if getattr(args, "report", None) is not None:
         path = args.report
     elif args.with_report and not args.no_report:
-        path = (out or Path.cwd()) / REPORT_NAME
-        if out is not None:
-            return path  # its folder is --out, checked and created next
+        return run_dir / REPORT_NAME  # its folder is checked and created with the run
     else:
         return None
     check_report_path(path)
@@ -128,12 +128,14 @@ def check_out_dir(out: Path | None) -> Path | None:
         return None
     if out.exists() and not out.is_dir():
         raise ScenarioError(str(out), [Problem("--out", "exists and is not a directory")])
+    created = missing_folders(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ScenarioError(
             str(out), [Problem("--out", f"cannot create it: {exc.strerror}")]
         ) from None
+    note_new_folders(created)  # removed again if the command is interrupted
     return out
 
 

@@ -1,5 +1,6 @@
 """``clinicsim run/compare`` on a unit scenario (a day or week hospital planned in blocks):
-the admissions table per policy and the comparison of the replications.
+the admissions table per policy and the comparison of the replications; the run is
+written to ``--out``, or to a folder of the result store (``sim.cli.runs``).
 
 The admissions table is the document's Fig. 4 for every policy side by side:
 each patient of the waiting list with its priority, bed or chair, first
@@ -15,7 +16,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sim.cli.options import scenario_overrides
+from sim.cli.options import check_out_dir, scenario_overrides
+from sim.cli.runs import written_line
 from sim.cli.tables import print_comparison
 from sim.experiments.store import ResultStore
 from sim.experiments.unit_runner import UnitRun
@@ -30,16 +32,18 @@ from sim.unit.instance import UnitInstance
 from sim.unit.plan import UnitPlan
 
 
-def cmd_unit(args: argparse.Namespace, lang: str, out: Path | None, report: Path | None) -> int:
+def cmd_unit(args: argparse.Namespace, lang: str, run_dir: Path, report: Path | None) -> int:
+    """Run a unit scenario, write its run directory (``--out``'s, or one in the store:
+    ``run_dir``) and the report if asked, and print its tables."""
     if args.reps == "auto" or getattr(args, "sweep", None) or getattr(args, "grid", None):
         message = "a unit scenario takes a number of replications, without --sweep or --grid"
         raise ScenarioError("--reps", [Problem("", message)])
     scenario = UNIT.load(args.scenario, scenario_overrides(args))
     specs = list(dict.fromkeys(args.policies or UNIT.run_policies))
     run = UNIT.run(scenario, specs, args.reps)
-    if out is not None:
-        info = UNIT.write(out, run, ["clinicsim", *sys.argv[1:]])
-        ResultStore(args.store).record_run(out, info)
+    check_out_dir(run_dir)  # the run's folder in the store, made now that it has run
+    info = UNIT.write(run_dir, run, ["clinicsim", *sys.argv[1:]])
+    ResultStore(args.store).record_run(run_dir, info)
     if report is not None:
         UNIT.report(report, run, lang)
     if args.json:
@@ -55,8 +59,7 @@ def cmd_unit(args: argparse.Namespace, lang: str, out: Path | None, report: Path
     for line in timetable_lines(inst, run.plans[last], lang):
         console.print(line, highlight=False)
     print_comparison_of(console, run, lang)
-    if out is not None:
-        print(t("written", lang, path=out))
+    print(written_line(run_dir, args.out is not None, args.store, lang))
     if report is not None:
         print(t("report_written", lang, path=report))
     return 0

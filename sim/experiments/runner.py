@@ -25,7 +25,7 @@ import pandas as pd
 
 from policies import REGISTRY, PolicyError, make_policy
 from policies.base import parse_policy_spec
-from sim import metrics
+from sim import interrupts, metrics
 from sim.bounds import metric_bounds
 from sim.experiments.executors import Lost, default_workers, make_executor
 from sim.experiments.store import ResultStore
@@ -149,7 +149,8 @@ def execute(tasks: Sequence[Task], execution: Execution, keep_records: bool) -> 
                     failures.append(result)
                     continue
                 if store is not None:
-                    store.put(key, tasks[first[key]], result)
+                    with interrupts.deferred():  # Ctrl-C keeps the task whole, and indexed
+                        store.put(key, tasks[first[key]], result)
                 execution.counts["computed"] += 1
                 execution.computed.add(key)
                 if not keep_records:

@@ -8,7 +8,13 @@ A store is a folder (``$CLINICSIM_STORE``, or ``--store DIR``; by default
   the records as Parquet (``visits``, ``steps``, ``members``, ``plan``);
 - ``index.sqlite``: a table of tasks (key, scenario, policy, replication, seed)
   and one of runs (run directory, time, command, scenario, policies,
-  replications, variants), which ``clinicsim runs`` lists.
+  replications, variants), which ``clinicsim runs`` lists;
+- ``runs/``: the run directories of runs given no folder of their own (``run`` and
+  ``compare`` without ``--out``, the dashboard's by default).
+
+A run is named by ``run_id``, a hash of its directory (the dashboard's URLs and
+``clinicsim report ID`` use it; any unique prefix finds it, ``find_runs``). It is
+computed, not stored, so an index written before ids existed has them too.
 
 A task folder is written under a temporary name and renamed into place, so a
 task is in the store whole or not at all, whatever interrupts the run; the
@@ -20,8 +26,10 @@ machines, point ``CLINICSIM_STORE`` at a shared folder (NFS, SMB).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -39,6 +47,7 @@ from sim.experiments.tasks import PolicyRep, Task
 
 ENVIRONMENT = "CLINICSIM_STORE"
 RECORD_TABLES = ("visits", "steps", "members")
+RUNS_FOLDER = "runs"  # STORE/runs: run directories kept in the store
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
     key TEXT PRIMARY KEY, scenario TEXT, policy TEXT, rep INTEGER, seed INTEGER, created TEXT
@@ -48,6 +57,17 @@ CREATE TABLE IF NOT EXISTS runs (
     reps INTEGER, variants TEXT
 );
 """
+
+
+def run_id(run_dir: str | Path) -> str:
+    """A run's id: a hash of its resolved directory, stable for as long as the run is."""
+    return hashlib.sha256(str(Path(run_dir).resolve()).encode()).hexdigest()[:16]
+
+
+def new_run_folder(runs_dir: Path) -> Path:
+    """A fresh folder name under ``runs_dir`` for a run (not created)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return runs_dir / f"{stamp}-{secrets.token_hex(3)}"
 
 
 def default_root() -> Path:
@@ -133,10 +153,23 @@ class ResultStore:
             )
 
     def runs(self) -> list[dict[str, Any]]:
+        """Every run of the index, newest first, with its ``id`` and whether its
+        directory still ``exists``."""
         with self._index() as db:
             db.row_factory = sqlite3.Row
             rows = db.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
-        return [dict(row) | {"exists": Path(row["dir"]).is_dir()} for row in rows]
+        return [
+            {"id": run_id(row["dir"]), **dict(row), "exists": Path(row["dir"]).is_dir()}
+            for row in rows
+        ]
+
+    def find_runs(self, prefix: str) -> list[dict[str, Any]]:
+        """The runs whose id starts with ``prefix`` (case-insensitive)."""
+        return [run for run in self.runs() if run["id"].startswith(prefix.lower())]
+
+    def new_run_dir(self) -> Path:
+        """A fresh folder under ``STORE/runs`` for a run given none (not created)."""
+        return new_run_folder(self.root / RUNS_FOLDER)
 
     def task_count(self) -> int:
         with self._index() as db:

@@ -127,6 +127,33 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No count of {resource} in {range} meets the target",
     },
     "report_written": {"es": "Informe escrito en {path}", "en": "Report written to {path}"},
+    "stored_run": {
+        "es": "Ejecución {id} guardada en {path}",
+        "en": "Run {id} stored in {path}",
+    },
+    "stored_summary_only": {
+        "es": "demasiados registros para guardar sus tablas: la carpeta de la ejecución solo "
+        "tiene el resumen, y `clinicsim report` no puede dibujarla (use --out con menos "
+        "réplicas o políticas)",
+        "en": "too many records to keep its tables: the run's directory holds its summary "
+        "only, which `clinicsim report` cannot draw (use --out with fewer replications "
+        "or policies)",
+    },
+    "runs_store": {"es": "Almacén: {path}", "en": "Store: {path}"},
+    "runs_none": {"es": "Ninguna ejecución guardada.", "en": "No runs stored."},
+    "runs_hint": {
+        "es": "clinicsim report ID rehace el informe; --wide: carpetas y órdenes",
+        "en": "clinicsim report ID rebuilds a report; --wide: directories and commands",
+    },
+    "runs_id": {"es": "id", "en": "id"},
+    "runs_created": {"es": "creada", "en": "created"},
+    "runs_scenario": {"es": "escenario", "en": "scenario"},
+    "runs_policies": {"es": "políticas", "en": "policies"},
+    "runs_reps": {"es": "réplicas", "en": "reps"},
+    "runs_dir": {"es": "carpeta", "en": "directory"},
+    "runs_command": {"es": "orden", "en": "command"},
+    "runs_gone": {"es": "(no está)", "en": "(gone)"},
+    "runs_variants": {"es": "{count} variantes", "en": "{count} variants"},
     "report_table": {"es": "Comparación de políticas", "en": "Policy comparison"},
     "report_mean_stay": {"es": "Estancia media", "en": "Mean stay"},
     "report_ci": {"es": "IC 95 %", "en": "95 % CI"},

@@ -9,14 +9,23 @@
   summary byte for byte, and ``patients.parquet`` accounts for every booked
   patient (booked = served + no_show + cancelled + unserved);
 - ``--out`` naming an existing regular file is refused with exit 2 and a clear
-  message, leaving the file untouched.
+  message, leaving the file untouched;
+- runs without ``--out`` are written in the store and listed by ``clinicsim runs``;
+  ``compare`` without ``--out`` writes its report there, never ``./report.html``;
+  the list fits 80 columns with every id and scenario whole, ``--wide`` adds each
+  directory; ``report`` takes an id or a prefix of it, and an unknown, too short or
+  ambiguous one is exit 2 naming it; an index written before ids existed still
+  lists; a run too big to keep its records keeps its summary and says so.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
+import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +34,12 @@ import pytest
 import yaml
 
 from scenarios import bundled_path
-from sim.cli.main import COMPARE_POLICIES
+from sim.cli import main as cli_main
+from sim.cli.main import COMPARE_POLICIES, main
+from sim.cli.runs import SHORT_ID, records_fit
 from sim.experiments.runner import run_experiment
+from sim.experiments.store import ResultStore, run_id
+from sim.limits import MAX_KEPT_PATIENTS
 from sim.outputs.rundir import summary_json
 from sim.scenario import load
 from tests.support.cli import CliResult, assert_ok, clinicsim, finish, start
@@ -288,3 +301,211 @@ def test_out_pointing_at_a_file_is_refused_and_file_untouched(tmp_path: Path) ->
     assert result.stdout.strip() == ""
     assert target.read_text(encoding="utf-8") == content
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# ---------------------------------------------------------------- runs in the store
+
+SMALL = ("ophthalmology", "--reps", "2", "--set", "horizon.days=2", "--workers", "1")
+STORED_POLICIES = ("fifo", "fifo:appointment", "fifo:bailey_welch", "fifo:walk_in")
+STORED_LINE = re.compile(r"^Run (?P<id>[0-9a-f]{8,}) stored in (?P<dir>.+)$", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A ``run`` and a ``compare`` without ``--out``, in an empty folder, with their own
+    store: what they printed, and the store's runs by command."""
+    base = tmp_path_factory.mktemp("stored")
+    store, cwd = base / "store", base / "cwd"
+    cwd.mkdir()
+    policies = [arg for spec in STORED_POLICIES for arg in ("-p", spec)]
+    started = {
+        "run": start(["run", *SMALL, "-p", "fifo", "--store", str(store)], cwd=cwd),
+        "compare": start(["compare", *SMALL, *policies, "--store", str(store)], cwd=cwd),
+    }
+    results = {name: finish(process) for name, process in started.items()}
+    for result in results.values():
+        assert_ok(result)
+    runs = ResultStore(store).runs()
+    by_command = {name: next(r for r in runs if f" {name} " in r["command"]) for name in results}
+    return {"store": store, "cwd": cwd, "results": results, "runs": by_command}
+
+
+def store_args(stored: dict[str, Any]) -> tuple[str, str]:
+    return "--store", str(stored["store"])
+
+
+def test_runs_without_out_are_written_in_the_store_and_listed(stored: dict[str, Any]) -> None:
+    listed = clinicsim("runs", "--json", *store_args(stored))
+    assert_ok(listed)
+    runs = json.loads(listed.stdout)
+    assert len(runs) == 2
+    for name, run in stored["runs"].items():
+        folder = Path(run["dir"])
+        assert folder.parent == (stored["store"] / "runs").resolve()
+        assert run["exists"] and (folder / "summary.json").is_file()
+        assert (folder / "patients.parquet").is_file()  # the records, for `report`
+        assert run["id"] == run_id(folder) and re.fullmatch(r"[0-9a-f]{16}", run["id"])
+        said = STORED_LINE.search(stored["results"][name].stdout)
+        assert said is not None, stored["results"][name].stdout
+        assert run["id"].startswith(said["id"]) and said["dir"] == str(folder)
+
+
+def test_compare_without_out_writes_its_report_in_the_store(stored: dict[str, Any]) -> None:
+    assert list(stored["cwd"].iterdir()) == []  # no ./report.html, nothing at all
+    report = Path(stored["runs"]["compare"]["dir"]) / "report.html"
+    assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert f"Report written to {report}" in stored["results"]["compare"].stdout
+
+
+def runs_lines(stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch, *more: str) -> list[str]:
+    monkeypatch.setenv("COLUMNS", "80")
+    listed = clinicsim("runs", *store_args(stored), *more)
+    assert_ok(listed)
+    return listed.stdout.splitlines()
+
+
+def test_runs_fit_80_columns_with_nothing_cut(
+    stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = runs_lines(stored, monkeypatch)
+    assert all(len(line) <= 80 for line in lines), lines
+    assert not any("…" in line for line in lines), lines
+    scenario = load("ophthalmology").name
+    for run in stored["runs"].values():
+        (row,) = [line for line in lines if line.startswith(run["id"][:SHORT_ID] + " ")]
+        assert scenario in row and re.search(r"\b2$", row.rstrip()), row
+        assert run["dir"] not in row  # the directory is --wide's
+    compared = stored["runs"]["compare"]["id"][:SHORT_ID]
+    (row,) = [line for line in lines if line.startswith(compared)]
+    assert re.search(r"fifo(, fifo:appointment)?(, fifo:bailey_welch)? \+[1-3]\b", row), row
+
+
+def test_runs_wide_shows_each_directory_and_command(
+    stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = runs_lines(stored, monkeypatch, "--wide")
+    for run in stored["runs"].values():
+        (row,) = [line for line in lines if line.startswith(run["id"][:SHORT_ID] + " ")]
+        assert run["dir"] in row and run["command"] in row
+    compared = stored["runs"]["compare"]
+    assert ", ".join(STORED_POLICIES) in next(line for line in lines if compared["dir"] in line)
+
+
+def test_report_takes_an_id_or_a_prefix_of_it(stored: dict[str, Any], tmp_path: Path) -> None:
+    run = stored["runs"]["run"]
+    page = tmp_path / "by_id.html"
+    by_id = clinicsim("report", run["id"][:SHORT_ID], "--out", str(page), *store_args(stored))
+    assert_ok(by_id)
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    by_prefix = clinicsim("report", run["id"][:5].upper(), *store_args(stored))
+    assert_ok(by_prefix)
+    assert (Path(run["dir"]) / "report.html").is_file()
+    assert f"Report written to {Path(run['dir']) / 'report.html'}" in by_prefix.stdout
+
+
+def assert_refused(result: CliResult, *named: str) -> None:
+    assert result.status == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert all(text in result.stderr for text in named), result.stderr
+
+
+def test_report_refuses_an_unknown_or_too_short_id(stored: dict[str, Any]) -> None:
+    ids = [run["id"] for run in stored["runs"].values()]
+    taken = {i[:4] for i in ids}
+    unknown = next(p for p in (f"{n:04x}" for n in range(2**16)) if p not in taken)
+    assert_refused(
+        clinicsim("report", unknown, *store_args(stored)),
+        f"error: {unknown}: RUN: no such run directory, nor a stored run with this id",
+    )
+    assert_refused(
+        clinicsim("report", ids[0][:3], *store_args(stored)),
+        f"error: {ids[0][:3]}: RUN: a run id needs at least 4 characters",
+    )
+
+
+def colliding_folders(base: Path) -> tuple[Path, Path]:
+    """Two folders whose run ids share their first 4 characters."""
+    seen: dict[str, Path] = {}
+    for n in range(2**20):
+        folder = base / f"run{n}"
+        prefix = run_id(folder)[:4]
+        if prefix in seen:
+            return seen[prefix], folder
+        seen[prefix] = folder
+    raise AssertionError("no two ids share 4 characters")  # pragma: no cover
+
+
+def test_report_refuses_an_ambiguous_id_and_a_gone_run(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path / "store")
+    first, second = colliding_folders(tmp_path)
+    for folder in (first, second):
+        store.record_run(folder, {"command": ["clinicsim", "run", "x"], "scenario": "x"})
+    prefix = run_id(first)[:4]
+    assert_refused(
+        clinicsim("report", prefix, "--store", str(store.root)),
+        f"error: {prefix}: RUN: ambiguous run id:",
+        run_id(first),
+        run_id(second),
+    )
+    assert_refused(
+        clinicsim("report", run_id(first)[:SHORT_ID], "--store", str(store.root)),
+        "directory is gone",
+        str(first),
+    )
+
+
+OLD_SCHEMA = """
+CREATE TABLE tasks (
+    key TEXT PRIMARY KEY, scenario TEXT, policy TEXT, rep INTEGER, seed INTEGER, created TEXT
+);
+CREATE TABLE runs (
+    dir TEXT PRIMARY KEY, created TEXT, command TEXT, scenario TEXT, policies TEXT,
+    reps INTEGER, variants TEXT
+);
+"""
+
+
+def test_an_index_written_before_ids_still_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, folder = tmp_path / "old store", tmp_path / "an old run"
+    root.mkdir()
+    folder.mkdir()
+    row = (str(folder.resolve()), "2025-01-02T03:04:05+00:00", "clinicsim run x")
+    row += ("Old clinic", "fifo, mip", 5, "")
+    with closing(sqlite3.connect(root / "index.sqlite")) as db, db:
+        db.executescript(OLD_SCHEMA)
+        db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+    listed = clinicsim("runs", "--json", "--store", str(root))
+    assert_ok(listed)
+    (run,) = json.loads(listed.stdout)
+    assert run["id"] == run_id(folder) and run["exists"] and run["scenario"] == "Old clinic"
+    monkeypatch.setenv("COLUMNS", "80")
+    table = clinicsim("runs", "--store", str(root))
+    assert_ok(table)
+    (line,) = [x for x in table.stdout.splitlines() if x.startswith(run["id"][:SHORT_ID])]
+    assert "Old clinic" in line and "fifo, mip" in line
+
+
+def test_records_fit_the_bound_kept_records_are_held_to() -> None:
+    scenario = load("ophthalmology")
+    patients = scenario.horizon.days * scenario.demand.requests_per_day
+    reps = int(MAX_KEPT_PATIENTS // patients)
+    assert records_fit([scenario], 1, reps)
+    assert not records_fit([scenario], 1, reps + 1)
+    assert not records_fit([scenario, scenario], 1, reps)
+
+
+def test_a_run_too_big_to_keep_its_records_keeps_its_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli_main, "records_fit", lambda *_: False)
+    store = tmp_path / "store"
+    assert main(["run", *SMALL, "-p", "fifo", "--store", str(store), "--lang", "en"]) == 0
+    _, err = capsys.readouterr()
+    assert "note: too many records to keep its tables" in err
+    (run,) = ResultStore(store).runs()
+    kept = {p.name for p in Path(run["dir"]).iterdir()}
+    assert kept == {"summary.json", "run.json", "scenario.yaml"}
+    assert main(["report", run["id"][:SHORT_ID], "--store", str(store)]) == 2
+    assert "missing patients.parquet" in capsys.readouterr().err
