@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench readme thesis lint install lock browser dashboard clean
+.PHONY: demo test bench readme reproduce thesis lint install lock browser dashboard clean
 
 # every dependency pinned with its hashes (`make lock` refreshes the lock from
 # pyproject.toml), so that every install computes the same numbers
@@ -61,6 +61,10 @@ bench: $(STAMP) $(BROWSER)
 # the README's measured blocks, run anew on the locked install (docs/measured.py)
 readme: $(STAMP)
 	$(BIN)/python docs/measured.py
+
+# two fresh clones installed from the lock, one on a loaded machine: identical summaries
+reproduce:
+	$(PYTHON) docs/reproduce.py
 
 thesis: $(STAMP)
 	$(BIN)/python benchmarks/thesis.py
