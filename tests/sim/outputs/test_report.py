@@ -429,15 +429,18 @@ def test_compare_no_report_writes_none(tmp_path: Path) -> None:
     assert "Report written" not in result.stdout
 
 
-def test_compare_without_out_writes_report_in_cwd(tmp_path: Path) -> None:
-    result = run_cli(*SMALL_COMPARE, "--lang", "en", cwd=tmp_path)
+def test_compare_without_out_writes_report_beside_the_stored_run(tmp_path: Path) -> None:
+    cwd, store = tmp_path / "cwd", tmp_path / "store"
+    cwd.mkdir()
+    result = run_cli(*SMALL_COMPARE, "--lang", "en", "--store", str(store), cwd=cwd)
     assert_ok(result)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [REPORT_NAME]
-    report = (tmp_path / REPORT_NAME).read_text(encoding="utf-8")
+    assert list(cwd.iterdir()) == [], "nothing written where the command was run"
+    (run_dir,) = (store / "runs").iterdir()
+    assert f"Report written to {run_dir / REPORT_NAME}" in result.stdout
+    report = (run_dir / REPORT_NAME).read_text(encoding="utf-8")
     assert report.startswith("<!DOCTYPE html>")
     assert [heading for heading, _ in sections(report)] == HEADINGS["en"]
     assert f"{MEAN_STAY['en']}: fifo → fifo:appointment" in report
-    assert "Report written to" in result.stdout
 
 
 # ---------------------------------------------------------------- 7. figures against the tables
