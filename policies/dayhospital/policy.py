@@ -26,7 +26,6 @@ from policies.base import (
     texts,
 )
 from policies.dayhospital.heuristics import fifo, grasp
-from policies.dayhospital.mip import UnitLimits, solve_unit
 from sim.problems import Problem
 from sim.unit.instance import UnitInstance
 from sim.unit.plan import UnitPlan
@@ -133,6 +132,9 @@ class MipUnitPolicy(UnitPolicy):
     tunable: ClassVar[tuple[str, ...] | None] = ("max_nodes",)
 
     def plan(self, inst: UnitInstance) -> UnitPlan:
+        # lazily: Pyomo costs a quarter of a second at every start of the command line
+        from policies.dayhospital.mip import UnitLimits, solve_unit
+
         p = self.params
         start = grasp(inst, p.start_iterations, seed=self.seed) if p.start_iterations else None
         limits = UnitLimits(p.max_nodes, p.mip_gap, p.guard_seconds)

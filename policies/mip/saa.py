@@ -55,7 +55,6 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
-from scipy import sparse
 
 from policies.mip.day import NONE, Chains, DayProblem, Scenarios
 
@@ -131,6 +130,8 @@ class _Program:
         lp.col_upper_ = np.asarray(self.upper)
         lp.row_lower_ = np.asarray(self.row_lower)
         lp.row_upper_ = np.full(lp.num_row_, highspy.kHighsInf)
+        from scipy import sparse  # lazily: scipy costs half a second at start-up
+
         matrix = sparse.csc_matrix(
             (self.entries_value, (self.entries_row, self.entries_col)),
             shape=(lp.num_row_, lp.num_col_),
