@@ -22,6 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' session helpers
+
+from tests.support.sessions import session_processes, start_in_session
+
 TRIES = 5
 TARGET_SECONDS = 1.0
 SETTLE_SECONDS = 0.5  # after the first stored task, so that the next ones are mid-way
@@ -29,32 +33,8 @@ GIVE_UP_SECONDS = 120
 COMMAND = ("compare", "ophthalmology", "--reps", "10", "--workers", "2")
 
 
-def session_processes(session: int) -> list[int]:
-    """The live (not zombie) processes of a session, from ``/proc``."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rpartition(")")[2].split()  # state, ppid, pgrp, session, ...
-        if int(fields[3]) == session and fields[0] != "Z":
-            pids.append(int(entry.name))
-    return pids
-
-
 def start(command: list[str]) -> subprocess.Popen[bytes]:
-    """The command in a session of its own, SIGINT at its default even if this process
-    ignores it (as when run in the background: a child would inherit that)."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        return subprocess.Popen(
-            command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    return start_in_session(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def wait_for_stored_task(store: Path, process: subprocess.Popen[bytes]) -> None:

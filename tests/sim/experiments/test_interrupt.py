@@ -37,23 +37,11 @@ from sim.experiments.executors import Lost, PoolExecutor
 from sim.experiments.store import RECORD_TABLES
 from sim.files import write_text_atomically
 from tests.support.cli import SCRIPT, TIMEOUT_S, environment
+from tests.support.sessions import mip_command, session_processes, start_in_session
 
 # 8 tasks: the fifo ones take a tenth of a second, the mip ones about 5 s each, so
 # once a task is stored both workers are in the middle of MIP solves for seconds
-COMMAND = (
-    "run",
-    "ophthalmology",
-    "--set",
-    "horizon.days=6",
-    "-p",
-    "fifo",
-    "-p",
-    "mip",
-    "--reps",
-    "4",
-    "--workers",
-    "2",
-)
+COMMAND = mip_command("run", reps=4, workers=2)
 TASKS = 8
 STOP_BOUND_S = 10.0  # correctness, not speed: benchmarks/interrupt.py measures that
 TASK_FILES = {"result.json", "observations.npz"} | {
@@ -67,39 +55,17 @@ INTERRUPTED_LINE = "interrupted: finished tasks are stored; run again to resume"
 
 def start(args: Sequence[str], store: Path, cwd: Path) -> subprocess.Popen[str]:
     """``clinicsim args`` in a session of its own (its workers join it), with a private
-    store. SIGINT has its default handler in the child even when this process ignores
-    it (a shell running the suite in the background does, and a child inherits that)."""
+    store."""
     cwd.mkdir(parents=True, exist_ok=True)
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        return subprocess.Popen(
-            [str(SCRIPT), *args],
-            cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            env={**environment(), "CLINICSIM_STORE": str(store)},
-            start_new_session=True,
-        )
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def session_processes(session: int) -> list[int]:
-    """The live (not zombie) processes of a session, from ``/proc``."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rpartition(")")[2].split()  # state, ppid, pgrp, session, ...
-        if int(fields[3]) == session and fields[0] != "Z":
-            pids.append(int(entry.name))
-    return pids
+    return start_in_session(
+        [str(SCRIPT), *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env={**environment(), "CLINICSIM_STORE": str(store)},
+    )
 
 
 def stored_tasks(store: Path) -> list[Path]:

@@ -42,6 +42,7 @@ from sim.experiments.tasks import Task, play, run_task
 from sim.scenario import load
 from tests.support.cli import TIMEOUT_S, CliResult, environment, finish
 from tests.support.cli import start as start_in
+from tests.support.sessions import mip_command
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -481,20 +482,7 @@ def test_a_failing_task_does_not_take_the_others_down(
 
 # ---------------------------------------------------------------- Ctrl-C
 
-INTERRUPTED = [
-    "compare",
-    SCENARIO,
-    "--reps",
-    "12",
-    "--set",
-    "horizon.days=6",
-    "-p",
-    "fifo",
-    "-p",
-    "mip",
-    "--workers",
-    "1",
-]
+INTERRUPTED = mip_command("compare", reps=12, workers=1)
 
 
 def wait_for_tasks(store: Path, count: int, process: subprocess.Popen[str]) -> list[Path]:
