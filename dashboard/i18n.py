@@ -204,6 +204,75 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "No se puede abrir la corrida {run}:",
         "en": "Cannot open the run {run}:",
     },
+    # headline cards and the clinic as it is against the clinic as changed
+    "card_los": {"es": "Estancia media en la clínica", "en": "Mean stay in the clinic"},
+    "card_los_help": {
+        "es": "Desde la llegada hasta la salida, media de los pacientes atendidos.",
+        "en": "From arrival to departure, mean over the patients served.",
+    },
+    "card_wait": {"es": "Espera media", "en": "Mean waiting"},
+    "card_wait_help": {
+        "es": "Tiempo total en colas de un paciente atendido, sumado en todos sus pasos.",
+        "en": "A served patient's total time in queues, summed over all steps.",
+    },
+    "card_overtime": {
+        "es": "Horas extra (horas de personal al día)",
+        "en": "Overtime (staff-hours a day)",
+    },
+    "card_overtime_help": {
+        "es": "Trabajo del personal después de su turno, sumado en todo el personal, por día.",
+        "en": "Staff work after the end of their shift, summed over all staff, per day.",
+    },
+    "card_utilisation": {"es": "Utilización del personal", "en": "Staff utilisation"},
+    "card_utilisation_help": {
+        "es": "Minutos ocupados sobre minutos disponibles dentro de los turnos.",
+        "en": "Busy minutes over available minutes within the shifts.",
+    },
+    "card_service_level": {
+        "es": "Pacientes con estancia de {target} o menos",
+        "en": "Patients whose stay is {target} or less",
+    },
+    "card_service_level_help": {
+        "es": "Parte de los pacientes atendidos que salen antes de la meta de estancia.",
+        "en": "Share of the patients served who leave within the target stay.",
+    },
+    "card_access_days": {"es": "Días hasta la cita", "en": "Days to appointment"},
+    "card_access_days_help": {
+        "es": "Días entre la solicitud y la cita, media de los pacientes citados.",
+        "en": "Days from request to appointment, mean over the patients booked.",
+    },
+    "versus": {"es": "frente a {reference}", "en": "against {reference}"},
+    "points": {"es": "pts", "en": "pts"},
+    "days_unit": {"es": "días", "en": "days"},
+    "hours_unit": {"es": "horas", "en": "hours"},
+    "target_stay": {"es": "Meta de estancia", "en": "Target stay"},
+    "target_stay_help": {
+        "es": "El nivel de servicio cuenta los pacientes que salen dentro de esta meta.",
+        "en": "The service level counts the patients who leave within this target.",
+    },
+    "expect_target": {
+        "es": "Escriba un número de horas entre 0 y 24",
+        "en": "Type a number of hours between 0 and 24",
+    },
+    "as_is": {"es": "la clínica como es", "en": "the clinic as it is"},
+    "as_is_short": {"es": "como es", "en": "as it is"},
+    "changed_short": {"es": "con los cambios", "en": "as changed"},
+    "whatif_title": {
+        "es": "Su clínica con los cambios frente a como es hoy ({reps} réplicas, semilla {seed})",
+        "en": "Your clinic as changed against as it is today ({reps} replications, seed {seed})",
+    },
+    "whatif_changes": {"es": "Cambios", "en": "Changes"},
+    "whatif_footer": {
+        "es": "Cada política con los cambios frente a la misma política sin ellos: Δ es la "
+        "diferencia pareada por réplica (mismas semillas) con su IC 95 %.",
+        "en": "Each policy as changed against the same policy without the changes: Δ is the "
+        "paired difference per replication (same seeds) with its 95 % CI.",
+    },
+    "whatif_details": {
+        "es": "La clínica con los cambios, en detalle",
+        "en": "The clinic as changed, in detail",
+    },
+    "open_base": {"es": "Abrir la clínica como es", "en": "Open the clinic as it is"},
     "headline_stay": {"es": "Estancia media", "en": "Mean stay"},
     "ci95": {"es": "IC 95 %", "en": "95 % CI"},
     "change_ci": {"es": "cambio pareado", "en": "paired change"},

@@ -35,12 +35,16 @@ CANCEL = "cancel"
 PROGRESS = "progress"
 PROGRESS_TEXT = "progress-text"
 RUN_MESSAGE = "run-message"
+ACTION_BAR = "action-bar"  # Run, Cancel and the progress, kept in view
 
 # results page
 RESULTS_PAGE = "results-page"
 RESULTS_LANG = "results-lang"
 RUN_REF = "results-run"  # {"run": ID, "variant": NAME | None} the page shows
 RESULTS = "results"
+HEADLINES = "headlines"  # the headline cards
+TARGET_STAY = "target-stay"  # the service level's target stay, in hours
+TARGET_MESSAGE = "target-message"
 GANTT_POLICY = "gantt-policy"
 GANTT_REP = "gantt-rep"
 GANTT_DAY = "gantt-day"

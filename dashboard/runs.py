@@ -21,14 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.whatif import ScenarioChoice, evaluate
+from dashboard.whatif import ScenarioChoice, base_scenario, evaluate
 from sim.experiments.runner import Execution
 from sim.experiments.store import RUNS_FOLDER, ResultStore, new_run_folder
 from sim.experiments.store import run_id as run_id  # the pages name runs by it
+from sim.experiments.sweep import BASE, Variant, run_sweep
 from sim.experiments.unit_runner import UnitRun
 from sim.models import model_of_run, model_of_scenario
-from sim.outputs.rundir import RunData, is_sweep, load_sweep
+from sim.outputs.rundir import RunData, is_sweep, load_sweep, sweep_info, write_sweep
 from sim.problems import Problem, ScenarioError
+from sim.scenario import Scenario
 
 MAX_REPS = 200
 Progress = Callable[[int, int], None]
@@ -91,25 +93,61 @@ def run_whatif(
     progress: Progress | None = None,
 ) -> Path:
     """Run the tab's scenario with its changes, write the run directory, record it in
-    the index and return the folder. Raises ``ScenarioError`` for invalid changes."""
+    the index and return the folder. An outpatient clinic with changes runs as a sweep
+    of two variants, the clinic as it is (``base``) and as changed, on the same seeds,
+    so that each policy's change is paired replication by replication (the base's
+    replications come from the store after the first time). Raises ``ScenarioError``
+    for invalid changes."""
     evaluation = evaluate(choice, changes, "en")
     if not evaluation.valid or evaluation.scenario is None:
         problems = [Problem(key, message) for key, message in evaluation.messages.items()]
         problems += evaluation.general
         raise ScenarioError(choice.source, problems)
-    store = settings.store()
-    command = _command(choice, evaluation.overrides, specs, reps)
+    execution = Execution(workers=settings.workers, store=settings.store(), progress=progress)
     folder = new_run_folder(settings.runs_dir)
-    scenario = evaluation.scenario
-    model = model_of_scenario(scenario)
-    execution = Execution(workers=settings.workers, store=store, progress=progress)
-    result = model.run(scenario, specs, reps, execution)
-    store.record_run(folder, model.write(folder, result, command))
+    changed = evaluation.scenario
+    if evaluation.overrides and isinstance(changed, Scenario):
+        base = base_scenario(choice)
+        assert isinstance(base, Scenario)
+        return _against_base(
+            settings, folder, choice, base, changed, evaluation.overrides, specs, reps, execution
+        )
+    model = model_of_scenario(changed)
+    result = model.run(changed, specs, reps, execution)
+    command = _command(choice, evaluation.overrides, specs, reps)
+    settings.store().record_run(folder, model.write(folder, result, command))
+    return folder
+
+
+def _against_base(
+    settings: Settings,
+    folder: Path,
+    choice: ScenarioChoice,
+    base: Scenario,
+    changed: Scenario,
+    overrides: Sequence[str],
+    specs: Sequence[str],
+    reps: int,
+    execution: Execution,
+) -> Path:
+    """The clinic as it is and as changed, as ``--sweep`` runs them (one ``--sweep`` per
+    change: a single combination), written as a sweep."""
+    changes = Variant(" ".join(overrides), tuple(overrides))
+    variants = [Variant(BASE, ()), changes]
+    scenarios = {BASE: base, changes.name: changed}
+    result = run_sweep(scenarios, variants, list(specs), reps, execution, keep_records=True)
+    command = _command(choice, [], specs, reps, sweeps=overrides)
+    write_sweep(folder, result, command)
+    settings.store().record_run(folder, sweep_info(result, command))
     return folder
 
 
 def _command(
-    choice: ScenarioChoice, overrides: Sequence[str], specs: Sequence[str], reps: int
+    choice: ScenarioChoice,
+    overrides: Sequence[str],
+    specs: Sequence[str],
+    reps: int,
+    sweeps: Sequence[str] = (),
 ) -> list[str]:
     """The CLI command that gives the same numbers (for a bundled scenario; an upload is
     named by its file name)."""
@@ -119,4 +157,6 @@ def _command(
     command += ["--reps", str(reps)]
     for override in overrides:
         command += ["--set", override]
+    for sweep in sweeps:
+        command += ["--sweep", sweep]
     return [*command, "(dashboard)"]

@@ -43,16 +43,26 @@ def controls_panel(
     return html.Div(parts)
 
 
-def field_input(control: Control, values: Mapping[str, str], size: int = 6) -> dcc.Input:
+def field_input(
+    control: Control,
+    values: Mapping[str, str],
+    messages: Mapping[str, str],
+    size: int = 6,
+) -> dcc.Input:
     return dcc.Input(
         id=ids.field(control.key),
         value=values.get(control.key, control.base),
         type="text",
         debounce=True,
         size=str(size),
-        className="field",
+        className=field_class(control.key in values, control.key in messages),
         name=control.key,
     )
+
+
+def field_class(changed: bool, invalid: bool) -> str:
+    """A field's classes: outlined when its value is refused, highlighted when changed."""
+    return "field" + (" changed" if changed else "") + (" invalid" if invalid else "")
 
 
 def field_message(control: Control, messages: Mapping[str, str]) -> html.Div:
@@ -67,7 +77,7 @@ def _labelled(
     return html.Div(
         [
             html.Label(control.label_text(lang)),
-            field_input(control, values),
+            field_input(control, values, messages),
             field_message(control, messages),
         ],
         className="labelled",
@@ -91,7 +101,7 @@ def _staff_grid(
                 *[
                     html.Td(
                         [
-                            field_input(by_cell[(key, d)], values, size=3),
+                            field_input(by_cell[(key, d)], values, messages, size=3),
                             field_message(by_cell[(key, d)], messages),
                         ]
                     )

@@ -1,60 +1,14 @@
-"""The headline cards and the paired comparison table of a run."""
+"""The paired comparison table of a run and its download buttons (the headline cards are
+``dashboard.components.headlines``)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from dash import html
 
 from dashboard import ids
 from dashboard.i18n import tr
-from sim.outputs.formatting import ComparisonRow, comparison_rows, hours, relative_change
+from sim.outputs.formatting import ComparisonRow, comparison_rows
 from sim.outputs.rundir import RunData
-
-
-def headline_cards(summary: dict[str, Any], lang: str) -> html.Div:
-    """Mean stay per policy with its interval, and the paired change against the baseline."""
-    baseline = summary["baseline"]
-    return html.Div(
-        [_card(summary, spec, spec == baseline, lang) for spec in summary["policies"]],
-        className="headlines",
-    )
-
-
-def _card(summary: dict[str, Any], spec: str, is_baseline: bool, lang: str) -> html.Div:
-    los = summary["policies"][spec]["los"]
-    lo, hi = los["ci95"]
-    parts = [
-        html.Div(f"{tr('headline_stay', lang)} · {spec}", className="label"),
-        html.Div(hours(los["mean"]), className="big"),
-        html.Div(
-            f"{tr('ci95', lang)}: " + ("–" if lo is None else f"[{hours(lo)}, {hours(hi)}]"),
-            className="ci",
-        ),
-    ]
-    if not is_baseline:
-        change = relative_change(summary, spec)
-        parts.append(_change(change, summary["baseline"], lang))
-    return html.Div(parts, className="card", **{"data-policy": spec})
-
-
-def _change(change: dict[str, Any], baseline: str, lang: str) -> html.Div:
-    value = change["change"]
-    if value is None:
-        return html.Div("–", className="change")
-    lo, hi = change["ci95"]
-    bounds = "" if lo is None else f" [{_percent(lo, lang)}, {_percent(hi, lang)}]"
-    return html.Div(
-        [
-            html.Span(_percent(value, lang), className="big-change"),
-            html.Span(f" {tr('change_ci', lang)} vs {baseline}{bounds}", className="ci"),
-        ],
-        className="change " + ("better" if value < 0 else "worse"),
-    )
-
-
-def _percent(fraction: float, lang: str) -> str:
-    return f"{100 * fraction:+.0f} %".replace("-", "−")
 
 
 def comparison_table(data: RunData, lang: str) -> html.Table:

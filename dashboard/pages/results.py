@@ -19,15 +19,19 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import figures, ids
-from dashboard.components.results import comparison_table, downloads, headline_cards
+from dashboard.components.controls import describe
+from dashboard.components.headlines import headline_cards, parse_target_hours, target_picker
+from dashboard.components.results import comparison_table, downloads, rows_table
 from dashboard.components.unit import day_options, first_day, timetable_figure, unit_results
 from dashboard.context import page_language, settings
 from dashboard.i18n import checked_lang, tr
 from dashboard.runs import find_run, open_run
-from sim.experiments.sweep import folder_name, short_name
+from dashboard.whatif import controls_of
+from sim.experiments.sweep import BASE, folder_name, short_name
 from sim.experiments.unit_runner import UnitRun
 from sim.outputs.catalogue import sweep_metrics
-from sim.outputs.formatting import format_summary
+from sim.outputs.formatting import format_summary, variant_rows
+from sim.outputs.headline import DEFAULT_TARGET_MINUTES, policy_headlines, variant_headlines
 from sim.outputs.report import render
 from sim.outputs.rundir import RunData
 from sim.outputs.unit_figures import occupancy_per_block, studies_per_block
@@ -105,24 +109,33 @@ def _graph(fig: Any, graph_id: str | None = None) -> dcc.Graph:
     return dcc.Graph(figure=fig, config=PLOT_CONFIG, **extra)
 
 
-def _run_view(data: RunData, lang: str) -> html.Div:
+def _run_view(data: RunData, lang: str, headlines: bool = True) -> html.Div:
+    """A run's headline cards (unless another view shows its own), table and figures."""
     summary = data.summary
     title = tr(
         "title", lang, scenario=summary["scenario"], reps=summary["reps"], seed=summary["seed"]
     )
-    created = data.info.get("created", "")
-    command = " ".join(data.info.get("command", []))
-    sections: list[Any] = [
-        html.H2(title),
-        html.P(f"{created} · {command}", className="meta"),
-        headline_cards(summary, lang),
-        downloads(lang),
-        html.H2(tr("comparison", lang)),
-        comparison_table(data, lang),
-    ]
+    sections: list[Any] = [html.H2(title), _provenance(data)]
+    if headlines and "patients" in data.tables:
+        sections += [
+            target_picker(DEFAULT_TARGET_MINUTES, lang),
+            _policy_cards(data, DEFAULT_TARGET_MINUTES, lang),
+        ]
+    sections += [downloads(lang), html.H2(tr("comparison", lang)), comparison_table(data, lang)]
     if all(name in data.tables for name in ("patients", "steps", "resources", "plans")):
         sections += _figure_sections(data, lang)
     return html.Div(sections)
+
+
+def _provenance(data: RunData) -> html.P:
+    created = data.info.get("created", "")
+    command = " ".join(data.info.get("command", []))
+    return html.P(f"{created} · {command}", className="meta")
+
+
+def _policy_cards(data: RunData, target_minutes: float, lang: str) -> html.Div:
+    shown = policy_headlines(data.summary, data.tables["patients"], target_minutes)
+    return headline_cards(shown, data.baseline, target_minutes, lang)
 
 
 def _figure_sections(data: RunData, lang: str) -> list[Any]:
@@ -209,6 +222,8 @@ def _day_options(days: list[int]) -> list[dict[str, Any]]:
 
 def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.Div:
     variants = list(sweep["variants"])
+    if len(variants) == 2:
+        return _whatif_view(sweep, ref, lang)
     shown = sweep_metrics("dashboard")
     rows = [
         html.Tr(
@@ -235,11 +250,110 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
     )
 
 
+# ---------------------------------------------------------------- as it is against as changed
+
+
+def _variant_data(ref: dict[str, Any], name: str) -> RunData | None:
+    folder = locate({"run": ref["run"], "variant": name})
+    data = None if folder is None else load(folder)
+    return data if isinstance(data, RunData) else None
+
+
+def _whatif_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.Div:
+    """The clinic as changed against the clinic as it is: the changes, the headline
+    cards and the table per policy with paired differences, then the changed clinic's
+    own figures."""
+    changed_name = list(sweep["variants"])[1]
+    base, changed = _variant_data(ref, BASE), _variant_data(ref, changed_name)
+    if base is None or changed is None:
+        return html.P(tr("no_run", lang), className="note")
+    columns = (tr("as_is_short", lang), tr("changed_short", lang))
+    names, rows = variant_rows(sweep, changed_name, base.scenario, columns, lang)
+    open_base = f"/results?run={ref['run']}&variant={BASE}"
+    return html.Div(
+        [
+            html.H2(tr("whatif_title", lang, reps=sweep["reps"], seed=sweep["seed"])),
+            _provenance(changed),
+            html.H3(tr("whatif_changes", lang)),
+            _change_lines(sweep["variants"][changed_name]["overrides"], base, lang),
+            target_picker(DEFAULT_TARGET_MINUTES, lang),
+            _variant_cards(sweep, base, changed, DEFAULT_TARGET_MINUTES, lang),
+            html.H2(tr("comparison", lang)),
+            rows_table(rows, names, tr("whatif_footer", lang), lang),
+            dcc.Link(tr("open_base", lang), href=open_base),
+            html.H2(tr("whatif_details", lang)),
+            _run_view(changed, lang, headlines=False),
+        ]
+    )
+
+
+def _variant_cards(
+    sweep: dict[str, Any], base: RunData, changed: RunData, target_minutes: float, lang: str
+) -> html.Div:
+    changed_name = list(sweep["variants"])[1]
+    shown = variant_headlines(
+        base.summary,
+        changed.summary,
+        sweep["paired_to_base"][changed_name],
+        base.tables["patients"],
+        changed.tables["patients"],
+        target_minutes,
+    )
+    return headline_cards(shown, tr("as_is", lang), target_minutes, lang)
+
+
+def _change_lines(overrides: list[str], base: RunData, lang: str) -> html.Ul:
+    """Each change as ``Técnico · lun: 4 → 5`` (the override itself when no control of
+    the page has its key)."""
+    controls = {c.key: c for c in controls_of(base.scenario, {})}
+    items = []
+    for override in overrides:
+        key, _, value = override.partition("=")
+        control = controls.get(key)
+        shown = value.strip('"')
+        line = (
+            override
+            if control is None
+            else (f"{describe(control, base.scenario, lang)}: {control.base} → {shown}")
+        )
+        items.append(html.Li(line))
+    return html.Ul(items, className="whatif-changes")
+
+
+@callback(
+    Output(ids.HEADLINES, "children"),
+    Output(ids.TARGET_MESSAGE, "children"),
+    Input(ids.TARGET_STAY, "value"),
+    State(ids.RUN_REF, "data"),
+    State(ids.RESULTS_LANG, "data"),
+    prevent_initial_call=True,
+)
+def retarget(text: Any, ref: Any, lang: Any) -> tuple[Any, str]:
+    """The cards again for the service level's new target stay."""
+    lang = checked_lang(lang)
+    target = parse_target_hours(text)
+    if target is None:
+        return no_update, tr("expect_target", lang)
+    data = _stored(ref)
+    if isinstance(data, RunData):
+        return _policy_cards(data, target, lang).children, ""
+    if isinstance(data, dict) and len(data["variants"]) == 2:
+        changed_name = list(data["variants"])[1]
+        base, changed = _variant_data(ref, BASE), _variant_data(ref, changed_name)
+        if base is not None and changed is not None:
+            return _variant_cards(data, base, changed, target, lang).children, ""
+    return no_update, ""
+
+
 # ---------------------------------------------------------------- pickers and downloads
 
 
 def _current(ref: Any) -> RunData | None:
+    """The run whose figures and downloads the page shows: the run, or the clinic as
+    changed of a what-if."""
     data = _stored(ref)
+    if isinstance(data, dict) and len(data["variants"]) == 2:
+        return _variant_data(ref, list(data["variants"])[1])
     return data if isinstance(data, RunData) else None
 
 
@@ -367,10 +481,11 @@ def download(
     trigger = dash.ctx.triggered_id
     if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
         return no_update
-    data = _stored(ref)
-    if isinstance(data, UnitRun):
-        return _unit_download(trigger, data, checked_lang(lang))
-    if not isinstance(data, RunData):
+    unit = _current_unit(ref)
+    if unit is not None:
+        return _unit_download(trigger, unit, checked_lang(lang))
+    data = _current(ref)
+    if data is None:
         return no_update
     name = str(data.summary["scenario"]).replace(" ", "_")
     if trigger == ids.DOWNLOAD_SUMMARY:

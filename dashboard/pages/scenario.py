@@ -21,7 +21,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.components.controls import change_list, controls_panel
+from dashboard.components.controls import change_list, controls_panel, field_class
 from dashboard.components.glance import clinic_glance
 from dashboard.components.unit import unit_glance
 from dashboard.context import page_language, settings
@@ -109,6 +109,7 @@ def layout(**_query: Any) -> html.Div:
                 className="panel",
             ),
             _run_panel(),
+            _action_bar(),
         ],
         id=ids.SCENARIO_PAGE,
     )
@@ -142,19 +143,25 @@ def _run_panel() -> html.Section:
                 persistence_type="session",
             ),
             html.Div(id=ids.REPS_MESSAGE, className="message"),
-            html.Div(
-                [
-                    html.Button(id=ids.RUN, n_clicks=0, className="primary"),
-                    html.Button(id=ids.CANCEL, n_clicks=0, disabled=True),
-                ],
-                className="buttons",
-            ),
+        ],
+        className="panel",
+        id=ids.RUN_PANEL,
+    )
+
+
+def _action_bar() -> html.Div:
+    """Run and Cancel, the progress and the run's message: kept in view at the bottom of
+    the window however far down the page the manager is."""
+    return html.Div(
+        [
+            html.Button(id=ids.RUN, n_clicks=0, className="primary"),
+            html.Button(id=ids.CANCEL, n_clicks=0, disabled=True),
             html.Progress(id=ids.PROGRESS, value="0", max="1"),
             html.Span(id=ids.PROGRESS_TEXT, className="meta"),
             html.Div(id=ids.RUN_MESSAGE, className="run-message"),
         ],
-        className="panel",
-        id=ids.RUN_PANEL,
+        className="action-bar",
+        id=ids.ACTION_BAR,
     )
 
 
@@ -241,6 +248,7 @@ def draw_controls(stored: Any, lang: Any, changes: Any) -> tuple[Any, str]:
 @callback(
     Output(ids.CHANGES, "data"),
     Output({"type": ids.FIELD_MESSAGE, "key": ALL}, "children"),
+    Output({"type": ids.FIELD, "key": ALL}, "className"),
     Input({"type": ids.FIELD, "key": ALL}, "value"),
     State({"type": ids.FIELD, "key": ALL}, "id"),
     State(ids.SCENARIO, "data"),
@@ -250,9 +258,10 @@ def draw_controls(stored: Any, lang: Any, changes: Any) -> tuple[Any, str]:
 )
 def record_changes(
     values: list[Any], field_ids: list[dict[str, str]], stored: Any, changes: Any, lang: Any
-) -> tuple[Any, list[str]]:
+) -> tuple[Any, list[str], list[str]]:
     """The tab's changes are the fields whose value differs from the base scenario;
-    each field shows what is wrong with its value, if anything."""
+    each field shows what is wrong with its value, if anything, and is marked changed
+    or invalid."""
     lang = checked_lang(lang)
     choice = ScenarioChoice.from_store(stored)
     controls = {c.key: c for c in choice.controls()}
@@ -264,7 +273,12 @@ def record_changes(
         if key in controls and not same_value(controls[key].kind, text, controls[key].base)
     }
     messages = evaluate(choice, new, lang).messages
-    return (new if new != old else no_update), [messages.get(f["key"], "") for f in field_ids]
+    keys = [f["key"] for f in field_ids]
+    return (
+        new if new != old else no_update,
+        [messages.get(key, "") for key in keys],
+        [field_class(key in new, key in messages) for key in keys],
+    )
 
 
 @callback(
@@ -393,22 +407,23 @@ def check_replications(reps: Any, lang: Any) -> str:
     State(ids.REPS, "value"),
     State(ids.SCENARIO_LANG, "data"),
     background=True,
+    # Cancel is enabled by the job's first progress, not as the request leaves: only
+    # then does the page know the job, so that a click can stop it (Dash sends the
+    # cancel for the jobs it knows); the default disables it again when the job ends.
     progress=[
         Output(ids.PROGRESS, "value"),
         Output(ids.PROGRESS, "max"),
         Output(ids.PROGRESS_TEXT, "children"),
+        Output(ids.CANCEL, "disabled"),
     ],
-    running=[
-        (Output(ids.RUN, "disabled"), True, False),
-        (Output(ids.CANCEL, "disabled"), False, True),
-    ],
+    running=[(Output(ids.RUN, "disabled"), True, False)],
     cancel=[Input(ids.CANCEL, "n_clicks")],
-    progress_default=["0", "1", ""],
+    progress_default=["0", "1", "", True],
     interval=500,
     prevent_initial_call=True,
 )
 def run(
-    set_progress: Callable[[tuple[str, str, str]], None],
+    set_progress: Callable[[tuple[str, str, str, bool]], None],
     clicks: Any,
     stored: Any,
     changes: Any,
@@ -429,9 +444,10 @@ def run(
         return no_update, tr("fix_fields", lang)
 
     def progress(done: int, total: int) -> None:
-        set_progress((str(done), str(total), tr("progress", lang, done=done, total=total)))
+        text = tr("progress", lang, done=done, total=total)
+        set_progress((str(done), str(total), text, False))
 
-    set_progress(("0", "1", tr("starting", lang)))
+    set_progress(("0", "1", tr("starting", lang), False))
     try:
         folder = run_whatif(settings(), choice, _changes(changes), specs, reps, progress)
     except ScenarioError as exc:  # PolicyError too
@@ -458,4 +474,25 @@ def _failure(lines: list[str], lang: str) -> html.Div:
     prevent_initial_call=True,
 )
 def cancelled(clicks: Any, lang: Any) -> Any:
-    return tr("cancelled_run", checked_lang(lang)) if clicks else no_update
+    """Say the run was cancelled only when it was: the page sends a click on Cancel with
+    the jobs it cancels (``cancelJob``), and none when no run was known to it."""
+    if not clicks or not cancelled_jobs():
+        return no_update
+    return tr("cancelled_run", checked_lang(lang))
+
+
+def cancelled_jobs() -> list[str]:
+    """The background jobs this request cancels (Dash's own ``cancel`` callback kills
+    them)."""
+    args = ctx.args
+    return list(args.getlist("cancelJob")) if args else []
+
+
+@callback(
+    Output(ids.RUN_MESSAGE, "children", allow_duplicate=True),
+    Input(ids.RUN, "n_clicks"),
+    prevent_initial_call=True,
+)
+def clear_message(clicks: Any) -> Any:
+    """A new run clears what the last one said (its refusal, its cancellation)."""
+    return "" if clicks else no_update

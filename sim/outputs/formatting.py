@@ -96,17 +96,19 @@ def comparison_rows(summary: dict[str, Any], scenario: Scenario, lang: str) -> l
 
 def summary_rows(summary: dict[str, Any], rows: list[Row], lang: str) -> list[ComparisonRow]:
     """The rows of a comparison table (``sim.outputs.catalogue``) a summary has, each
-    followed by its p90 where the catalogue asks for one."""
+    followed by its p90 where the catalogue asks for one; a policy's cell has its paired
+    difference when the summary has one for it (every policy but the baseline)."""
     baseline, policies = summary["baseline"], list(summary["policies"])
     present = summary["policies"][baseline]
+    differences = summary.get("paired", {})
     shown = []
     for row in [r for r in rows if r.key in present]:
         cells = []
         for spec in policies:
             value = format_summary(row.metric, summary["policies"][spec][row.key], lang)
             paired = None
-            if spec != baseline:
-                paired = format_paired(row.metric, summary["paired"][spec][row.key], lang)
+            if spec in differences:
+                paired = format_paired(row.metric, differences[spec][row.key], lang)
             cells.append((value, paired))
         shown.append(ComparisonRow(row.label(lang), row.sub, cells))
         if row.metric.p90 and row.base:
@@ -116,6 +118,26 @@ def summary_rows(summary: dict[str, Any], rows: list[Row], lang: str) -> list[Co
             ]
             shown.append(ComparisonRow("p90", True, p90))
     return shown
+
+
+def variant_rows(
+    sweep: dict[str, Any], variant: str, scenario: Scenario, columns: tuple[str, str], lang: str
+) -> tuple[list[str], list[ComparisonRow]]:
+    """A sweep's variant against its base, policy by policy: the column names (each
+    policy as it is and as changed, ``columns`` naming the two) and the comparison rows,
+    each changed cell with its paired difference against the same policy in the base."""
+    base = sweep["variants"]["base"]["summary"]
+    changed = sweep["variants"][variant]["summary"]
+    as_is, as_changed = columns
+    policies: dict[str, Any] = {}
+    paired: dict[str, Any] = {}
+    for spec in changed["policies"]:
+        policies[f"{spec} · {as_is}"] = base["policies"][spec]
+        policies[f"{spec} · {as_changed}"] = changed["policies"][spec]
+        paired[f"{spec} · {as_changed}"] = sweep["paired_to_base"][variant][spec]
+    combined = {"baseline": next(iter(policies)), "policies": policies, "paired": paired}
+    rows = summary_rows(combined, table_rows(OUTPATIENT, resource_keys(scenario)), lang)
+    return list(policies), rows
 
 
 def relative_change(summary: dict[str, Any], spec: str, metric: str = "los") -> dict[str, Any]:

@@ -6,7 +6,8 @@ changed; three replications of ``fifo`` and ``mip`` run in the background with
 the progress bar moving; the results page shows the headline cards and the
 charts; the language switches; a bad upload and a bad field value show their
 messages; a second user sees none of the first's what-ifs; the run is reopened
-from the stored runs and its tables downloaded. The results page's screenshot
+from the stored runs and its tables downloaded (Cancel and the form:
+``test_form_browser.py``). The results page's screenshot
 and the timings are kept in ``tests/artifacts/`` (the README's screenshot is
 that file).
 """
@@ -21,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from selenium.webdriver.common.by import By
 
 from tests.support.browser import (
     ARTIFACTS,
@@ -111,11 +113,16 @@ def test_results_show_headline_cards_and_charts(
     finished_run: dict[str, Any], alice: Browser
 ) -> None:
     cards = alice.find(".card")
-    assert [c.get_attribute("data-policy") for c in cards] == ["fifo", "mip"]
-    mip = cards[1].text
-    assert "Estancia media" in mip and "%" in mip and "[" in mip  # the change and its interval
+    metrics = [c.get_attribute("data-metric") for c in cards]
+    assert metrics[:5] == ["los", "wait", "overtime", "utilisation", "service_level"]
+    stay = cards[0]
+    lines = stay.find_elements(By.CSS_SELECTOR, "tr[data-policy]")
+    assert [line.get_attribute("data-policy") for line in lines] == ["fifo", "mip"]
+    # the change the five technicians make to each policy, with its interval
+    assert "Estancia media" in stay.text and "frente a la clínica como es" in stay.text
+    assert "[" in lines[1].text
     table = alice.text("table.comparison")
-    assert "Estancia (min)" in table and "Δ" in table
+    assert "Estancia (min)" in table and "Δ" in table and "mip · como es" in table
     assert len(alice.find(".js-plotly-plot")) >= 6
     assert alice.console_errors() == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -130,11 +137,14 @@ def test_the_run_is_stored_with_the_change_as_an_override(
 ) -> None:
     runs = [p for p in (server.store / "runs").iterdir() if p.is_dir()]
     assert len(runs) == 1
-    info = json.loads((runs[0] / "run.json").read_text())
+    sweep = json.loads((runs[0] / "sweep.json").read_text())
+    assert list(sweep["variants"]) == ["base", f"{STAFF_KEY}=5"]
+    changed = runs[0] / "variants" / f"{STAFF_KEY}=5"
+    info = json.loads((changed / "run.json").read_text())
     assert info["policies"] == ["fifo", "mip"] and info["reps"] == 3
-    assert f"{STAFF_KEY}=5" in info["command"]
-    scenario = (runs[0] / "scenario.yaml").read_text()
-    assert "mon: 5" in scenario
+    assert ["--sweep", f"{STAFF_KEY}=5"] == info["command"][-3:-1]
+    assert "mon: 5" in (changed / "scenario.yaml").read_text()
+    assert "mon: 5" not in (runs[0] / "variants" / "base" / "scenario.yaml").read_text()
 
 
 def test_the_gantt_chart_follows_the_chosen_replication(
@@ -181,7 +191,8 @@ def test_a_stored_run_reopens_from_the_list(
     alice.driver.get(server.url + "/runs")
     alice.wait_text("table.runs", "fifo, mip")
     alice.click("table.runs a")
-    alice.wait(lambda: len(alice.find(".card")) == 2, message="the reopened run's cards")
+    alice.wait(lambda: len(alice.find(".card")) >= 5, message="the reopened run's cards")
+    assert "frente a como es hoy" in alice.text("h2")
 
 
 # ---------------------------------------------------------------- bad input
@@ -258,18 +269,6 @@ def test_two_users_do_not_see_each_others_what_ifs(
     assert "08:00" not in alice.text("#change-list")
     alice.click("#reset-all")
     alice.wait_text("#change-list", "Ninguno")
-
-
-def test_cancel_stops_a_run(alice: Browser, server: DashboardServer) -> None:
-    open_scenario_page(alice, server)
-    choose_policies(alice, ["fifo", "mip"])
-    set_reps(alice, "40")
-    alice.click("#run")
-    alice.wait(lambda: alice.find("#cancel")[0].is_enabled(), message="cancel to be enabled")
-    alice.click("#cancel")
-    alice.wait_text("#run-message", "cancelada")
-    alice.wait(lambda: alice.find("#run")[0].is_enabled(), message="run to be enabled again")
-    assert "/results" not in alice.driver.current_url
 
 
 def test_record_timings() -> None:

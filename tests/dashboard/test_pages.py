@@ -32,12 +32,12 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 from dash import dcc, html
-from dash.development.base_component import Component
 
 from dashboard import figures, ids
 from dashboard.components.controls import change_list
 from dashboard.components.glance import clinic_glance
-from dashboard.components.results import comparison_table, headline_cards
+from dashboard.components.headlines import change_text, headline_cards
+from dashboard.components.results import comparison_table
 from dashboard.i18n import PHRASES, checked_lang, tr, weekday
 from dashboard.messages import localise_message, localise_problem
 from dashboard.runs import (
@@ -60,7 +60,9 @@ from dashboard.whatif import (
 )
 from scenarios import bundled_path
 from sim.cli.main import main as cli_main
+from sim.experiments.sweep import folder_name
 from sim.outputs.catalogue import find, sweep_metrics
+from sim.outputs.headline import policy_headlines
 from sim.outputs.i18n import TEXTS
 from sim.outputs.rundir import RunData, load_run
 from sim.problems import Problem, ScenarioError
@@ -91,6 +93,8 @@ STEPS = {
     "cataract_followup": ["registration", "refraction", "consult"],
 }
 WHATIF_CHANGES = {"resources.technician.roster.mon": "5", "behaviour.no_show": "0,1"}
+WHATIF_OVERRIDES = ["resources.technician.roster.mon=5", "behaviour.no_show=0.1"]
+WHATIF_VARIANT = " ".join(WHATIF_OVERRIDES)  # as ``--sweep`` names its one combination
 SWEEP_VARIANTS = ["base", "demand.requests_per_day=40", "demand.requests_per_day=60"]
 GRID_VARIANT = "technicians+1"  # a grid variant: any name a YAML key can be
 
@@ -135,8 +139,15 @@ def whatif_run(
 
 
 @pytest.fixture(scope="module")
+def plain_run(app_settings: Settings, small_choice: ScenarioChoice) -> Path:
+    """A run of the scenario as it is: no changes, no base to compare with."""
+    return run_whatif(app_settings, small_choice, {}, ["fifo"], 1)
+
+
+@pytest.fixture(scope="module")
 def run_data(whatif_run: tuple[Path, list[tuple[int, int]]]) -> RunData:
-    return load_run(whatif_run[0])
+    """The clinic as changed: the what-if run's second variant."""
+    return load_run(whatif_run[0] / "variants" / folder_name(WHATIF_VARIANT))
 
 
 @pytest.fixture(scope="module")
@@ -534,9 +545,18 @@ def test_check_reps(typed: Any, reps: int | None) -> None:
 def test_run_whatif_writes_and_records_the_run(
     app_settings: Settings, whatif_run: tuple[Path, list[tuple[int, int]]]
 ) -> None:
+    """A run with changes is a sweep: the clinic as it is and as changed, same seeds."""
     folder, calls = whatif_run
     assert folder.parent == app_settings.runs_dir
-    names = {p.name for p in folder.iterdir()}
+    assert {p.name for p in folder.iterdir()} == {"sweep.json", "variants"}
+    sweep = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+    assert list(sweep["variants"]) == ["base", WHATIF_VARIANT]
+    assert sweep["variants"][WHATIF_VARIANT]["overrides"] == WHATIF_OVERRIDES
+    assert sweep["variants"]["base"]["overrides"] == []
+    assert list(sweep["paired_to_base"]) == [WHATIF_VARIANT]
+    assert list(sweep["paired_to_base"][WHATIF_VARIANT]) == POLICIES
+    changed = folder / "variants" / folder_name(WHATIF_VARIANT)
+    names = {p.name for p in changed.iterdir()}
     assert {
         "summary.json",
         "run.json",
@@ -546,26 +566,29 @@ def test_run_whatif_writes_and_records_the_run(
         "resources.parquet",
         "plans.parquet",
     } <= names
-    info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    info = json.loads((changed / "run.json").read_text(encoding="utf-8"))
     assert info["command"] == [
         "clinicsim",
         "run",
         "small.yaml",
         *["-p", "fifo", "-p", "fifo:appointment"],
         *["--reps", "2"],
-        *["--set", "resources.technician.roster.mon=5"],
-        *["--set", "behaviour.no_show=0.1"],
+        *["--sweep", "resources.technician.roster.mon=5"],
+        *["--sweep", "behaviour.no_show=0.1"],
         "(dashboard)",
     ]
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((changed / "summary.json").read_text(encoding="utf-8"))
     assert list(summary["policies"]) == POLICIES
     assert summary["baseline"] == "fifo"
     assert summary["reps"] == REPS
-    data = load_run(folder)
+    data = load_run(changed)
     assert data.scenario.resources["technician"].roster == {"mon": 5}
     assert data.scenario.behaviour.no_show == pytest.approx(0.1)
     assert data.scenario.horizon.days == 2
     assert set(data.tables["patients"]["day"].dropna().unique()) <= {0, 1}
+    base = load_run(folder / "variants" / "base")
+    assert base.scenario.resources["technician"].roster == {}
+    assert base.scenario.seed == data.scenario.seed
 
     # the store's index lists it, and its id finds it
     listed = {run["id"]: run for run in stored_runs(app_settings)}
@@ -573,16 +596,68 @@ def test_run_whatif_writes_and_records_the_run(
     assert Path(entry["dir"]) == folder.resolve()
     assert entry["policies"] == "fifo, fifo:appointment"
     assert entry["reps"] == REPS
-    assert entry["variants"] == ""
+    assert entry["variants"] == f"base, {WHATIF_VARIANT}"
     assert find_run(app_settings, run_id(folder)) == folder.resolve()
     assert find_run(app_settings, "nonsense") is None
 
-    # progress: 2 policies × 2 replications = 4 tasks, ending at (4, 4)
+    # progress: 2 variants × 2 policies × 2 replications = 8 tasks, ending at (8, 8)
     assert calls
-    assert calls[-1] == (4, 4)
-    assert {total for _, total in calls} == {4}
+    assert calls[-1] == (8, 8)
+    assert {total for _, total in calls} == {8}
     done = [d for d, _ in calls]
     assert done == sorted(done)
+
+
+def test_run_whatif_without_changes_is_a_plain_run(plain_run: Path) -> None:
+    folder = plain_run
+    assert (folder / "summary.json").is_file()
+    assert not (folder / "sweep.json").exists()
+    info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert "--sweep" not in info["command"] and "--set" not in info["command"]
+
+
+def test_the_clinic_as_it_is_is_simulated_once_and_reused(
+    app_settings: Settings, small_choice: ScenarioChoice
+) -> None:
+    """A second what-if computes only its changed clinic: the base's replications are
+    read from the result store (every task the store holds is one computed)."""
+    tasks = app_settings.store_root / "tasks"
+
+    def stored() -> int:
+        return len(list(tasks.glob("*/*/result.json")))
+
+    run_whatif(app_settings, small_choice, {"demand.requests_per_day": "50"}, ["fifo"], 3)
+    after_first = stored()
+    run_whatif(app_settings, small_choice, {"demand.requests_per_day": "55"}, ["fifo"], 3)
+    assert stored() == after_first + 3  # the new clinic's 3 replications, no base one
+    run_whatif(app_settings, small_choice, {"demand.requests_per_day": "55"}, ["fifo"], 3)
+    assert stored() == after_first + 3  # nothing new at all
+
+
+def test_the_what_if_pairs_as_the_command_line_sweep_does(
+    app_settings: Settings, whatif_run: tuple[Path, list[tuple[int, int]]], tmp_path: Path
+) -> None:
+    """The page's differences are those of ``clinicsim run --sweep`` for the same seeds."""
+    folder = whatif_run[0]
+    source = tmp_path / "small.yaml"
+    source.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "cli"
+    code = cli_main(
+        [
+            "run",
+            str(source),
+            *["-p", POLICIES[0], "-p", POLICIES[1], "--reps", str(REPS)],
+            *[arg for override in WHATIF_OVERRIDES for arg in ("--sweep", override)],
+            *["--store", str(tmp_path / "store"), "--out", str(out), "--workers", "1"],
+        ]
+    )
+    assert code == 0
+    cli = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    page = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+    assert list(cli["variants"]) == list(page["variants"])
+    assert cli["paired_to_base"] == page["paired_to_base"]
+    for name in page["variants"]:
+        assert cli["variants"][name]["summary"] == page["variants"][name]["summary"]
 
 
 @pytest.mark.parametrize(
@@ -904,43 +979,59 @@ HAND_SUMMARY: dict[str, Any] = {
 }
 
 
-def _cards(lang: str) -> dict[str, Component]:
-    cards = headline_cards(HAND_SUMMARY, lang)
-    return {prop(card, "data-policy"): card for card in cards.children}
+def lines_of(card: Any) -> dict[str, Any]:
+    """A headline card's line per policy."""
+    return {prop(x, "data-policy"): x for x in walk(card) if prop(x, "data-policy")}
 
 
 def test_headline_cards_es() -> None:
-    cards = _cards("es")
-    assert list(cards) == ["a", "b", "c"]
-    base = cards["a"]
-    assert texts(base) == [
-        "Estancia media · a",
-        "3 h 40 min",
-        "IC 95 %: [3 h 20 min, 4 h 00 min]",
-    ]
-    assert not [c for c in walk(base) if "change" in (prop(c, "className") or "")]
-    better = cards["b"]
-    change = [c for c in walk(better) if (prop(c, "className") or "").startswith("change")]
-    assert len(change) == 1
-    assert prop(change[0], "className") == "change better"
-    # −55 / 220 = −25 %, interval −66 / 220 = −30 % to −44 / 220 = −20 %
-    assert texts(change[0]) == ["−25 %", " cambio pareado vs a [−30 %, −20 %]"]
-    assert "2 h 45 min" in texts(better)
-    assert "IC 95 %: [2 h 30 min, 3 h 00 min]" in texts(better)
-    worse = cards["c"]
-    change = [c for c in walk(worse) if (prop(c, "className") or "").startswith("change")]
-    assert prop(change[0], "className") == "change worse"
-    # +22 / 220 = +10 %, interval +5 % to +15 %
-    assert texts(change[0]) == ["+10 %", " cambio pareado vs a [+5 %, +15 %]"]
+    patients = pd.DataFrame(
+        {
+            "policy": ["a"] * 4 + ["b"] * 4,
+            "rep": [0, 0, 1, 1] * 2,
+            "status": ["served"] * 8,
+            "los": [100.0, 130.0, 110.0, 150.0, 60.0, 70.0, 125.0, 80.0],
+        }
+    )
+    summary = {**HAND_SUMMARY, "reps": 2}
+    summary["policies"] = {k: v for k, v in HAND_SUMMARY["policies"].items() if k in "ab"}
+    shown = policy_headlines(summary, patients)
+    cards = {prop(c, "data-metric"): c for c in headline_cards(shown, "a", 120, "es").children}
+    assert list(cards) == ["los", "overtime", "service_level"]  # what the summary has
+    stay = lines_of(cards["los"])
+    assert texts(stay["a"]) == ["a", "3 h 40 min", "[3 h 20 min; 4 h 00 min]"]
+    # b: 2 h 45 min, −55 min [−66, −44] against a: better (the interval leaves out 0)
+    assert texts(stay["b"])[:3] == ["b", "2 h 45 min", "[2 h 30 min; 3 h 00 min]"]
+    change = next(c for c in walk(stay["b"]) if "change" in (prop(c, "className") or ""))
+    assert prop(change, "className") == "change better"
+    assert texts(change) == ["−55 min", " [−1 h 06 min; −44 min] frente a a"]
+    # overtime: a few minutes are written in tenths
+    over = lines_of(cards["overtime"])
+    assert texts(over["a"])[1] == "5,2 min"
+    change = next(c for c in walk(over["b"]) if "change" in (prop(c, "className") or ""))
+    assert prop(change, "className") == "change better"
+    assert texts(change)[0] == "−0,3 min"
+    # service level within 2 h: a 1/2 and 1/2 → 50 %; b 2/2 and 1/2 → 75 %
+    level = lines_of(cards["service_level"])
+    assert texts(level["a"])[1] == "50 %"
+    assert texts(level["b"])[1] == "75 %"
+    assert texts(cards["service_level"])[0] == "Pacientes con estancia de 2 h o menos"
 
 
-def test_headline_cards_en_and_no_interval() -> None:
-    summary = json.loads(json.dumps(HAND_SUMMARY))
-    summary["policies"]["b"]["los"]["ci95"] = [None, None]
-    summary["paired"]["b"]["los"] = {"diff": None, "ci95": [None, None], "p_value": None}
-    cards = headline_cards(summary, "en")
-    b = {prop(card, "data-policy"): card for card in cards.children}["b"]
-    assert texts(b) == ["Mean stay · b", "2 h 45 min", "95 % CI: –", "–"]
+def tr_hours(minutes: float) -> str:
+    """A target stay as the Spanish card writes it: ``1,5 h``, ``3 h``."""
+    return f"{minutes / 60:g} h".replace(".", ",")
+
+
+def test_change_text_signs_units_and_zero() -> None:
+    assert change_text("los", -8.46, "es") == "−8,5 min"
+    assert change_text("los", -0.01, "es") == "0 min"
+    assert change_text("wait", 75.0, "en") == "+1 h 15 min"
+    assert change_text("utilisation", -0.031, "es") == "−3 pts"
+    assert change_text("service_level", 0.004, "en") == "0 pts"
+    assert change_text("overtime", 90.0, "es") == "+1,5 h"
+    assert change_text("access_days", -2.25, "en") == "−2.2 days"
+    assert change_text("los", None, "en") == "–"
 
 
 @pytest.mark.parametrize(
@@ -1112,7 +1203,7 @@ def test_change_list_shows_an_override_the_command_line_accepts(
 
 
 def test_locate_refuses_odd_references(
-    results_page: ModuleType, whatif_run: tuple[Path, list[tuple[int, int]]]
+    results_page: ModuleType, whatif_run: tuple[Path, list[tuple[int, int]]], plain_run: Path
 ) -> None:
     locate = results_page.locate
     folder = whatif_run[0]
@@ -1120,18 +1211,19 @@ def test_locate_refuses_odd_references(
         assert locate(ref) is None, ref
     assert locate({"run": run_id(folder)}) == folder.resolve()
     assert locate({"run": run_id(folder), "variant": None}) == folder.resolve()
+    assert locate({"run": run_id(folder), "variant": "base"}) == folder / "variants" / "base"
     # a variant of a run that is not a sweep
-    assert locate({"run": run_id(folder), "variant": "base"}) is None
+    assert locate({"run": run_id(plain_run), "variant": "base"}) is None
 
 
 def test_results_page_of_a_run(
     results_page: ModuleType, whatif_run: tuple[Path, list[tuple[int, int]]], run_data: RunData
 ) -> None:
     folder = whatif_run[0]
-    view = results_page.show({"run": run_id(folder), "variant": None}, "es")
+    view = results_page.show({"run": run_id(folder), "variant": WHATIF_VARIANT}, "es")
     words = texts(view)
     assert "Oftalmología — protocolo de catarata — 2 réplicas, semilla 20261121" in words
-    assert any("--set behaviour.no_show=0.1" in w for w in words)
+    assert any("--sweep behaviour.no_show=0.1" in w for w in words)
     assert "Comparación pareada" in words
     graphs = of_type(view, dcc.Graph)
     # stay, wait, access, wait per step, queue, heatmap, gantt, utilisation (no plan: fifo)
@@ -1154,7 +1246,69 @@ def test_results_page_of_a_run(
         {"label": "2", "value": 1},
     ]
     cards = [c for c in walk(view) if prop(c, "className") == "card"]
-    assert [prop(c, "data-policy") for c in cards] == POLICIES
+    metrics = [prop(c, "data-metric") for c in cards]
+    assert metrics == ["los", "wait", "overtime", "utilisation", "service_level", "access_days"]
+    for card in cards:
+        lines = [c for c in walk(card) if prop(c, "data-policy")]
+        assert [prop(line, "data-policy") for line in lines] == POLICIES
+
+
+def test_results_page_of_a_what_if(
+    results_page: ModuleType, whatif_run: tuple[Path, list[tuple[int, int]]]
+) -> None:
+    """The clinic as changed against as it is: the changes in words, cards against the
+    clinic as it is, the table with each policy as it is and as changed, the details."""
+    folder = whatif_run[0]
+    view = results_page.show({"run": run_id(folder), "variant": None}, "es")
+    words = texts(view)
+    assert (
+        words[0] == "Su clínica con los cambios frente a como es hoy (2 réplicas, semilla 20261121)"
+    )
+    changes = next(c for c in walk(view) if prop(c, "className") == "whatif-changes")
+    assert texts(changes) == [
+        "Licenciado/a en oftalmología · lun: 4 → 5",
+        "Tasa de inasistencia (0–1): 0.06 → 0.1",
+    ]
+    sweep = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+    paired = sweep["paired_to_base"][WHATIF_VARIANT]
+    stay = next(c for c in walk(view) if prop(c, "data-metric") == "los")
+    for line in [c for c in walk(stay) if prop(c, "data-policy")]:
+        change = next(c for c in walk(line) if "change" in (prop(c, "className") or ""))
+        assert "frente a la clínica como es" in " ".join(texts(change))
+        diff = paired[prop(line, "data-policy")]["los"]["diff"]
+        assert texts(change)[0] == change_text("los", diff, "es")
+    table = next(c for c in walk(view) if prop(c, "className") == "comparison")
+    head = texts(of_type(table, html.Tr)[0])
+    assert head == [
+        tr("metric", "es"),
+        "fifo · como es",
+        "fifo · con los cambios",
+        "fifo:appointment · como es",
+        "fifo:appointment · con los cambios",
+    ]
+    assert "La clínica con los cambios, en detalle" in words
+    links = [link.href for link in of_type(view, dcc.Link)]
+    assert f"/results?run={run_id(folder)}&variant=base" in links
+    assert len([c for c in walk(view) if prop(c, "id") == ids.HEADLINES]) == 1
+
+
+def test_the_target_stay_recomputes_the_service_level(
+    results_page: ModuleType, whatif_run: tuple[Path, list[tuple[int, int]]], run_data: RunData
+) -> None:
+    ref = {"run": run_id(whatif_run[0]), "variant": WHATIF_VARIANT}
+    patients = run_data.tables["patients"]
+    served = patients[(patients["policy"] == "fifo") & (patients["status"] == "served")]
+    for typed, minutes in (("1,5", 90), ("3", 180)):
+        cards, message = results_page.retarget(typed, ref, "es")
+        assert message == ""
+        level = next(c for c in cards if prop(c, "data-metric") == "service_level")
+        assert texts(level)[0] == f"Pacientes con estancia de {tr_hours(minutes)} o menos"
+        fifo = next(c for c in walk(level) if prop(c, "data-policy") == "fifo")
+        share = (served["los"] <= minutes).groupby(served["rep"]).mean().mean()
+        assert texts(fifo)[1] == f"{100 * share:.0f} %"
+    for bad in ("0", "dos", "25"):
+        cards, message = results_page.retarget(bad, ref, "es")
+        assert message == "Escriba un número de horas entre 0 y 24"
 
 
 def test_results_page_without_a_run(
@@ -1233,7 +1387,7 @@ def test_sweep_links_open_their_variants(results_page: ModuleType, sweep_dir: Pa
     forty = load_run(sweep_dir / "variants" / "demand.requests_per_day=40")
     assert forty.scenario.demand.requests_per_day == 40
     view = results_page.show({"run": sweep_id, "variant": "demand.requests_per_day=40"}, "en")
-    assert "Mean stay · fifo" in texts(view)
+    assert "Mean stay in the clinic" in texts(view)
 
 
 def test_sweep_link_of_a_variant_named_with_a_plus_opens_it(

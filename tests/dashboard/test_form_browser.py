@@ -1,0 +1,190 @@
+"""The scenario page's form and Run/Cancel in a real browser, and a what-if's results.
+
+- the action bar (Run, Cancel, progress) is in view at the bottom of the window however
+  far down the page is scrolled;
+- an invalid field is outlined and its message does not widen the staff grid; a changed
+  field is highlighted, and no longer once undone;
+- the message of a refused run is gone when the next, valid run starts;
+- Cancel is enabled only once the page knows the job; clicked at once then, directly
+  and through a server whose replies come 0.4 s late, it ends in a cancelled run with
+  Run enabled and no results opened;
+- a run with a change lands on the clinic as changed against the clinic as it is:
+  cards against "la clínica como es", the table of each policy as it is and as changed,
+  and the target stay of the service level re-computing its card.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.browser import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    Browser,
+    DashboardServer,
+    choose_policies,
+    set_reps,
+)
+from tests.support.slow import SlowProxy
+
+STAFF_KEY = "resources.technician.roster.mon"
+REPLY_DELAY_S = 0.4
+SETTLE_S = 3.0  # how long a cancelled run is watched for a late jump to its results
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):  # `make test` installs both
+    raise RuntimeError(f"the browser tests need {CHROMIUM} and {CHROMEDRIVER}: run `make browser`")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DashboardServer]:
+    running = DashboardServer(tmp_path_factory.mktemp("dashboard-form"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    user = Browser(tmp_path_factory.mktemp("form-downloads"))
+    yield user
+    user.quit()
+
+
+def open_page(browser: Browser, url: str) -> None:
+    browser.driver.get(url + "/")
+    browser.field(STAFF_KEY)
+    browser.wait(lambda: browser.text("#run"), message="the Run button's label")
+
+
+def in_view(browser: Browser, css: str) -> bool:
+    script = (
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= window.innerHeight;"
+    )
+    return bool(browser.driver.execute_script(script, css))
+
+
+def classes(browser: Browser, key: str) -> set[str]:
+    return set((browser.field(key).get_attribute("class") or "").split())
+
+
+def grid_width(browser: Browser) -> float:
+    script = "return document.querySelector('.staff-grid').getBoundingClientRect().width;"
+    return float(browser.driver.execute_script(script))
+
+
+def test_run_and_cancel_stay_in_view(browser: Browser, server: DashboardServer) -> None:
+    open_page(browser, server.url)
+    for position in ("0", "document.body.scrollHeight / 2", "document.body.scrollHeight"):
+        browser.driver.execute_script(f"window.scrollTo(0, {position});")
+        assert in_view(browser, "#run") and in_view(browser, "#cancel"), position
+    browser.driver.execute_script("window.scrollTo(0, 0);")
+
+
+def test_fields_are_outlined_when_invalid_and_highlighted_when_changed(
+    browser: Browser, server: DashboardServer
+) -> None:
+    open_page(browser, server.url)
+    assert classes(browser, STAFF_KEY) == {"field"}
+    width = grid_width(browser)
+    browser.type_into(STAFF_KEY, "-1")
+    browser.wait(lambda: "invalid" in classes(browser, STAFF_KEY), message="the outline")
+    message = f"[id*='{STAFF_KEY}'][id*='field-message']"
+    browser.wait_text(message, "número entero ≥ 0")
+    assert grid_width(browser) == pytest.approx(width, abs=0.5)
+    browser.type_into(STAFF_KEY, "5")
+    browser.wait(lambda: classes(browser, STAFF_KEY) == {"field", "changed"}, message="changed")
+    browser.click("#reset-all")
+    browser.wait(lambda: classes(browser, STAFF_KEY) == {"field"}, message="undone")
+
+
+def test_a_refused_runs_message_is_cleared_by_the_next_run(
+    browser: Browser, server: DashboardServer
+) -> None:
+    open_page(browser, server.url)
+    browser.type_into(STAFF_KEY, "-1")
+    browser.wait(lambda: "invalid" in classes(browser, STAFF_KEY), message="the outline")
+    browser.click("#run")
+    browser.wait_text("#run-message", "Corrija los campos")
+    browser.click("#reset-all")
+    browser.wait(lambda: classes(browser, STAFF_KEY) == {"field"}, message="undone")
+    choose_policies(browser, ["fifo", "mip"])
+    set_reps(browser, "40")
+    browser.click("#run")
+    browser.wait(lambda: "Corrija" not in browser.text("#run-message"), message="cleared")
+    cancel_at_once(browser)
+
+
+def cancel_at_once(browser: Browser) -> None:
+    """Click Cancel the moment it is enabled; the run ends cancelled, Run enabled."""
+    cancel = browser.find("#cancel")[0]
+    browser.wait(cancel.is_enabled, timeout=60, message="cancel to be enabled")
+    cancel.click()
+    browser.wait_text("#run-message", "cancelada")
+    browser.wait(lambda: browser.find("#run")[0].is_enabled(), message="run enabled again")
+    assert not browser.find("#cancel")[0].is_enabled()
+    time.sleep(SETTLE_S)
+    assert "/results" not in browser.driver.current_url
+    assert "cancelada" in browser.text("#run-message")
+
+
+def start_a_long_run(browser: Browser) -> None:
+    choose_policies(browser, ["fifo", "mip"])
+    set_reps(browser, "40")
+    browser.click("#run")
+
+
+def test_cancel_clicked_at_once_cancels(browser: Browser, server: DashboardServer) -> None:
+    open_page(browser, server.url)
+    start_a_long_run(browser)
+    cancel_at_once(browser)
+
+
+def test_cancel_through_a_slowed_server(server: DashboardServer, browser: Browser) -> None:
+    """Replies 0.4 s late: the page's first knowledge of the job comes seconds after Run,
+    and Cancel waits for it."""
+    proxy = SlowProxy(server.port, REPLY_DELAY_S)
+    try:
+        open_page(browser, proxy.url)
+        start_a_long_run(browser)
+        assert not browser.find("#cancel")[0].is_enabled()  # the job is not known yet
+        cancel_at_once(browser)
+    finally:
+        proxy.stop()
+
+
+def test_a_change_is_shown_against_the_clinic_as_it_is(
+    browser: Browser, server: DashboardServer
+) -> None:
+    open_page(browser, server.url)
+    browser.type_into(STAFF_KEY, "6")
+    browser.wait_text("#change-list", "6")
+    choose_policies(browser, ["fifo", "fifo:appointment"])
+    set_reps(browser, "3")
+    browser.click("#run")
+    browser.wait(
+        lambda: "/results" in browser.driver.current_url and browser.find(".card"),
+        timeout=240,
+        message="the results of the what-if",
+    )
+    assert "frente a como es hoy" in browser.text("h2")
+    assert "lun: 4 → 6" in browser.text(".whatif-changes")
+    cards = browser.find(".card")
+    metrics = [c.get_attribute("data-metric") for c in cards]
+    assert metrics[:5] == ["los", "wait", "overtime", "utilisation", "service_level"]
+    assert "frente a la clínica como es" in cards[0].text
+    head = browser.text("table.comparison tr")
+    assert "fifo · como es" in head and "fifo · con los cambios" in head
+    level = browser.find(".card[data-metric='service_level']")[0]
+    before = level.text
+    box = browser.find("#target-stay")[0]
+    box.clear()
+    box.send_keys("3\n")
+    browser.wait(
+        lambda: browser.find(".card[data-metric='service_level']")[0].text != before,
+        message="the service level for a 3 h target",
+    )
+    assert "3 h o menos" in browser.find(".card[data-metric='service_level']")[0].text
+    assert browser.console_errors() == []
