@@ -5,9 +5,12 @@ tab's scenario and changes become a scenario, the runner of its model runs it wi
 result store (so replications already computed, by the CLI or anyone, are
 read, not recomputed), and the run directory is written by ``sim.outputs.rundir`` into
 the dashboard's runs folder and recorded in the store's index, where
-``clinicsim runs`` lists it too. Both go through the scenario's model
-(``sim.models``): a unit scenario (a day or week hospital) runs and is written
-the same way.
+``clinicsim runs`` lists it too. An outpatient clinic with changes runs as
+``clinicsim run --sweep`` would run it, one ``--sweep`` per change: the clinic as it
+is and as changed, on the same seeds, written as a sweep of two variants, so the
+page shows each policy's change paired replication by replication. Both go through
+the scenario's model (``sim.models``): a unit scenario (a day or week hospital) runs
+and is written the same way.
 
 A run is named in URLs by ``run_id`` (``sim.experiments.store``), a hash of its folder,
 the id ``clinicsim runs`` shows: a browser can only open a run the index lists, never
