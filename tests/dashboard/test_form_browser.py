@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from tests.support.browser import (
     CHROMEDRIVER,
@@ -67,7 +68,10 @@ def in_view(browser: Browser, css: str) -> bool:
 
 
 def classes(browser: Browser, key: str) -> set[str]:
-    return set((browser.field(key).get_attribute("class") or "").split())
+    """The field's own classes: dcc.Input gives them to the wrapper around the input."""
+    wrapper = browser.field(key).find_element(By.XPATH, "..")
+    dash_own = {"dash-input-container", "dash-input"}
+    return set((wrapper.get_attribute("class") or "").split()) - dash_own
 
 
 def grid_width(browser: Browser) -> float:

@@ -172,7 +172,13 @@ class Browser:
 
     def click(self, css: str) -> None:
         self.wait(lambda: self.find(css) and self.find(css)[0].is_enabled(), message=css)
-        self.find(css)[0].click()
+        self.tap(self.find(css)[0])
+
+    def tap(self, element: WebElement) -> None:
+        """Click an element once scrolled to the middle of the window, clear of the
+        action bar that stays at the bottom of the scenario page."""
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
 
     def console_errors(self) -> list[dict[str, Any]]:
         return [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
@@ -185,7 +191,7 @@ def choose_policies(browser: Browser, policies: list[str]) -> None:
     for box in browser.find("#policies input[type='checkbox']"):
         wanted = box.get_attribute("value") in policies
         if box.is_selected() != wanted:
-            box.click()
+            browser.tap(box)
 
 
 def set_reps(browser: Browser, reps: str) -> None:
