@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench readme reproduce thesis lint install lock browser dashboard clean
+.PHONY: demo test bench readme screenshots reproduce thesis lint install lock browser dashboard clean
 
 # every dependency pinned with its hashes (`make lock` refreshes the lock from
 # pyproject.toml), so that every install computes the same numbers
@@ -61,6 +61,10 @@ bench: $(STAMP) $(BROWSER)
 # the README's measured blocks, run anew on the locked install (docs/measured.py)
 readme: $(STAMP)
 	$(BIN)/python docs/measured.py
+
+# the README's dashboard screenshots, taken anew in headless Chromium (docs/screenshots.py)
+screenshots: $(STAMP) $(BROWSER)
+	$(BIN)/python docs/screenshots.py
 
 # two fresh clones installed from the lock, one on a loaded machine: identical summaries
 reproduce:

@@ -216,8 +216,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "A served patient's total time in queues, summed over all steps.",
     },
     "card_overtime": {
-        "es": "Horas extra (horas de personal al día)",
-        "en": "Overtime (staff-hours a day)",
+        "es": "Horas extra del personal, por día",
+        "en": "Staff overtime, per day",
     },
     "card_overtime_help": {
         "es": "Trabajo del personal después de su turno, sumado en todo el personal, por día.",

@@ -87,16 +87,21 @@ def _card(
 def _line(row: Headline, reference: str, lang: str) -> html.Tr:
     cells = [
         html.Th(row.policy),
-        html.Td(value_text(row.metric, row.mean, lang), className="big"),
-        html.Td(_interval(row.metric, row.ci95, lang), className="ci"),
+        html.Td(
+            [
+                html.Div(value_text(row.metric, row.mean, lang), className="big"),
+                html.Div(_interval(row.metric, row.ci95, lang), className="ci"),
+            ],
+            className="value",
+        ),
     ]
     if row.change is not None:
         state = {True: "better", False: "worse", None: "same"}[row.better]
         cells.append(
             html.Td(
                 [
-                    html.Span(change_text(row.metric, row.change.get("diff"), lang)),
-                    html.Span(
+                    html.Div(change_text(row.metric, row.change.get("diff"), lang)),
+                    html.Div(
                         f" {_interval(row.metric, tuple(row.change['ci95']), lang, signed=True)}"
                         f" {tr('versus', lang, reference=reference)}",
                         className="ci",

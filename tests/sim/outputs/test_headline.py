@@ -63,6 +63,9 @@ def test_service_level_counts_the_served_within_the_target_per_replication() -> 
 def test_days_to_appointment_only_when_the_clinic_books_ahead() -> None:
     assert headline_metrics(summary()) == ["los", "wait", "overtime", "utilisation", SERVICE_LEVEL]
     assert headline_metrics(summary(access=3.5))[-1] == "access_days"
+    # a mean that a card would write as 0 days is no booking ahead
+    assert headline_metrics(summary(access=0.04))[-1] == SERVICE_LEVEL
+    assert headline_metrics(summary(access=0.06))[-1] == "access_days"
 
 
 def test_policy_headlines_pair_against_the_baseline() -> None:
