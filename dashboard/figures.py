@@ -46,18 +46,22 @@ def waiting_steps(data: RunData, lang: str) -> go.Figure:
 
 def access(data: RunData, lang: str) -> go.Figure:
     patients = data.tables["patients"]
-    return localise(figures.access_by_priority(patients, data.policies, lang), lang)
+    priorities = figures.scenario_priorities(data.scenario)
+    return localise(figures.access_by_priority(patients, data.policies, lang, priorities), lang)
 
 
 def heatmap(data: RunData, policy: str, lang: str) -> go.Figure:
     steps, members = data.tables["steps"], data.tables["resources"]
-    return localise(figures.utilisation_heatmap(steps, members, policy, lang), lang)
+    hours = figures.clinic_hours(data.scenario)
+    return localise(figures.utilisation_heatmap(steps, members, policy, lang, hours), lang)
 
 
 def queue(data: RunData, lang: str) -> go.Figure:
     resources = resource_keys(data.scenario)
+    hours = figures.clinic_hours(data.scenario)
     return localise(
-        figures.queue_through_day(data.tables["steps"], data.policies, resources, lang), lang
+        figures.queue_through_day(data.tables["steps"], data.policies, resources, lang, hours),
+        lang,
     )
 
 
@@ -110,8 +114,9 @@ def day_choices(data: RunData) -> DayChoice:
 
 def gantt(data: RunData, policy: str, rep: int, day: int, lang: str) -> go.Figure:
     steps, members = data.tables["steps"], data.tables["resources"]
-    order = data.scenario.step_ids()
-    return localise(figures.day_gantt(steps, members, policy, rep, day, order, lang), lang)
+    order, hours = data.scenario.step_ids(), figures.clinic_hours(data.scenario)
+    fig = figures.day_gantt(steps, members, policy, rep, day, order, lang, hours)
+    return localise(fig, lang)
 
 
 def sweep_figures(sweep: dict[str, Any], lang: str) -> list[go.Figure]:

@@ -9,17 +9,19 @@ counts, means), never one point per patient, so a report stays small.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.bounds import NON_NEGATIVE, t_interval
+from sim.bounds import UNBOUNDED, Bounds, metric_bounds, t_interval
 from sim.outputs.catalogue import Metric, figure_metrics, find
+from sim.outputs.formatting import number
 from sim.outputs.i18n import t
+from sim.scenario import Scenario
 
 STAY_BIN_MINUTES = 15
 WAIT_BIN_MINUTES = 10
@@ -46,6 +48,36 @@ def clock(minutes: float) -> str:
     """510 → ``"08:30"`` (minutes after midnight)."""
     whole = round(minutes)
     return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+class ClinicHours(NamedTuple):
+    """When the clinic opens and closes (minutes after midnight): every time-of-day axis
+    spans them, and the Gantt chart marks the closing."""
+
+    open: float
+    close: float
+
+
+def clinic_hours(scenario: Scenario) -> ClinicHours:
+    return ClinicHours(scenario.horizon.open, scenario.horizon.close)
+
+
+def clock_span(times: Iterable[float], hours: ClinicHours | None = None) -> tuple[float, float]:
+    """A time-of-day axis's range: from the earlier of opening and the first of ``times``
+    to the later of closing and the last, rounded out to the hour (``times`` alone
+    without ``hours``; the clinic's hours alone without times)."""
+    known = [float(v) for v in times if v is not None and not np.isnan(v)]
+    if hours is not None:
+        known += [float(hours.open), float(hours.close)]
+    if not known:
+        return (0.0, 24 * 60.0)
+    first, last = 60 * np.floor(min(known) / 60), 60 * np.ceil(max(known) / 60)
+    return (float(first), float(max(last, first + 60)))
+
+
+def hour_ticks(span: tuple[float, float]) -> np.ndarray:
+    """Every hour of a ``clock_span``."""
+    return np.arange(span[0], span[1] + 1, 60)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
@@ -110,12 +142,26 @@ def _served_histograms(
             col=col,
         )
         if len(minutes):
-            fig.add_vline(
-                x=float(minutes.mean()), line_dash="dash", line_color="black", row=1, col=col
-            )
+            _mean_line(fig, policy, float(minutes.mean()), col, lang)
         fig.update_xaxes(title_text=find(column).label[lang], row=1, col=col)
     fig.update_yaxes(title_text=t("share_patients", lang), row=1, col=1)
     return _layout(fig, t(title_key, lang))
+
+
+def _mean_line(fig: go.Figure, policy: str, mean: float, col: int, lang: str) -> None:
+    """A dashed line at a policy's mean, labelled with the policy and the value."""
+    text = t("mean_line", lang, policy=policy, value=number(find("los"), mean, lang))
+    fig.add_vline(
+        x=mean,
+        line_dash="dash",
+        line_color="black",
+        annotation_text=text,
+        annotation_position="top right",
+        annotation_font_size=11,
+        annotation_bgcolor="rgba(255,255,255,0.8)",
+        row=1,
+        col=col,
+    )
 
 
 def _bin_edges(minutes: pd.Series, bin_minutes: float) -> np.ndarray:
@@ -151,34 +197,36 @@ def waiting_by_step(
     return _layout(fig, t("fig_wait_step", lang))
 
 
-def access_by_priority(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
-    """Days from request to booked day by priority (1 low .. 3 high), a bar per policy
-    and priority: the mean over replications of each replication's mean access days of
-    its booked patients of that priority, with the 95 % t interval over those replication
-    means as error bars where at least two replications booked a patient of that priority
-    (none otherwise). A priority nobody of a policy was booked with has no bar for it."""
+def access_by_priority(
+    patients: pd.DataFrame,
+    policies: Sequence[str],
+    lang: str,
+    priorities: Sequence[int] | None = None,
+) -> go.Figure:
+    """Days from request to booked day by priority, a bar per policy and priority: the
+    mean over replications of each replication's mean access days of its booked patients
+    of that priority, with the 95 % t interval over those replication means (cut at zero,
+    ``sim.bounds``) as error bars where at least two replications booked a patient of that
+    priority (none otherwise). The axis lists ``priorities`` (the scenario's,
+    ``scenario_priorities``; those booked when not given), the lowest and highest named so
+    where there are several; a priority nobody of a policy was booked with has no bar."""
     table = access_days_by_priority(patients)
-    priorities = sorted(set(table["priority"]))
+    shown = sorted(set(table["priority"]) if priorities is None else set(priorities))
+    table = table[table["priority"].isin(shown)]
+    names = priority_labels(shown, lang)
     fig = go.Figure()
     colours = policy_colours(policies)
     for policy in policies:
         part = table[table["policy"] == policy]
         if part.empty:
             continue
-        shown = bool(part["low"].notna().any())
-        bars = interval_bars(
-            [
-                {"mean": m, "ci95": [None if np.isnan(lo) else lo, None if np.isnan(hi) else hi]}
-                for m, lo, hi in zip(part["mean"], part["low"], part["high"], strict=True)
-            ]
-        )
         fig.add_trace(
             go.Bar(
-                x=[_priority_label(p, lang) for p in part["priority"]],
+                x=[names[int(p)] for p in part["priority"]],
                 y=part["mean"].to_numpy(),
                 name=policy,
                 marker_color=colours[policy],
-                error_y=bars if shown else None,
+                error_y=_access_bars(part),
                 customdata=part["reps"].to_numpy(),
                 hovertemplate="%{x}: %{y:.2f} ("
                 + t("replications", lang)
@@ -187,13 +235,45 @@ def access_by_priority(patients: pd.DataFrame, policies: Sequence[str], lang: st
                 + "</extra>",
             )
         )
-    labels = [_priority_label(p, lang) for p in priorities]
     fig.update_layout(barmode="group")
     fig.update_xaxes(
-        title_text=t("priority_axis", lang), categoryorder="array", categoryarray=labels
+        title_text=t("priority_axis", lang),
+        categoryorder="array",
+        categoryarray=[names[p] for p in shown],
+        type="category",
     )
     fig.update_yaxes(title_text=t("mean_access_days", lang), rangemode="tozero")
     return _layout(fig, t("fig_access_priority", lang))
+
+
+def _access_bars(part: pd.DataFrame) -> dict[str, Any] | None:
+    """A policy's error bars by priority; none where no priority has an interval."""
+    if not part["low"].notna().any():
+        return None
+    return interval_bars(
+        [
+            {"mean": m, "ci95": [None if np.isnan(lo) else lo, None if np.isnan(hi) else hi]}
+            for m, lo, hi in zip(part["mean"], part["low"], part["high"], strict=True)
+        ],
+        bounds=metric_bounds("access_days"),
+    )
+
+
+def scenario_priorities(scenario: Scenario) -> list[int]:
+    """The priorities the scenario's patient classes have, in order."""
+    return sorted({c.priority for c in scenario.demand.classes.values()})
+
+
+def priority_labels(priorities: Sequence[int], lang: str) -> dict[int, str]:
+    """Each priority's tick: ``Priority 2``; with several, the lowest and the highest say
+    so (``Priority 1 (low)``, ``Priority 3 (high)``); words where one priority stands
+    alone would mean nothing."""
+    ordered = sorted(set(priorities))
+    labels = {p: _priority_label(p, lang) for p in ordered}
+    if len(ordered) > 1:
+        labels[ordered[0]] = t("priority_lowest", lang, label=labels[ordered[0]])
+        labels[ordered[-1]] = t("priority_highest", lang, label=labels[ordered[-1]])
+    return labels
 
 
 def access_days_by_priority(patients: pd.DataFrame) -> pd.DataFrame:
@@ -212,11 +292,11 @@ def access_days_by_priority(patients: pd.DataFrame) -> pd.DataFrame:
 
 
 def _low_end(sample: pd.Series) -> float:
-    return t_interval(sample.to_numpy(dtype=float), NON_NEGATIVE)[0]
+    return t_interval(sample.to_numpy(dtype=float), metric_bounds("access_days"))[0]
 
 
 def _high_end(sample: pd.Series) -> float:
-    return t_interval(sample.to_numpy(dtype=float), NON_NEGATIVE)[1]
+    return t_interval(sample.to_numpy(dtype=float), metric_bounds("access_days"))[1]
 
 
 def _priority_label(priority: int, lang: str) -> str:
@@ -234,6 +314,9 @@ def busiest_day(patients: pd.DataFrame, policy: str, rep: int = 0) -> int | None
     return int(counts.idxmax())
 
 
+CLOSING_COLOUR = "#d62728"
+
+
 def day_gantt(
     steps: pd.DataFrame,
     resources: pd.DataFrame,
@@ -242,9 +325,13 @@ def day_gantt(
     day: int,
     step_order: Sequence[str],
     lang: str,
+    hours: ClinicHours | None = None,
 ) -> go.Figure:
     """One simulated day under ``policy``: a row per staff member, a bar per step served,
-    coloured by step; hover gives the patient and the clock times."""
+    coloured by step; hover gives the patient and the clock times. Each member's shift end
+    that day (from the resources table, so a roster's day shows its own) is marked on
+    their row; with the clinic's ``hours``, the closing time is a line and the work after
+    it (overtime) is shaded, each named in the legend."""
     chosen = steps[
         (steps["policy"] == policy)
         & (steps["rep"] == rep)
@@ -289,20 +376,71 @@ def day_gantt(
                 + "</extra>",
             )
         )
-    _clock_axis(fig, chosen)
+    _shift_ends(fig, roster, names, lang)
+    if hours is not None:
+        _closing(fig, hours.close, float(chosen["end"].max()) if len(chosen) else None, lang)
+    span = clock_span([*chosen["start"], *chosen["end"], *roster["shift_end"]], hours)
+    _clock_axis(fig, span)
     fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], automargin=True)
     fig.update_layout(barmode="overlay", bargap=0.25)
     title = t("fig_gantt", lang, policy=policy, day=day + 1, rep=rep + 1)
     return _layout(fig, title, height=max(300, 60 + 28 * len(rows)))
 
 
-def _clock_axis(fig: go.Figure, steps: pd.DataFrame) -> None:
-    if steps.empty:
+def _shift_ends(
+    fig: go.Figure, roster: pd.DataFrame, names: dict[tuple[str, int], str], lang: str
+) -> None:
+    """A tick on each member's row at the end of their shift that day."""
+    if roster.empty:
         return
-    first = 60 * np.floor(steps["start"].min() / 60)
-    last = 60 * np.ceil(steps["end"].max() / 60)
-    ticks = np.arange(first, last + 1, 60)
-    fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks], range=[first, last])
+    ends = roster["shift_end"].to_numpy(dtype=float)
+    fig.add_trace(
+        go.Scatter(
+            x=ends,
+            y=[names[(str(r.resource), int(r.member))] for r in roster.itertuples()],
+            mode="markers",
+            name=t("gantt_shift_end", lang),
+            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "black"}},
+            customdata=[clock(v) for v in ends],
+            hovertemplate=t("gantt_shift_end", lang) + " %{customdata}<extra>%{y}</extra>",
+        )
+    )
+
+
+def _closing(fig: go.Figure, close: float, last_end: float | None, lang: str) -> None:
+    """The closing time as a dashed line, and the work after it shaded as overtime."""
+    fig.add_vline(
+        x=close,
+        line_dash="dash",
+        line_color=CLOSING_COLOUR,
+        line_width=2,
+        name=t("gantt_closing", lang, time=clock(close)),
+        showlegend=True,
+        annotation_text=t("gantt_closing", lang, time=clock(close)),
+        annotation_position="top left",
+        annotation_font_color=CLOSING_COLOUR,
+    )
+    if last_end is None or last_end <= close:
+        return
+    fig.add_vrect(
+        x0=close,
+        x1=last_end,
+        fillcolor=CLOSING_COLOUR,
+        opacity=0.12,
+        line_width=0,
+        layer="below",
+        name=t("gantt_overtime", lang, time=clock(last_end)),
+        showlegend=True,
+        annotation_text=t("gantt_overtime", lang, time=clock(last_end)),
+        annotation_position="bottom right",
+        annotation_font_color=CLOSING_COLOUR,
+    )
+
+
+def _clock_axis(fig: go.Figure, span: tuple[float, float]) -> None:
+    """Hours of the day as ``HH:MM`` ticks over ``span`` (``clock_span``)."""
+    ticks = hour_ticks(span)
+    fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks], range=list(span))
 
 
 def planned_and_simulated(
@@ -383,7 +521,7 @@ def utilisation_by_resource(
                 y=means,
                 name=policy,
                 marker_color=colours[policy],
-                error_y=interval_bars(entries, 100),
+                error_y=interval_bars(entries, 100, metric_bounds("utilisation")),
                 hovertemplate="%{x}: %{y:.0f} %<extra>" + policy + "</extra>",
             )
         )
@@ -413,7 +551,7 @@ def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Fi
                 x=list(policies),
                 y=means,
                 marker_color=[colours[p] for p in policies],
-                error_y=interval_bars(entries, scale),
+                error_y=interval_bars(entries, scale, metric_bounds(metric.name)),
                 showlegend=False,
                 hovertemplate="%{x}: %{y:.2f}<extra></extra>",
             ),
@@ -441,7 +579,7 @@ def sweep_metric(sweep: dict, metric: Metric, labels: dict[str, str], lang: str)
                 mode="lines+markers",
                 name=policy,
                 marker_color=colours[policy],
-                error_y=interval_bars(entries, scale),
+                error_y=interval_bars(entries, scale, metric_bounds(metric.name)),
             )
         )
     fig.update_yaxes(title_text=metric.label[lang], rangemode="tozero")
@@ -475,8 +613,8 @@ def stay_overtime_frontier(sweep: dict, labels: dict[str, str], lang: str) -> go
                 textposition="top center",
                 name=policy,
                 marker_color=colours[policy],
-                error_x=interval_bars(overtime),
-                error_y=interval_bars(stay),
+                error_x=interval_bars(overtime, bounds=metric_bounds("overtime")),
+                error_y=interval_bars(stay, bounds=metric_bounds("los")),
             )
         )
     fig.update_xaxes(title_text=t("overtime_axis", lang), rangemode="tozero")
@@ -488,17 +626,24 @@ def _number(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
-def interval_bars(entries: Sequence[dict], scale: float = 1.0) -> dict[str, Any]:
+def interval_bars(
+    entries: Sequence[dict], scale: float = 1.0, bounds: Bounds = UNBOUNDED
+) -> dict[str, Any]:
     """Plotly error bars of summary entries' 95 % intervals: from the mean down to the
     interval's low end and up to its high end, apart (an interval cut at a bound,
-    ``sim.bounds``, is not symmetric); none where an entry has no interval."""
+    ``sim.bounds``, is not symmetric); none where an entry has no interval. The ends are
+    cut at the figure's ``bounds`` (``sim.bounds.metric_bounds``) here too, so a summary
+    stored before intervals were cut draws no impossible value either."""
     below: list[float | None] = []
     above: list[float | None] = []
+    low_bound, high_bound = bounds
     for entry in entries:
         mean, (low, high) = entry["mean"], entry["ci95"]
         defined = mean is not None and low is not None and high is not None
-        below.append(scale * (mean - low) if defined else None)
-        above.append(scale * (high - mean) if defined else None)
+        if defined:
+            low, high = max(low, low_bound), min(high, high_bound)
+        below.append(scale * max(mean - low, 0.0) if defined else None)
+        above.append(scale * max(high - mean, 0.0) if defined else None)
     return {"type": "data", "symmetric": False, "array": above, "arrayminus": below}
 
 
@@ -506,10 +651,15 @@ QUEUE_GRID_MINUTES = 5
 
 
 def queue_through_day(
-    steps: pd.DataFrame, policies: Sequence[str], resources: Sequence[str], lang: str
+    steps: pd.DataFrame,
+    policies: Sequence[str],
+    resources: Sequence[str],
+    lang: str,
+    hours: ClinicHours | None = None,
 ) -> go.Figure:
     """Patients waiting for each resource through the day (mean over days and
-    replications), a panel per resource and a line per policy."""
+    replications), a panel per resource and a line per policy, from the earlier of
+    opening and the first patient ready to the later of closing and the last start."""
     fig = make_subplots(
         rows=max(1, len(resources)), cols=1, shared_xaxes=True, subplot_titles=list(resources)
     )
@@ -517,9 +667,8 @@ def queue_through_day(
     staffed = steps[steps["resource"].notna()]
     if staffed.empty:
         return _layout(fig, t("fig_queue", lang))
-    first = 60 * np.floor(staffed["ready"].min() / 60)
-    last = 60 * np.ceil(staffed["start"].max() / 60)
-    grid = np.arange(first, last + QUEUE_GRID_MINUTES, QUEUE_GRID_MINUTES)
+    span = clock_span([staffed["ready"].min(), staffed["start"].max()], hours)
+    grid = np.arange(span[0], span[1] + QUEUE_GRID_MINUTES, QUEUE_GRID_MINUTES)
     for row, resource in enumerate(resources, start=1):
         for policy in policies:
             mean = queue_length(staffed, policy, resource, grid)
@@ -539,8 +688,7 @@ def queue_through_day(
                 col=1,
             )
         fig.update_yaxes(title_text=t("waiting_patients", lang), row=row, col=1)
-    ticks = np.arange(first, last + 1, 60)
-    fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks])
+    _clock_axis(fig, span)
     return _layout(fig, t("fig_queue", lang), height=max(300, 220 * len(resources)))
 
 
@@ -560,12 +708,17 @@ def queue_length(steps: pd.DataFrame, policy: str, resource: str, grid: np.ndarr
 
 
 def utilisation_heatmap(
-    steps: pd.DataFrame, members: pd.DataFrame, policy: str, lang: str
+    steps: pd.DataFrame,
+    members: pd.DataFrame,
+    policy: str,
+    lang: str,
+    hours: ClinicHours | None = None,
 ) -> go.Figure:
     """Busy share of each resource's staff in each hour of the day under ``policy``: busy
     minutes in the hour over the staff minutes on shift in it, over all days and
-    replications (work past the shifts shows above 100 %)."""
-    table = hourly_utilisation(steps, members, policy)
+    replications (work past the shifts shows above 100 %), over the clinic's ``hours``
+    and any work or shift outside them."""
+    table = hourly_utilisation(steps, members, policy, hours)
     fig = go.Figure(
         go.Heatmap(
             z=100 * table.to_numpy(),
@@ -581,15 +734,22 @@ def utilisation_heatmap(
     return _layout(fig, t("fig_heatmap", lang, policy=policy), height=140 + 40 * len(table))
 
 
-def hourly_utilisation(steps: pd.DataFrame, members: pd.DataFrame, policy: str) -> pd.DataFrame:
-    """Resource × hour of the day: busy minutes / staff minutes on shift (NaN: nobody)."""
+def hourly_utilisation(
+    steps: pd.DataFrame,
+    members: pd.DataFrame,
+    policy: str,
+    clinic: ClinicHours | None = None,
+) -> pd.DataFrame:
+    """Resource × hour of the day: busy minutes / staff minutes on shift (NaN: nobody),
+    every hour from the earlier of opening, the first work and the first shift start to
+    the later of closing, the last work and the last shift end (``clock_span``)."""
     work = steps[(steps["policy"] == policy) & steps["resource"].notna()]
     shifts = members[members["policy"] == policy]
     if work.empty or shifts.empty:
         return pd.DataFrame()
-    first = int(min(work["start"].min(), shifts["shift_start"].min()) // 60)
-    last = int(np.ceil(max(work["end"].max(), shifts["shift_end"].max()) / 60))
-    hours = np.arange(first, last)
+    times = [work["start"].min(), shifts["shift_start"].min()]
+    span = clock_span([*times, work["end"].max(), shifts["shift_end"].max()], clinic)
+    hours = np.arange(int(span[0]) // 60, int(span[1]) // 60)
     rows = {}
     for resource in sorted(set(work["resource"].astype(str))):
         busy = _minutes_per_hour(work[work["resource"] == resource], "start", "end", hours)

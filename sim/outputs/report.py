@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,8 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
     if not all(name in tables for name in TABLES):
         return [f"<p class='note'>{html.escape(t('report_no_tables', lang))}</p>"]
     steps = data.scenario.step_ids()
+    hours = figures.clinic_hours(data.scenario)
+    priorities = figures.scenario_priorities(data.scenario)
     sections = [
         section(
             t("fig_stay", lang),
@@ -248,7 +251,7 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
         *_patients_section(
             data,
             "fig_access_priority",
-            figures.access_by_priority,
+            partial(figures.access_by_priority, priorities=priorities),
             {"priority", "access_days"},
             lang,
         ),
@@ -256,7 +259,7 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
             t("fig_queue", lang),
             plot_html(
                 figures.queue_through_day(
-                    tables["steps"], policies, resource_keys(data.scenario), lang
+                    tables["steps"], policies, resource_keys(data.scenario), lang, hours
                 )
             ),
         ),
@@ -273,7 +276,9 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
             + "".join(
                 f"<h3>{html.escape(spec)}</h3>"
                 + plot_html(
-                    figures.utilisation_heatmap(tables["steps"], tables["resources"], spec, lang)
+                    figures.utilisation_heatmap(
+                        tables["steps"], tables["resources"], spec, lang, hours
+                    )
                 )
                 for spec in policies
             ),
@@ -314,9 +319,12 @@ def _gantts(data: RunData, steps: list[str], lang: str) -> str:
     if day is None:
         return f"<p class='note'>{html.escape(t('headline_none', lang, policy=data.baseline))}</p>"
     intro = f"<p class='note'>{html.escape(t('report_gantt_note', lang, day=day + 1))}</p>"
+    hours = figures.clinic_hours(data.scenario)
     plots = [
         plot_html(
-            figures.day_gantt(tables["steps"], tables["resources"], spec, 0, day, steps, lang)
+            figures.day_gantt(
+                tables["steps"], tables["resources"], spec, 0, day, steps, lang, hours
+            )
         )
         for spec in data.policies
     ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from sim.outputs.figures import STEP_PALETTE, clock
+from sim.outputs.figures import STEP_PALETTE, clock, clock_span, hour_ticks
 from sim.outputs.i18n import t
 from sim.unit.instance import BLOCKS_PER_WEEK, WEEKDAYS, UnitInstance
 from sim.unit.plan import UnitPlan
@@ -123,10 +123,11 @@ def daily_timetable(inst: UnitInstance, plan: UnitPlan, day: int, lang: str) -> 
         )
     title = timetable_title(day, lang)
     if rows:
-        first = 60 * (min(r.start for r in rows) // 60)
-        last = 60 * -(-max(r.end for r in rows) // 60)
-        ticks = list(range(first, last + 1, 60))
-        fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks])
+        # From the unit's opening (its morning block) to the last study, out to the hour.
+        times = [inst.block_starts[0], *(r.start for r in rows), *(r.end for r in rows)]
+        span = clock_span(times)
+        ticks = hour_ticks(span)
+        fig.update_xaxes(tickvals=ticks, ticktext=[clock(v) for v in ticks], range=list(span))
     patients = list(dict.fromkeys(r.patient for r in rows))
     fig.update_layout(
         title=title,

@@ -87,7 +87,7 @@ def test_waiting_distributions_are_shares_of_served_in_common_bins() -> None:
     assert fig.layout.title.text == "Distribution of the total wait"
     assert fig.layout.xaxis.title.text == fig.layout.xaxis2.title.text == "Total wait (min)"
     assert fig.layout.yaxis.title.text == "% of patients served"
-    assert [a.text for a in fig.layout.annotations] == ["a", "b"]
+    assert [a.text for a in fig.layout.annotations][:2] == ["a", "b"]  # the panels' titles
 
 
 def test_waiting_distributions_in_spanish() -> None:
@@ -156,10 +156,12 @@ ACCESS = patients(
     ]
 )
 # Each bar: labels, means, the interval's reach above the mean and below it (cut at zero:
-# days to appointment cannot be negative, so every low end here is 0).
+# days to appointment cannot be negative, so every low end here is 0). Priorities 1 to 3
+# are booked: the lowest and the highest say so.
+LOW, MIDDLE, HIGH = "Priority 1 (low)", "Priority 2", "Priority 3 (high)"
 EXPECTED_ACCESS = {
-    "a": (["Priority 1", "Priority 3"], [4.0, 1.0], [T_975_1, None], [4.0, None]),
-    "b": (["Priority 1", "Priority 2"], [1.5, 8.0], [1.5 * T_975_1, 2 * T_975_1], [1.5, 8.0]),
+    "a": ([LOW, HIGH], [4.0, 1.0], [T_975_1, None], [4.0, None]),
+    "b": ([LOW, MIDDLE], [1.5, 8.0], [1.5 * T_975_1, 2 * T_975_1], [1.5, 8.0]),
 }
 
 
@@ -178,24 +180,24 @@ def test_access_by_priority_is_the_mean_of_replication_means() -> None:
     assert list(fig.data[0].customdata) == [2, 1]  # replications behind each bar
     assert fig.layout.barmode == "group"
     # Priority 2 appears only for b: the axis keeps the priorities in order anyway.
-    assert fig.layout.xaxis.categoryarray == ("Priority 1", "Priority 2", "Priority 3")
+    assert fig.layout.xaxis.categoryarray == (LOW, MIDDLE, HIGH)
     assert fig.layout.title.text == "Days to appointment by priority"
-    assert fig.layout.xaxis.title.text == "Priority (1 low … 3 high)"
+    assert fig.layout.xaxis.title.text == "Priority"
     assert fig.layout.yaxis.title.text == "Days to appointment (mean)"
 
 
 def test_access_by_priority_in_spanish() -> None:
     fig = figures.access_by_priority(ACCESS, ["a", "b"], "es")
-    assert list(fig.data[1].x) == ["Prioridad 1", "Prioridad 2"]
+    assert list(fig.data[1].x) == ["Prioridad 1 (baja)", "Prioridad 2"]
     assert fig.layout.title.text == "Días hasta la cita por prioridad"
-    assert fig.layout.xaxis.title.text == "Prioridad (1 baja … 3 alta)"
+    assert fig.layout.xaxis.title.text == "Prioridad"
     assert fig.layout.yaxis.title.text == "Días hasta la cita (media)"
 
 
 def test_access_by_priority_with_one_replication_has_no_error_bars() -> None:
     fig = figures.access_by_priority(ACCESS[ACCESS["rep"] == 0], ["a", "b"], "en")
     a, b = fig.data
-    assert list(a.x) == ["Priority 1", "Priority 3"]
+    assert list(a.x) == [LOW, HIGH]
     np.testing.assert_allclose(a.y, [3.0, 1.0])  # 2 and 4 days; 1 day
     np.testing.assert_allclose(b.y, [0.0, 6.0])
     assert a.error_y.array is None and b.error_y.array is None
@@ -250,7 +252,7 @@ def test_figures_of_a_real_run(run: RunResult) -> None:
     access = figures.access_by_priority(run.tables["patients"], RUN_POLICIES, "en")
     assert [trace.name for trace in access.data] == RUN_POLICIES
     for trace in access.data:
-        assert list(trace.x) == ["Priority 2", "Priority 3"]
+        assert list(trace.x) == ["Priority 2 (low)", "Priority 3 (high)"]
         expected = [per_rep[(trace.name, p)].mean() for p in (2, 3)]
         np.testing.assert_allclose(trace.y, expected)
         assert len(trace.error_y.array) == 2
@@ -263,7 +265,7 @@ def test_report_of_a_real_run_shows_both_figures(run: RunResult) -> None:
     assert [trace["name"] for trace in waiting] == RUN_POLICIES
     (access,) = plots(section(page, "Days to appointment by priority"))
     assert [trace["name"] for trace in access] == RUN_POLICIES
-    assert access[0]["x"] == ["Priority 2", "Priority 3"]
+    assert access[0]["x"] == ["Priority 2 (low)", "Priority 3 (high)"]
 
 
 def test_report_of_a_run_without_the_columns_leaves_the_sections_out(run: RunResult) -> None:

@@ -282,8 +282,10 @@ def test_report_sections_and_figures(
     }
     assert not np.array_equal(starts["fifo"], starts["mip"])
     for policy, traces in zip(POLICIES, gantts, strict=True):
-        assert traces and all(tr["type"] == "bar" and tr["orientation"] == "h" for tr in traces)
-        bases = np.sort(np.concatenate([values(tr["base"]) for tr in traces]))
+        steps_drawn = [tr for tr in traces if tr["type"] == "bar"]
+        assert steps_drawn and all(tr["orientation"] == "h" for tr in steps_drawn)
+        assert [tr["name"] for tr in traces if tr["type"] != "bar"] == ["Shift end"]
+        bases = np.sort(np.concatenate([values(tr["base"]) for tr in steps_drawn]))
         np.testing.assert_allclose(bases, starts[policy])
 
     # Plan against outcome: the solver's statuses, and a scatter for mip only.
@@ -493,19 +495,20 @@ def test_day_gantt_draws_every_staffed_step(data: RunData) -> None:
     assert figures.busiest_day(data.tables["patients"], "fifo") == day
     for rep in range(REPS):
         fig = figures.day_gantt(steps, resources, "mip", rep, day, order, "en")
+        bars = [tr for tr in fig.data if tr.type == "bar"]
         rows = staffed_steps(steps, "mip", rep, day)
         assert len(rows) > 0
-        assert sum(len(tr.x) for tr in fig.data) == len(rows)
-        assert sorted(tr.name for tr in fig.data) == sorted(set(rows["step"].astype(str)))
+        assert sum(len(tr.x) for tr in bars) == len(rows)
+        assert sorted(tr.name for tr in bars) == sorted(set(rows["step"].astype(str)))
         roster = resources[
             (resources["policy"].astype(str) == "mip")
             & (resources["rep"] == rep)
             & (resources["day"] == day)
         ]
         names = {f"{r.member_name} ({r.resource})" for r in roster.itertuples()}
-        labels = {label for tr in fig.data for label in tr.y}
+        labels = {label for tr in bars for label in tr.y}
         assert labels <= names
-        durations = np.concatenate([np.asarray(tr.x, dtype=float) for tr in fig.data])
+        durations = np.concatenate([np.asarray(tr.x, dtype=float) for tr in bars])
         assert durations.sum() == pytest.approx((rows["end"] - rows["start"]).sum())
 
 
