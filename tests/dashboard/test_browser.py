@@ -147,12 +147,25 @@ def test_the_run_is_stored_with_the_change_as_an_override(
     assert "mon: 5" not in (runs[0] / "variants" / "base" / "scenario.yaml").read_text()
 
 
+GANTT_SHAPES = """
+const plot = document.querySelector('#gantt .js-plotly-plot');
+return plot && plot.layout ? (plot.layout.shapes || []).map(s => [s.type, s.x0]) : null;
+"""
+
+
 def test_the_gantt_chart_follows_the_chosen_replication(
     finished_run: dict[str, Any], alice: Browser
 ) -> None:
+    """The chart changes with the replication and marks, in each, the clinic's closing at
+    15:30 (a line, drawn and named) and the staff's shift ends."""
     before = alice.text("#gantt")
     pick(alice, "#gantt-rep", "2")
     alice.wait(lambda: alice.text("#gantt") != before, message="the Gantt chart to change")
+    for text in ("Cierre 15:30", "Fin de turno"):
+        alice.wait_text("#gantt", text)
+    shapes = alice.wait(lambda: alice.driver.execute_script(GANTT_SHAPES), message="shapes")
+    assert ["line", 930] in shapes  # minutes after midnight: 15:30
+    assert alice.find("#gantt .shapelayer path")  # drawn, not only described
 
 
 def test_switching_language_and_back(finished_run: dict[str, Any], alice: Browser) -> None:

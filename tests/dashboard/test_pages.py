@@ -716,7 +716,8 @@ def test_heatmap_and_gantt(run_data: RunData) -> None:
     assert choice.default is not None
     rep, day = choice.default
     gantt = figures.gantt(run_data, "fifo", rep, day, "en")
-    # every staffed step in protocol order (dilation has no resource: no bar)
+    # every staffed step in protocol order (dilation has no resource: no bar), then the
+    # shift ends; the scenario's closing at 15:30 is a line
     assert [trace.name for trace in gantt.data] == [
         "registration",
         "refraction",
@@ -724,7 +725,16 @@ def test_heatmap_and_gantt(run_data: RunData) -> None:
         "pachymetry",
         "fundus",
         "consult",
+        "Shift end",
     ]
+    assert [s.x0 for s in gantt.layout.shapes if s.type == "line"] == [930]
+    assert gantt.layout.xaxis.range[0] == 420  # 07:00: the clinic opens at 07:30
+
+
+def test_access_lists_the_scenarios_priorities(run_data: RunData) -> None:
+    """The ophthalmology clinic's classes have priorities 1 and 2 only."""
+    fig = figures.access(run_data, "es")
+    assert fig.layout.xaxis.categoryarray == ("Prioridad 1 (baja)", "Prioridad 2 (alta)")
 
 
 @pytest.mark.parametrize(("lang", "separators"), [("es", ",."), ("en", ".,")])
