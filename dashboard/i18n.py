@@ -136,6 +136,96 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "Puntualidad (min; negativo = antes)",
         "en": "Punctuality (min; negative = early)",
     },
+    # the help of each what-if field (``Control.help_text``): what the value means
+    "help_staff": {
+        "es": "Cuántas personas de este personal trabajan ese día de la semana (0: nadie).",
+        "en": "How many of this staff work on that weekday (0: nobody).",
+    },
+    "help_open": {
+        "es": "Hora en que abre la clínica; los pacientes citados a la apertura llegan entonces.",
+        "en": "When the clinic opens; patients told to come at opening arrive then.",
+    },
+    "help_close": {
+        "es": "Hora de cierre: el trabajo después de esta hora cuenta como horas extra.",
+        "en": "Closing time: work after it counts as overtime.",
+    },
+    "help_requests_per_day": {
+        "es": "Solicitudes de cita que llegan en promedio cada día laborable (al azar, Poisson).",
+        "en": "Appointment requests arriving on average each working day (at random, Poisson).",
+    },
+    "help_no_show_rate": {
+        "es": "Parte de los pacientes citados que no vienen: 0,06 = 6 de cada 100.",
+        "en": "Share of the patients booked who do not come: 0.06 = 6 in 100.",
+    },
+    "help_punctuality": {
+        "es": "Minutos que los pacientes llegan, en promedio, respecto de su hora: "
+        "−10 = diez minutos antes, 5 = cinco minutos tarde.",
+        "en": "Minutes patients arrive on average against their time: −10 = ten minutes "
+        "early, 5 = five minutes late.",
+    },
+    "help_punctuality_fixed": {
+        "es": "Minutos que cada paciente llega respecto de su hora: −10 = diez minutos antes.",
+        "en": "Minutes each patient arrives against their time: −10 = ten minutes early.",
+    },
+    "help_cancellation_rate": {
+        "es": "Parte de las citas que el paciente cancela antes del día: 0,08 = 8 de cada 100.",
+        "en": "Share of the appointments the patient cancels before the day: 0.08 = 8 in 100.",
+    },
+    "help_min_notice_days": {
+        "es": "Un cupo liberado se ofrece a otro paciente solo si faltan al menos estos días.",
+        "en": "A freed slot is offered to another patient only with at least these days to go.",
+    },
+    "help_answer_hours": {
+        "es": "Horas que tiene un paciente para aceptar un cupo ofrecido antes de pasar al "
+        "siguiente.",
+        "en": "Hours a patient has to accept an offered slot before it goes to the next.",
+    },
+    "help_max_offers": {
+        "es": "A cuántos pacientes, uno tras otro, se ofrece un cupo liberado como máximo.",
+        "en": "At most how many patients, one after another, a freed slot is offered to.",
+    },
+    "help_move_rate": {
+        "es": "Parte de los pacientes citados que piden cambiar su cita a otro día.",
+        "en": "Share of the patients booked who ask to move their appointment to another day.",
+    },
+    "help_beds": {
+        "es": "D1: camas de la unidad, para los pacientes que se quedan uno o más bloques.",
+        "en": "D1: the unit's beds, for patients who stay one block or more.",
+    },
+    "help_chairs": {
+        "es": "D2: sillones, para los pacientes que hacen sus estudios en un solo bloque.",
+        "en": "D2: chairs, for patients whose studies fit in one block.",
+    },
+    "help_admissions_per_block": {
+        "es": "D3: pacientes que la unidad puede admitir como máximo en un bloque (media jornada).",
+        "en": "D3: most patients the unit can admit in one block (half a day).",
+    },
+    "help_patients_per_week": {
+        "es": "Pacientes nuevos que se suman a la lista cada semana, en promedio (Poisson).",
+        "en": "New patients joining the list each week, on average (Poisson).",
+    },
+    "help_extra_block_rate": {
+        "es": "Parte de los pacientes en cama que necesitan un bloque más de lo previsto.",
+        "en": "Share of the bed patients who need one block more than planned.",
+    },
+    "help_reps": {
+        "es": "Cuántas veces se simula el horizonte, cada vez con otros pacientes y otra "
+        "suerte; más réplicas, intervalos más estrechos y más tiempo.",
+        "en": "How many times the horizon is simulated, each with other patients and other "
+        "luck; more replications, narrower intervals and longer to run.",
+    },
+    "help_policies": {
+        "es": "Formas de citar y programar el día que se comparan con los mismos pacientes "
+        "y la misma suerte; la primera marcada es la referencia de las diferencias Δ.",
+        "en": "Ways of booking and planning the day, compared on the same patients and the "
+        "same luck; the first ticked is the baseline of the differences Δ.",
+    },
+    "help_studies": {
+        "es": "μ: cuántos pacientes puede atender cada estudio en cada división de un "
+        "bloque, según el día y la parte del día.",
+        "en": "μ: how many patients each study can take in each division of a block, by "
+        "weekday and part of the day.",
+    },
     "expect_clock": {
         "es": "Se esperaba una hora HH:MM, p. ej. 07:30",
         "en": "Expected a time HH:MM, e.g. 07:30",

@@ -8,7 +8,7 @@ what its class declares (``policies.base.PolicyContract``):
   for a clinic that books its booking modes (``fifo@end_of_day``); a unit's names;
 - each spec's label (spec and title) and one-line help, in the page's language;
 - the parameters a what-if may change (``tuned_parameters``), with the kind of
-  value their type and bounds ask for and their label in both languages.
+  value their type and bounds ask for and their label and help in both languages.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from policies.base import (
     LANGS,
     PolicyContract,
     SchedulingPolicy,
+    parameter_help,
     parameter_label,
     parse_policy_spec,
 )
@@ -44,6 +45,7 @@ class ParameterField:
     kind: ParameterKind
     label: Pairs  # the parameter's label per language
     policy_title: Pairs
+    help: Pairs = ()  # what the parameter does, per language
 
 
 # ---------------------------------------------------------------- the run checklist
@@ -123,7 +125,8 @@ def parameter_fields(registry: Registry) -> list[ParameterField]:
                 continue
             label = tuple((lang, parameter_label(field, parameter, lang)) for lang in LANGS)
             title = tuple((lang, cls.title[lang]) for lang in LANGS)
-            fields.append(ParameterField(name, parameter, kind, label, title))
+            help_texts = tuple((lang, parameter_help(field, lang)) for lang in LANGS)
+            fields.append(ParameterField(name, parameter, kind, label, title, help_texts))
     return fields
 
 

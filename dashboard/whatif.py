@@ -6,11 +6,13 @@ rate, punctuality, and the parameters each policy of ``policies.REGISTRY`` offer
 (``dashboard.policy_offer``); for a day or week hospital (a unit scenario) its
 beds, chairs, admissions a block, patients a week, no-show and extra-block rates
 and the parameters of the policies of ``policies.UNIT_REGISTRY``. Its ``key`` is
-the dotted key of a ``--set`` override, so a change is exactly an override of the command
-line. ``evaluate`` checks a tab's changes (``{key: text typed}``) against the
-base scenario: a value of the wrong kind gets a message in the user's language
-at its field, a value the scenario refuses gets the validator's message, and
-the valid changes give the scenario that is shown and run.
+the dotted key of a ``--set`` override, so a change is exactly an override of the
+command line. A field shows a value as the page's language writes it (``shown_value``:
+``0,06`` in Spanish) and reads either decimal mark, while the override keeps the
+command line's form (``behaviour.no_show=0.06``). ``evaluate`` checks a tab's changes
+(``{key: text typed}``) against the base scenario: a value of the wrong kind gets a
+message in the user's language at its field, a value the scenario refuses gets the
+validator's message, and the valid changes give the scenario that is shown and run.
 
 ``ScenarioChoice`` says which base scenario a tab works on: a bundled one by
 name, or the text of an uploaded file (never a path on the server).
@@ -31,6 +33,7 @@ from dashboard.policy_offer import Pairs, parameter_fields
 from policies import PolicyError
 from scenarios import bundled_names, bundled_path
 from sim.models import model_of_mapping, model_of_scenario
+from sim.outputs.formatting import localised, read_number
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario, format_clock, parse_yaml, read_yaml
 from sim.unit.scenario import UnitScenario
@@ -53,10 +56,18 @@ class Control:
     weekday: str = ""
     texts: Pairs = ()  # a policy parameter's label per language
     group_texts: Pairs = ()  # a policy parameter's policy title per language
+    help_texts: Pairs = ()  # a policy parameter's help per language
 
     def label_text(self, lang: str) -> str:
         """The control's label in ``lang``."""
         return dict(self.texts).get(lang) or tr(self.label, lang)
+
+    def help_text(self, lang: str) -> str:
+        """What the value means, in ``lang``: a policy parameter's help, or the phrase
+        ``help_<label>``."""
+        if self.texts:
+            return dict(self.help_texts).get(lang, "")
+        return tr(f"help_{self.label}", lang)
 
     def group_title(self, lang: str) -> str:
         """The heading of the control's group in ``lang``."""
@@ -331,6 +342,7 @@ def _policy_controls(scenario: Scenario | UnitScenario) -> list[Control]:
             f.kind,
             texts=f.label,
             group_texts=f.policy_title,
+            help_texts=f.help,
         )
         for f in fields
     ]
@@ -347,8 +359,8 @@ def _plain(value: Any) -> str:
 
 
 def parse_value(kind: Kind, text: str) -> tuple[Any, str | None]:
-    """The value typed in a control (``"0,1"`` is read as 0.1), or the i18n key of
-    what was expected."""
+    """The value typed in a control (``"0,1"`` is read as 0.1, ``"−5"`` as -5), or the
+    i18n key of what was expected."""
     text = str(text).strip()
     if kind == "clock":
         match = CLOCK.fullmatch(text)
@@ -356,7 +368,7 @@ def parse_value(kind: Kind, text: str) -> tuple[Any, str | None]:
             return f"{int(match[1]):02d}:{match[2]}", None
         return None, "expect_clock"
     try:
-        number = float(text.replace(",", "."))
+        number = read_number(text)
     except ValueError:
         number = math.nan
     if kind in ("count", "iterations"):
@@ -374,6 +386,17 @@ def parse_value(kind: Kind, text: str) -> tuple[Any, str | None]:
     if math.isfinite(number) and checks[kind](number):
         return number, None
     return None, f"expect_{kind}"
+
+
+def shown_value(control: Control, lang: str, text: str | None = None) -> str:
+    """A control's value as ``lang`` writes it (``0,06`` in Spanish, ``−10`` for a
+    negative number): the base value, or ``text`` typed; a value that does not parse is
+    shown as it is."""
+    raw = control.base if text is None else str(text)
+    value, expected = parse_value(control.kind, raw)
+    if expected or control.kind == "clock":
+        return raw
+    return localised(_plain(value), lang)
 
 
 def same_value(kind: Kind, text: str, base: str) -> bool:

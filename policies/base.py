@@ -42,9 +42,13 @@ class PolicyParams(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-def texts(es: str, en: str) -> dict[str, Any]:
-    """A parameter's label in Spanish and English, as ``Field(json_schema_extra=...)``."""
-    return {"texts": {"es": es, "en": en}}
+def texts(es: str, en: str, help: tuple[str, str] | None = None) -> dict[str, Any]:
+    """A parameter's label in Spanish and English, and its help (one line: what it does,
+    in a manager's words) if given, as ``Field(json_schema_extra=...)``."""
+    extra: dict[str, Any] = {"texts": {"es": es, "en": en}}
+    if help is not None:
+        extra["help"] = dict(zip(LANGS, help, strict=True))
+    return extra
 
 
 def parameter_label(field: FieldInfo, name: str, lang: str) -> str:
@@ -54,6 +58,13 @@ def parameter_label(field: FieldInfo, name: str, lang: str) -> str:
     if isinstance(given, dict) and lang in given:
         return str(given[lang])
     return field.description or name
+
+
+def parameter_help(field: FieldInfo, lang: str) -> str:
+    """A parameter's help in ``lang`` (``texts(..., help=...)``), or ``""``."""
+    extra = field.json_schema_extra
+    given = extra.get("help") if isinstance(extra, dict) else None
+    return str(given[lang]) if isinstance(given, dict) and lang in given else ""
 
 
 class PolicyContract:

@@ -1,4 +1,9 @@
-"""The what-if controls: one text field per ``Control``, grouped, each with its message."""
+"""The what-if controls: one text field per ``Control``, grouped, each with its help and
+its message.
+
+A field shows its value as the page's language writes numbers (``0,06`` in Spanish)
+and takes either decimal mark; the change it makes is the command line's override
+(``behaviour.no_show=0.06``)."""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.help import named
 from dashboard.i18n import tr, weekday
-from dashboard.whatif import Control, Evaluation
+from dashboard.whatif import Control, Evaluation, shown_value
 from sim.scenario import Scenario
 from sim.unit.scenario import UnitScenario
 
@@ -47,11 +53,13 @@ def field_input(
     control: Control,
     values: Mapping[str, str],
     messages: Mapping[str, str],
+    lang: str,
     size: int = 6,
 ) -> dcc.Input:
+    """The field of a control: the tab's change as typed, or the base value in ``lang``."""
     return dcc.Input(
         id=ids.field(control.key),
-        value=values.get(control.key, control.base),
+        value=values.get(control.key, shown_value(control, lang)),
         type="text",
         debounce=True,
         size=str(size),
@@ -76,8 +84,8 @@ def _labelled(
 ) -> html.Div:
     return html.Div(
         [
-            html.Label(control.label_text(lang)),
-            field_input(control, values, messages),
+            html.Label(named(control.label_text(lang), control.help_text(lang))),
+            field_input(control, values, messages, lang),
             field_message(control, messages),
         ],
         className="labelled",
@@ -97,11 +105,11 @@ def _staff_grid(
     rows = [
         html.Tr(
             [
-                html.Th(resource.name or key),
+                html.Th(named(resource.name or key, by_cell[(key, days[0])].help_text(lang))),
                 *[
                     html.Td(
                         [
-                            field_input(by_cell[(key, d)], values, messages, size=3),
+                            field_input(by_cell[(key, d)], values, messages, lang, size=3),
                             field_message(by_cell[(key, d)], messages),
                         ]
                     )
@@ -130,7 +138,8 @@ def change_list(
         control = by_key.get(key)
         if control is None:
             continue
-        line = f"{describe(control, scenario, lang)}: {control.base} → {text}"
+        was, now = shown_value(control, lang), shown_value(control, lang, text)
+        line = f"{describe(control, scenario, lang)}: {was} → {now}"
         note = f" ({tr('invalid_change', lang)})" if key in messages else ""
         items.append(
             html.Li(

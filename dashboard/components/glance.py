@@ -6,6 +6,7 @@ from dash import html
 
 from dashboard.i18n import tr, weekday
 from sim.distributions import Distribution
+from sim.outputs.formatting import localised
 from sim.scenario import Scenario, format_clock
 
 
@@ -153,8 +154,7 @@ def describe(distribution: Distribution, lang: str) -> str:
 
 
 def _short(value: object, lang: str) -> str:
-    """3.0 → ``3``, 2.5 → ``2,5`` in Spanish."""
+    """3.0 → ``3``, 2.5 → ``2,5`` in Spanish, -10 → ``−10``."""
     if not isinstance(value, float | int):
         return str(value)
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "es" else text
+    return localised(f"{value:g}", lang)

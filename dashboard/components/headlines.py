@@ -15,11 +15,12 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.help import named
 from dashboard.i18n import tr
+from sim.outputs.formatting import MINUS, localised, read_number
 from sim.outputs.headline import SERVICE_LEVEL, Headline
 
 PERCENT = frozenset({"utilisation", SERVICE_LEVEL})
-MINUS = "\u2212"
 
 
 def headline_cards(
@@ -43,7 +44,10 @@ def target_picker(target_minutes: float, lang: str) -> html.Div:
     """The manager's target stay for the service level, in hours."""
     return html.Div(
         [
-            html.Label(tr("target_stay", lang), htmlFor=ids.TARGET_STAY),
+            html.Label(
+                named(tr("target_stay", lang), tr("target_stay_help", lang)),
+                htmlFor=ids.TARGET_STAY,
+            ),
             dcc.Input(
                 id=ids.TARGET_STAY,
                 value=_decimal(target_minutes / 60, lang),
@@ -56,7 +60,6 @@ def target_picker(target_minutes: float, lang: str) -> html.Div:
             html.Span(id=ids.TARGET_MESSAGE, className="message"),
         ],
         className="target",
-        title=tr("target_stay_help", lang),
     )
 
 
@@ -64,7 +67,7 @@ def parse_target_hours(text: Any) -> float | None:
     """Minutes of the target typed in hours (``"2"``, ``"1,5"``), or ``None`` if it is not a
     number of hours between 0 and 24."""
     try:
-        value = float(str(text).strip().replace(",", "."))
+        value = read_number(str(text))
     except ValueError:
         return None
     return 60 * value if 0 < value <= 24 else None
@@ -76,7 +79,7 @@ def _card(
     title = tr(f"card_{metric}", lang, target=f"{_decimal(target_minutes / 60, lang)} h")
     return html.Div(
         [
-            html.Div(title, className="label", title=tr(f"card_{metric}_help", lang)),
+            html.Div(named(title, tr(f"card_{metric}_help", lang)), className="label"),
             html.Table(html.Tbody([_line(row, reference, lang) for row in rows])),
         ],
         className="card",
@@ -135,8 +138,7 @@ def _signed(value: float, decimals: int, unit: str, signed: bool, lang: str) -> 
     text = f"{abs(rounded):.{decimals}f}"
     if decimals:
         text = text.rstrip("0").rstrip(".")
-    text = text.replace(".", ",") if lang == "es" else text
-    return _sign(rounded, signed) + text + unit
+    return _sign(rounded, signed) + localised(text, lang) + unit
 
 
 def _sign(rounded: float, signed: bool) -> str:
@@ -169,5 +171,4 @@ def _duration(minutes: float, lang: str) -> str:
 
 
 def _decimal(value: float, lang: str) -> str:
-    text = f"{value:.1f}".removesuffix(".0")
-    return text.replace(".", ",") if lang == "es" else text
+    return localised(f"{value:.1f}".removesuffix(".0"), lang)

@@ -1,11 +1,16 @@
 """The paired comparison table of a run and its download buttons (the headline cards are
-``dashboard.components.headlines``)."""
+``dashboard.components.headlines``).
+
+Each metric's name carries its help marker (the catalogue's help), each paired
+difference says what Δ is, and the caption explains ± (the half-width of the 95 %
+interval), p90 and Δ."""
 
 from __future__ import annotations
 
 from dash import html
 
 from dashboard import ids
+from dashboard.components.help import named
 from dashboard.i18n import tr
 from sim.outputs.formatting import ComparisonRow, comparison_rows
 from sim.outputs.rundir import RunData
@@ -15,24 +20,26 @@ def comparison_table(data: RunData, lang: str) -> html.Table:
     """Every metric per policy (mean ± half-width of the 95 % interval) with the paired
     difference against the baseline beneath."""
     rows = comparison_rows(data.summary, data.scenario, lang)
-    return rows_table(rows, data.policies, tr("footer", lang, baseline=data.baseline), lang)
+    caption = tr("footer", lang, baseline=data.baseline)
+    return rows_table(rows, data.policies, caption, data.baseline, lang)
 
 
 def rows_table(
-    rows: list[ComparisonRow], policies: list[str], caption: str, lang: str
+    rows: list[ComparisonRow], policies: list[str], caption: str, reference: str, lang: str
 ) -> html.Table:
     """Comparison rows (``sim.outputs.formatting.ComparisonRow``) as the page's table, under
-    ``caption``."""
+    ``caption``; ``reference`` names what the differences Δ are against."""
     head = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in policies]])]
+    delta_help = tr("delta_help", lang, reference=reference)
     body = [
         html.Tr(
             [
-                html.Th(row.label, className="sub" if row.sub else ""),
+                html.Th(named(row.label, row.help), className="sub" if row.sub else ""),
                 *[
                     html.Td(
                         [value]
                         if paired is None
-                        else [value, html.Div(f"Δ {paired}", className="delta")]
+                        else [value, html.Div(f"Δ {paired}", className="delta", title=delta_help)]
                     )
                     for value, paired in row.cells
                 ],
@@ -40,7 +47,8 @@ def rows_table(
         )
         for row in rows
     ]
-    return html.Table([html.Caption(caption), html.Tbody(head + body)], className="comparison")
+    explained = html.Caption(named(caption, tr("table_help", lang, reference=reference)))
+    return html.Table([explained, html.Tbody(head + body)], className="comparison")
 
 
 def downloads(lang: str, patients: str = "download_patients") -> html.Div:

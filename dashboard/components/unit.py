@@ -14,9 +14,11 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.glance import describe
+from dashboard.components.help import named
 from dashboard.components.results import downloads, rows_table
 from dashboard.i18n import tr, weekday
 from sim.experiments.unit_runner import UnitRun
+from sim.outputs.formatting import localised
 from sim.outputs.unit_figures import (
     admissions_calendar,
     daily_timetable,
@@ -52,7 +54,8 @@ def unit_glance(scenario: UnitScenario, lang: str) -> html.Div:
     parts: list[Any] = [html.P(line), html.H3(tr("waiting_list", lang)), _waiting(scenario, lang)]
     if unit.demand is not None and unit.demand.per_week > 0:
         parts += [html.H3(tr("demand", lang)), _demand(scenario, lang)]
-    parts += [html.H3(tr("unit_studies", lang)), _studies(scenario, lang)]
+    studies = html.H3(named(tr("unit_studies", lang), tr("help_studies", lang)))
+    parts += [studies, _studies(scenario, lang)]
     return html.Div(parts)
 
 
@@ -105,7 +108,7 @@ def _demand(scenario: UnitScenario, lang: str) -> html.Div:
         ]
         for key, c in unit.demand.classes.items()
     ]
-    line = tr("unit_demand_line", lang, n=f"{unit.demand.per_week:g}")
+    line = tr("unit_demand_line", lang, n=localised(f"{unit.demand.per_week:g}", lang))
     return html.Div([html.P(line), _table(head, rows)])
 
 
@@ -194,7 +197,7 @@ def unit_results(run: UnitRun, lang: str) -> html.Div:
 
 def unit_comparison(run: UnitRun, lang: str) -> html.Table:
     caption = tr("unit_footer", lang, baseline=run.baseline)
-    return rows_table(comparison_rows(run, lang), run.policies, caption, lang)
+    return rows_table(comparison_rows(run, lang), run.policies, caption, run.baseline, lang)
 
 
 def admissions(run: UnitRun, lang: str) -> html.Table:

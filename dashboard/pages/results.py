@@ -21,12 +21,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import figures, ids
 from dashboard.components.controls import describe
 from dashboard.components.headlines import headline_cards, parse_target_hours, target_picker
+from dashboard.components.help import named
 from dashboard.components.results import comparison_table, downloads, rows_table
 from dashboard.components.unit import day_options, first_day, timetable_figure, unit_results
 from dashboard.context import page_language, settings
 from dashboard.i18n import checked_lang, tr
 from dashboard.runs import find_run, open_run
-from dashboard.whatif import controls_of
+from dashboard.whatif import controls_of, shown_value
+from sim.distributions import Fixed
 from sim.experiments.sweep import BASE, folder_name, short_name
 from sim.experiments.unit_runner import UnitRun
 from sim.outputs.catalogue import sweep_metrics
@@ -228,7 +230,7 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
     rows = [
         html.Tr(
             [html.Th(tr("variant", lang)), html.Th(tr("policy", lang))]
-            + [html.Th(m.label[lang]) for m in shown]
+            + [html.Th(named(m.label[lang], m.help[lang])) for m in shown]
             + [html.Th("")]
         )
     ]
@@ -279,7 +281,7 @@ def _whatif_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.
             target_picker(DEFAULT_TARGET_MINUTES, lang),
             _variant_cards(sweep, base, changed, DEFAULT_TARGET_MINUTES, lang),
             html.H2(tr("comparison", lang)),
-            rows_table(rows, names, tr("whatif_footer", lang), lang),
+            rows_table(rows, names, tr("whatif_footer", lang), tr("as_is", lang), lang),
             dcc.Link(tr("open_base", lang), href=open_base),
             html.H2(tr("whatif_details", lang)),
             _run_view(changed, lang, headlines=False),
@@ -305,19 +307,26 @@ def _variant_cards(
 def _change_lines(overrides: list[str], base: RunData, lang: str) -> html.Ul:
     """Each change as ``Técnico · lun: 4 → 5`` (the override itself when no control of
     the page has its key)."""
-    controls = {c.key: c for c in controls_of(base.scenario, {})}
+    controls = {c.key: c for c in controls_of(base.scenario, _raw_punctuality(base))}
     items = []
     for override in overrides:
         key, _, value = override.partition("=")
         control = controls.get(key)
-        shown = value.strip('"')
-        line = (
-            override
-            if control is None
-            else (f"{describe(control, base.scenario, lang)}: {control.base} → {shown}")
-        )
+        if control is None:
+            items.append(html.Li(override))
+            continue
+        was, now = shown_value(control, lang), shown_value(control, lang, value.strip('"'))
+        line = f"{describe(control, base.scenario, lang)}: {was} → {now}"
         items.append(html.Li(line))
     return html.Ul(items, className="whatif-changes")
+
+
+def _raw_punctuality(base: RunData) -> dict[str, Any]:
+    """The part of a scenario's file its punctuality control is read from (whether the
+    field is a distribution's mean or fixed minutes)."""
+    punctuality = base.scenario.behaviour.punctuality
+    fixed = isinstance(punctuality, Fixed)
+    return {"behaviour": {"punctuality": punctuality.value if fixed else punctuality.model_dump()}}
 
 
 @callback(

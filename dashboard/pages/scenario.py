@@ -23,6 +23,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dashboard import ids
 from dashboard.components.controls import change_list, controls_panel, field_class
 from dashboard.components.glance import clinic_glance
+from dashboard.components.help import help_marker
 from dashboard.components.unit import unit_glance
 from dashboard.context import page_language, settings
 from dashboard.i18n import checked_lang, tr
@@ -39,6 +40,7 @@ from dashboard.whatif import (
     offered_scenarios,
     read_upload,
     same_value,
+    shown_value,
 )
 from policies import REGISTRY, UNIT_REGISTRY
 from sim.experiments.runner import TaskFailures
@@ -123,7 +125,7 @@ def _run_panel() -> html.Section:
     return html.Section(
         [
             html.H2(id="t-run-title"),
-            html.Label(id="t-policies"),
+            html.Label([html.Span(id="t-policies"), " ", help_marker("", "t-policies-help")]),
             dcc.Checklist(
                 id=ids.POLICIES,
                 options=list(clinic_specs(REGISTRY, books=False)),
@@ -133,7 +135,9 @@ def _run_panel() -> html.Section:
                 persistence_type="session",
             ),
             html.Details([html.Summary(id="t-policy-help"), html.Div(id=ids.POLICY_HELP)]),
-            html.Label(id="t-reps", htmlFor=ids.REPS),
+            html.Label(
+                [html.Span(id="t-reps"), " ", help_marker("", "t-reps-help")], htmlFor=ids.REPS
+            ),
             dcc.Input(
                 id=ids.REPS,
                 value=str(DEFAULT_REPS),
@@ -168,15 +172,22 @@ def _action_bar() -> html.Div:
 # ---------------------------------------------------------------- text
 
 
+HELPS = {"t-policies-help": "help_policies", "t-reps-help": "help_reps"}  # marker → phrase
+
+
 @callback(
     [Output(key, "children") for key in LABELS],
     Output("t-upload", "children"),
+    [Output(key, prop) for key in HELPS for prop in ("title", "aria-label")],
     Input(ids.SCENARIO_LANG, "data"),
 )
 def page_text(lang: Any) -> list[str]:
     lang = checked_lang(lang)
-    return [tr(phrase, lang) for phrase in LABELS.values()] + [
-        tr("upload", lang, limit=UPLOAD_LIMIT_BYTES // 1024)
+    helps = [tr(phrase, lang) for phrase in HELPS.values() for _prop in ("title", "aria-label")]
+    return [
+        *[tr(phrase, lang) for phrase in LABELS.values()],
+        tr("upload", lang, limit=UPLOAD_LIMIT_BYTES // 1024),
+        *helps,
     ]
 
 
@@ -287,16 +298,23 @@ def record_changes(
     Input(ids.RESET_ALL, "n_clicks"),
     State({"type": ids.FIELD, "key": ALL}, "id"),
     State(ids.SCENARIO, "data"),
+    State(ids.SCENARIO_LANG, "data"),
     prevent_initial_call=True,
 )
 def undo(
-    undo_clicks: list[Any], reset_clicks: Any, field_ids: list[dict[str, str]], stored: Any
+    undo_clicks: list[Any],
+    reset_clicks: Any,
+    field_ids: list[dict[str, str]],
+    stored: Any,
+    lang: Any,
 ) -> list[Any]:
     """Undo one change (its button) or all: the fields go back to the base values."""
     trigger = ctx.triggered_id
     if trigger is None or not any(t.get("value") for t in ctx.triggered):
         return [no_update] * len(field_ids)  # buttons drawn, not clicked
-    bases = {c.key: c.base for c in ScenarioChoice.from_store(stored).controls()}
+    lang = checked_lang(lang)
+    controls = ScenarioChoice.from_store(stored).controls()
+    bases = {c.key: shown_value(c, lang) for c in controls}
     wanted = None if trigger == ids.RESET_ALL else trigger["key"]
     return [
         bases.get(f["key"], no_update) if wanted in (None, f["key"]) else no_update

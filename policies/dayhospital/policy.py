@@ -39,20 +39,51 @@ class NoParams(PolicyParams):
 
 
 class GraspParams(PolicyParams):
-    iterations: int = Field(default=200, ge=1, json_schema_extra=texts("Iteraciones", "Iterations"))
+    iterations: int = Field(
+        default=200,
+        ge=1,
+        json_schema_extra=texts(
+            "Iteraciones",
+            "Iterations",
+            help=(
+                "Cuántos planes de admisión construye GRASP, quedándose con el de mayor "
+                "objetivo (26); más iteraciones, mejor plan y más tiempo de cálculo.",
+                "How many admission plans GRASP builds, keeping the one of highest objective "
+                "(26); more iterations, a better plan and longer to compute.",
+            ),
+        ),
+    )
     alpha_p: float = Field(
         default=0.203,
         ge=0,
         le=1,
         description="patients' relaxation",
-        json_schema_extra=texts("α pacientes (0–1)", "α patients (0–1)"),
+        json_schema_extra=texts(
+            "α pacientes (0–1)",
+            "α patients (0–1)",
+            help=(
+                "Libertad de GRASP al elegir el siguiente paciente de la lista: 0 = siempre "
+                "el de más prioridad, 1 = cualquiera al azar.",
+                "GRASP's freedom in choosing the next patient of the list: 0 = always the "
+                "one of highest priority, 1 = any at random.",
+            ),
+        ),
     )
     alpha_m: float = Field(
         default=0.261,
         ge=0,
         le=1,
         description="blocks' relaxation",
-        json_schema_extra=texts("α bloques (0–1)", "α blocks (0–1)"),
+        json_schema_extra=texts(
+            "α bloques (0–1)",
+            "α blocks (0–1)",
+            help=(
+                "Libertad de GRASP al elegir el bloque de admisión: 0 = siempre el más "
+                "temprano posible, 1 = cualquiera al azar.",
+                "GRASP's freedom in choosing the admission block: 0 = always the earliest "
+                "possible, 1 = any at random.",
+            ),
+        ),
     )
 
 
@@ -62,7 +93,16 @@ class MipParams(PolicyParams):
         ge=1,
         le=10**9,
         description="branch-and-bound nodes per solve (work limit: the same on every machine)",
-        json_schema_extra=texts("Nodos como máximo", "Most nodes"),
+        json_schema_extra=texts(
+            "Nodos como máximo",
+            "Most nodes",
+            help=(
+                "Límite de trabajo del solver: nodos de ramificación y acotamiento por "
+                "resolución, el mismo en toda máquina; más nodos, quizá mejor plan y más tiempo.",
+                "The solver's work limit: branch-and-bound nodes per solve, the same on every "
+                "machine; more nodes, perhaps a better plan and longer to compute.",
+            ),
+        ),
     )
     mip_gap: float = Field(default=0.01, ge=0, le=1)
     guard_seconds: float = Field(

@@ -54,21 +54,48 @@ class GraspParams(PolicyParams):
         default=1000,
         ge=1,
         description="GRASP iterations per booking day",
-        json_schema_extra=texts("Iteraciones por día", "Iterations per day"),
+        json_schema_extra=texts(
+            "Iteraciones por día",
+            "Iterations per day",
+            help=(
+                "Cuántos planes construye GRASP por día de reservas, quedándose con el de mayor "
+                "FS; más iteraciones, mejor plan y más tiempo de cálculo.",
+                "How many plans GRASP builds per booking day, keeping the one of highest FS; "
+                "more iterations, a better plan and longer to compute.",
+            ),
+        ),
     )
     alpha_p: float = Field(
         default=0.203,
         ge=0,
         le=1,
         description="patients' relaxation",
-        json_schema_extra=texts("α pacientes (0–1)", "α patients (0–1)"),
+        json_schema_extra=texts(
+            "α pacientes (0–1)",
+            "α patients (0–1)",
+            help=(
+                "Libertad de GRASP al elegir el siguiente paciente: 0 = siempre el de más "
+                "necesidad, 1 = cualquiera al azar (la tesis usa 0,203).",
+                "GRASP's freedom in choosing the next patient: 0 = always the one in most "
+                "need, 1 = any at random (the thesis uses 0.203).",
+            ),
+        ),
     )
     alpha_m: float = Field(
         default=0.261,
         ge=0,
         le=1,
         description="doctors' relaxation",
-        json_schema_extra=texts("α médicos (0–1)", "α doctors (0–1)"),
+        json_schema_extra=texts(
+            "α médicos (0–1)",
+            "α doctors (0–1)",
+            help=(
+                "Libertad de GRASP al elegir el médico: 0 = siempre el de mejor aptitud, "
+                "1 = cualquiera al azar (la tesis usa 0,261).",
+                "GRASP's freedom in choosing the doctor: 0 = always the best suited, "
+                "1 = any at random (the thesis uses 0.261).",
+            ),
+        ),
     )
 
 

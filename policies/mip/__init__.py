@@ -59,7 +59,16 @@ class MipParams(PolicyParams):
         ge=1,
         le=200,
         description="sampled scenarios ω per day (S)",
-        json_schema_extra=texts("Escenarios por día (S)", "Scenarios per day (S)"),
+        json_schema_extra=texts(
+            "Escenarios por día (S)",
+            "Scenarios per day (S)",
+            help=(
+                "S: cuántos días posibles (duraciones, pasos opcionales, ausencias) se sortean "
+                "para fijar los horarios; más escenarios, horarios más robustos y más cálculo.",
+                "S: how many possible days (durations, optional steps, no-shows) are sampled "
+                "to set the times; more scenarios, sturdier times and more computing.",
+            ),
+        ),
     )
     costs: Costs = Field(default_factory=Costs)
     passes: int = Field(default=2, ge=1, le=20, description="rounds of order, then times (at most)")

@@ -4,6 +4,12 @@ Shared by the terminal table (``cli``), the HTML report (``report``) and the
 dashboard, so all say the same thing in the same words; which metrics, in which
 order, in percent or not and under which label is the catalogue's
 (``sim.outputs.catalogue``).
+
+Numbers are written as the language writes them: a decimal comma in Spanish
+(``0,06``), a point in English, and negative numbers with the typographic minus sign
+(U+2212, ``−5``), never the hyphen, everywhere a number is shown (Plotly's tick labels
+use the same sign). ``read_number`` reads back what a person types: either decimal
+mark, either sign.
 """
 
 from __future__ import annotations
@@ -13,9 +19,45 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.clinic import resource_keys
-from sim.outputs.catalogue import OUTPATIENT, Metric, Row, find, table_rows
+from sim.outputs.catalogue import (
+    OUTPATIENT,
+    P90_HELP,
+    P90_LABEL,
+    Metric,
+    Row,
+    find,
+    table_rows,
+)
 from sim.outputs.i18n import t
 from sim.scenario import Scenario
+
+MINUS = "\u2212"  # the one minus sign of every number shown
+
+
+def localised(text: str, lang: str) -> str:
+    """A number written the Python way (``-0.5``) as ``lang`` writes it: ``−0,5`` in
+    Spanish, ``−0.5`` in English; a number that rounds to zero loses its sign."""
+    if text.startswith("-"):
+        text = MINUS + text[1:] if _nonzero(text) else text[1:]
+    return text.replace(".", ",") if lang == "es" else text
+
+
+def signed(value: float, decimals: int, lang: str) -> str:
+    """``+1,5`` / ``−1,5`` / ``0,0``: a change with its sign (none on zero)."""
+    text = localised(f"{value:.{decimals}f}", lang)
+    return text if text.startswith(MINUS) or not _nonzero(text) else "+" + text
+
+
+def _nonzero(text: str) -> bool:
+    """Whether a written number has a digit other than zero."""
+    return any(c in "123456789" for c in text)
+
+
+def read_number(text: str) -> float:
+    """A number as a person types it: ``0,06`` or ``0.06``, ``−5`` or ``-5``, spaces
+    around; ``ValueError`` for anything else (``1.000,5``, ``abc``)."""
+    cleaned = str(text).strip().replace(MINUS, "-").replace(",", ".")
+    return float(cleaned)
 
 
 def hours(minutes: float | None) -> str:
@@ -33,9 +75,8 @@ def number(metric: Metric, value: float | None, lang: str = "en") -> str:
     if value is None:
         return "–"
     if metric.percent:
-        return f"{100 * value:.0f}%"
-    text = _compact(value)
-    return text.replace(".", ",") if lang == "es" else text
+        return localised(f"{100 * value:.0f}", lang) + "%"
+    return localised(_compact(value), lang)
 
 
 def _compact(value: float) -> str:
@@ -86,6 +127,7 @@ class ComparisonRow:
     label: str
     sub: bool  # a row under the one above (a resource's utilisation, a p90)
     cells: list[tuple[str, str | None]]
+    help: str = ""  # what the row measures (``Row.help``), for a tooltip
 
 
 def comparison_rows(summary: dict[str, Any], scenario: Scenario, lang: str) -> list[ComparisonRow]:
@@ -110,13 +152,13 @@ def summary_rows(summary: dict[str, Any], rows: list[Row], lang: str) -> list[Co
             if spec in differences:
                 paired = format_paired(row.metric, differences[spec][row.key], lang)
             cells.append((value, paired))
-        shown.append(ComparisonRow(row.label(lang), row.sub, cells))
+        shown.append(ComparisonRow(row.label(lang), row.sub, cells, row.help(lang)))
         if row.metric.p90 and row.base:
             p90 = [
                 (number(row.metric, summary["policies"][s][row.key]["p90"], lang), None)
                 for s in policies
             ]
-            shown.append(ComparisonRow("p90", True, p90))
+            shown.append(ComparisonRow(P90_LABEL, True, p90, P90_HELP[lang]))
     return shown
 
 
@@ -153,23 +195,31 @@ def relative_change(summary: dict[str, Any], spec: str, metric: str = "los") -> 
 
 def decomposition_lines(summary: dict[str, Any], lang: str) -> list[str]:
     """Where the gain comes from, a line per step: ``fifo → fifo:appointment: stay
-    −170 min [−175, −165] · wait … · overtime … · cost …``."""
+    −170.0 [−175.0, −165.0] · wait … · overtime … · cost …``."""
     lines = []
     for step in summary.get("decomposition", []):
         parts = []
         for name, paired in step["paired"].items():
-            parts.append(f"{find(name).label[lang]} {signed_interval(paired)}")
+            parts.append(f"{find(name).label[lang]} {signed_interval(paired, lang)}")
         lines.append(f"{step['from']} → {step['to']}: " + " · ".join(parts))
     return lines
 
 
-def signed_interval(paired: dict[str, Any]) -> str:
-    """``-1.8 [-2.2, -1.5]`` (``–`` where undefined)."""
+def signed_interval(paired: dict[str, Any], lang: str = "en") -> str:
+    """``−1.8 [−2.2, −1.5]`` (``−1,8 [−2,2; −1,5]`` in Spanish; ``–`` where undefined)."""
     if paired["diff"] is None:
         return "–"
     lo, hi = paired["ci95"]
-    text = f"{paired['diff']:+.1f}"
-    return text if lo is None else f"{text} [{lo:+.1f}, {hi:+.1f}]"
+    text = signed(paired["diff"], 1, lang)
+    if lo is None or hi is None:
+        return text
+    separator = "; " if lang == "es" else ", "
+    return f"{text} [{signed(lo, 1, lang)}{separator}{signed(hi, 1, lang)}]"
+
+
+def signed_percent(fraction: float, lang: str) -> str:
+    """A relative change as people read it: ``−76 %`` (``+3 %``)."""
+    return f"{signed(100 * fraction, 0, lang)} %"
 
 
 def headline(summary: dict[str, Any], spec: str, lang: str) -> str:
@@ -182,5 +232,5 @@ def headline(summary: dict[str, Any], spec: str, lang: str) -> str:
     line = t(key, lang, policy=spec, value=hours(los["mean"]), lo=hours(lo), hi=hours(hi))
     change = relative_change(summary, spec)["change"]
     if spec != summary["baseline"] and change is not None:
-        line += f" ({100 * change:+.0f} %)"
+        line += f" ({signed_percent(change, lang)})"
     return line

@@ -33,6 +33,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "mean over replications ± half-width of the 95 % CI · p90 over all patients · "
         "Δ: paired difference against {baseline}",
     },
+    "table_help": {
+        "es": "± semiancho del IC 95 %: con 95 % de confianza, el valor medio verdadero está a "
+        "lo sumo a esa distancia del mostrado ([a; b]: los extremos del intervalo, cuando un "
+        "límite como el cero lo corta). p90: 9 de cada 10 pacientes tienen a lo sumo ese valor. "
+        "Δ: diferencia pareada con {reference}, réplica por réplica con los mismos pacientes y "
+        "la misma suerte; si su intervalo no incluye el 0, la diferencia no es azar.",
+        "en": "± half-width of the 95 % CI: with 95 % confidence the true mean is at most that "
+        "far from the one shown ([a, b]: the interval's ends, when a bound such as zero cuts "
+        "it). p90: 9 in 10 patients have at most that value. Δ: paired difference against "
+        "{reference}, replication by replication on the same patients and the same luck; if "
+        "its interval leaves out 0, the difference is not chance.",
+    },
+    "delta_help": {
+        "es": "Δ: diferencia pareada con {reference} (mismos pacientes, misma suerte) ± "
+        "semiancho de su IC 95 %.",
+        "en": "Δ: paired difference against {reference} (same patients, same luck) ± half-width "
+        "of its 95 % CI.",
+    },
     "headline": {
         "es": "Estancia media con {policy}: {value} [IC 95 %: {lo} – {hi}]",
         "en": "Mean stay with {policy}: {value} [95 % CI: {lo} – {hi}]",
@@ -69,6 +87,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "mean ± half-width of the 95 % CI · Δ: paired difference against the base variant",
     },
     "variant": {"es": "Variante", "en": "Variant"},
+    "variant_base": {"es": "la variante base", "en": "the base variant"},
     "decomposition_title": {
         "es": "De dónde viene la ganancia (diferencia pareada [IC 95 %], paso a paso):",
         "en": "Where the gain comes from (paired difference [95 % CI], step by step):",
@@ -204,8 +223,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "waiting_patients": {"es": "En espera", "en": "Waiting"},
     "fig_heatmap": {
-        "es": "{policy}: ocupación por recurso y hora",
-        "en": "{policy}: busy share by resource and hour",
+        "es": "{policy}: utilización por recurso y hora",
+        "en": "{policy}: utilisation by resource and hour",
     },
     "fig_plan": {"es": "Plan frente a resultado", "en": "Plan against outcome"},
     "fig_utilisation": {"es": "Utilización por recurso", "en": "Utilisation by resource"},

@@ -28,8 +28,10 @@ from sim.outputs.formatting import (
     format_paired,
     format_summary,
     hours,
+    localised,
     relative_change,
     signed_interval,
+    signed_percent,
 )
 from sim.outputs.i18n import t
 from sim.outputs.rundir import TABLES, RunData
@@ -59,7 +61,7 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
         + "</th><th>"
         + html.escape(t("policy", lang))
         + "</th>"
-        + "".join(f"<th>{html.escape(m.label[lang])}</th>" for m in shown)
+        + "".join(f"<th>{_named(m.label[lang], m.help[lang])}</th>" for m in shown)
         + "</tr>"
     ]
     for name, entry in sweep["variants"].items():
@@ -77,7 +79,8 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
                 + "".join(cells)
                 + "</tr>"
             )
-    caption = html.escape(t("sweep_footer", lang))
+    explained = t("table_help", lang, reference=t("variant_base", lang))
+    caption = _named(t("sweep_footer", lang), explained)
     table = f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
     frontier = ""
     if figures.has_frontier(sweep):
@@ -151,8 +154,11 @@ def _headline_card(summary: dict[str, Any], baseline: str, spec: str, lang: str)
     los = summary["policies"][spec]["los"]
     change = relative_change(summary, spec)
     lo, hi = change["ci95"]
-    change_text = "–" if change["change"] is None else f"{100 * change['change']:+.0f} %"
-    change_ci = "" if lo is None else f"[{100 * lo:+.0f} %, {100 * hi:+.0f} %]"
+    change_text = "–" if change["change"] is None else signed_percent(change["change"], lang)
+    separator = "; " if lang == "es" else ", "
+    change_ci = (
+        "" if lo is None else f"[{signed_percent(lo, lang)}{separator}{signed_percent(hi, lang)}]"
+    )
     return (
         "<div class='card'>"
         f"<div class='label'>{html.escape(t('report_mean_stay', lang))}: "
@@ -173,11 +179,11 @@ def _decomposition(summary: dict[str, Any], lang: str) -> str:
     if not steps:
         return ""
     names = list(steps[0]["paired"])
-    head = "".join(f"<th>Δ {html.escape(find(m).label[lang])}</th>" for m in names)
+    head = "".join(f"<th>Δ {_named(find(m).label[lang], find(m).help[lang])}</th>" for m in names)
     rows = [f"<tr><th>{html.escape(t('decomposition_step', lang))}</th>{head}</tr>"]
     for step in steps:
         cells = "".join(
-            f"<td>{html.escape(signed_interval(step['paired'][m]))}</td>" for m in names
+            f"<td>{html.escape(signed_interval(step['paired'][m], lang))}</td>" for m in names
         )
         label = f"{step['from']} → {step['to']}"
         rows.append(f"<tr><td>{html.escape(label)}</td>{cells}</tr>")
@@ -226,9 +232,17 @@ def comparison_html(
             for value, paired in row.cells
         )
         css = " class='sub'" if row.sub else ""
-        lines.append(f"<tr><th{css}>{html.escape(row.label)}</th>{cells}</tr>")
-    caption = html.escape(t(footer, lang, baseline=baseline))
+        lines.append(f"<tr><th{css}>{_named(row.label, row.help)}</th>{cells}</tr>")
+    caption = _named(t(footer, lang, baseline=baseline), t("table_help", lang, reference=baseline))
     return f"<table><caption>{caption}</caption>{''.join(lines)}</table>"
+
+
+def _named(name: str, help_text: str) -> str:
+    """A metric's name with its help marker: hovering it shows what the metric measures."""
+    if not help_text:
+        return html.escape(name)
+    marker = f"<span class='help' title='{html.escape(help_text, quote=True)}'>ⓘ</span>"
+    return f"{html.escape(name)} {marker}"
 
 
 def _figure_sections(data: RunData, lang: str) -> list[str]:
@@ -350,7 +364,7 @@ def _plan_section(data: RunData, lang: str) -> str:
         + "</tr>"
     ]
     for spec in data.policies:
-        rows.append(_plan_row(data, spec, days[days["policy"] == spec]))
+        rows.append(_plan_row(data, spec, days[days["policy"] == spec], lang))
     table = f"<table>{''.join(rows)}</table>"
     note = f"<p class='note'>{html.escape(t('report_plan_note', lang))}</p>"
     plot = (
@@ -365,7 +379,7 @@ def _plan_section(data: RunData, lang: str) -> str:
     return note + table + plot
 
 
-def _plan_row(data: RunData, spec: str, days: pd.DataFrame) -> str:
+def _plan_row(data: RunData, spec: str, days: pd.DataFrame, lang: str) -> str:
     if days.empty:
         planned = simulated = "–"
     else:
@@ -378,13 +392,13 @@ def _plan_row(data: RunData, spec: str, days: pd.DataFrame) -> str:
     else:
         status = ", ".join(f"{name} × {count}" for name, count in solver["statuses"].items())
         kept = ", ".join(f"{name} × {count}" for name, count in solver["origins"].items())
-        seconds = _solver_seconds(data.info, spec)
+        seconds = _solver_seconds(data.info, spec, lang)
         guarded = str(solver["time_guard_days"])
     cells = [spec, planned, simulated, status, kept, seconds, guarded]
     return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
 
 
-def _solver_seconds(info: dict[str, Any], spec: str) -> str:
+def _solver_seconds(info: dict[str, Any], spec: str, lang: str) -> str:
     """Build + solve seconds over the run (cached days cost nothing), from ``run.json``."""
     plans = info.get("plans", {}).get(spec, [])
     stats = [p["solver"] for p in plans if isinstance(p, dict) and "solver" in p]
@@ -392,7 +406,7 @@ def _solver_seconds(info: dict[str, Any], spec: str) -> str:
         return "–"
     build = sum(s.get("build_seconds", 0.0) for s in stats)
     solve = sum(s.get("solve_seconds", 0.0) for s in stats)
-    return f"{build:.1f} + {solve:.1f} s"
+    return f"{localised(f'{build:.1f}', lang)} + {localised(f'{solve:.1f}', lang)} s"
 
 
 def _footer(data: RunData, lang: str) -> str:
@@ -432,6 +446,7 @@ th:first-child { text-align: left; }
 th.sub { font-weight: normal; padding-left: 1.5rem; color: #57606a; }
 caption { caption-side: bottom; color: #57606a; font-size: .8rem; text-align: left; }
 .delta { color: #57606a; font-size: .8rem; }
+.help { color: #57606a; cursor: help; font-size: .8em; font-weight: normal; }
 .note { color: #57606a; }
 footer { margin-top: 2rem; color: #57606a; font-size: .85rem; }
 """

@@ -61,13 +61,13 @@ from dashboard.whatif import (
 from scenarios import bundled_path
 from sim.cli.main import main as cli_main
 from sim.experiments.sweep import folder_name
-from sim.outputs.catalogue import find, sweep_metrics
+from sim.outputs.catalogue import P90_HELP, find, sweep_metrics
 from sim.outputs.headline import policy_headlines
 from sim.outputs.i18n import TEXTS
 from sim.outputs.rundir import RunData, load_run
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario, from_mapping, from_text, load, parse_yaml
-from tests.support.components import dashboard_app, of_type, prop, text, texts, walk
+from tests.support.components import dashboard_app, helps, of_type, prop, text, texts, walk
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 POLICIES = ["fifo", "fifo:appointment"]
@@ -1047,8 +1047,8 @@ def test_change_text_signs_units_and_zero() -> None:
 @pytest.mark.parametrize(
     ("lang", "overtime", "p90"),
     [
-        ("es", ["5,2 ±0,2", "4,9 ±0,2", "Δ -0,3 ±0,2", "7,2 ±1,2", "Δ 2,0 ±1,1"], "300"),
-        ("en", ["5.2 ±0.2", "4.9 ±0.2", "Δ -0.3 ±0.2", "7.2 ±1.2", "Δ 2.0 ±1.1"], "300"),
+        ("es", ["5,2 ±0,2", "4,9 ±0,2", "Δ −0,3 ±0,2", "7,2 ±1,2", "Δ 2,0 ±1,1"], "300"),
+        ("en", ["5.2 ±0.2", "4.9 ±0.2", "Δ −0.3 ±0.2", "7.2 ±1.2", "Δ 2.0 ±1.1"], "300"),
     ],
 )
 def test_comparison_table(lang: str, overtime: list[str], p90: str) -> None:
@@ -1063,10 +1063,17 @@ def test_comparison_table(lang: str, overtime: list[str], p90: str) -> None:
     assert texts(by_label[over])[1:] == overtime
     assert texts(by_label["p90"])[1:] == [p90, "250", "320"]
     los = texts(by_label[stay])[1:]
-    assert los == ["220 ±20", "165 ±15", "Δ -55 ±11", "242 ±11", "Δ 22 ±11"]
+    assert los == ["220 ±20", "165 ±15", "Δ −55 ±11", "242 ±11", "Δ 22 ±11"]
+    # each metric's name has its help; each difference and the caption say what Δ, ± are
+    assert helps(by_label[stay].children[0]) == [find("los").help[lang]]
+    assert helps(by_label["p90"].children[0]) == [P90_HELP[lang]]
+    assert helps(by_label[over].children[0]) == [find("overtime").help[lang]]
+    deltas = [c for c in walk(table) if prop(c, "className") == "delta"]
+    assert {prop(d, "title") for d in deltas} == {TEXTS["delta_help"][lang].format(reference="a")}
     caption = of_type(table, html.Caption)
     assert len(caption) == 1
     assert text(caption[0]) == TEXTS["footer"][lang].format(baseline="a")
+    assert helps(caption[0]) == [TEXTS["table_help"][lang].format(reference="a")]
 
 
 def test_clinic_glance_es() -> None:
@@ -1279,7 +1286,7 @@ def test_results_page_of_a_what_if(
     changes = next(c for c in walk(view) if prop(c, "className") == "whatif-changes")
     assert texts(changes) == [
         "Licenciado/a en oftalmología · lun: 4 → 5",
-        "Tasa de inasistencia (0–1): 0.06 → 0.1",
+        "Tasa de inasistencia (0–1): 0,06 → 0,1",
     ]
     sweep = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
     paired = sweep["paired_to_base"][WHATIF_VARIANT]

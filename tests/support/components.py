@@ -24,7 +24,8 @@ def walk(node: Any) -> Iterator[Component]:
 
 
 def texts(node: Any) -> list[str]:
-    """The text pieces of a tree, in order."""
+    """The text pieces of a tree, in order; help markers (``dashboard.components.help``:
+    their words are in their tooltip, see ``helps``) are left out."""
     if node is None:
         return []
     if isinstance(node, str | int | float):
@@ -32,8 +33,19 @@ def texts(node: Any) -> list[str]:
     if isinstance(node, list | tuple):
         return [piece for item in node for piece in texts(item)]
     if isinstance(node, Component):
+        if is_help(node):
+            return []
         return texts(getattr(node, "children", None))
     return []
+
+
+def is_help(component: Component) -> bool:
+    return getattr(component, "className", None) == "help"
+
+
+def helps(node: Any) -> list[str]:
+    """The tooltips of the help markers of a tree, in order."""
+    return [str(c.title) for c in walk(node) if is_help(c)]
 
 
 def text(node: Any) -> str:
