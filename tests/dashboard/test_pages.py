@@ -34,7 +34,7 @@ import pytest
 from dash import dcc, html
 
 from dashboard import figures, ids
-from dashboard.components.controls import change_list
+from dashboard.components.controls import change_list, controls_panel
 from dashboard.components.glance import clinic_glance
 from dashboard.components.headlines import change_text, headline_cards
 from dashboard.components.results import comparison_table
@@ -57,8 +57,9 @@ from dashboard.whatif import (
     parse_value,
     read_upload,
     same_value,
+    shown_value,
 )
-from scenarios import bundled_path
+from scenarios import bundled_names, bundled_path
 from sim.cli.main import main as cli_main
 from sim.experiments.sweep import folder_name
 from sim.outputs.catalogue import P90_HELP, find, sweep_metrics
@@ -284,6 +285,8 @@ def test_fixed_or_meanless_punctuality_is_one_fixed_minutes_control(
         ("share", "nan", (None, "expect_share")),
         ("minutes", "-10", (-10.0, None)),
         ("minutes", "-2,5", (-2.5, None)),
+        ("minutes", "\u22122,5", (-2.5, None)),  # the minus sign the page shows
+        ("minutes", " \u221210 ", (-10.0, None)),
         ("minutes", "600", (600.0, None)),
         ("minutes", "700", (None, "expect_minutes")),
         ("minutes", "-601", (None, "expect_minutes")),
@@ -305,6 +308,78 @@ def test_parse_value(kind: Any, typed: str, expected: tuple[Any, str | None]) ->
         assert message in PHRASES
 
 
+@pytest.mark.parametrize(
+    ("key", "lang", "shown"),
+    [
+        ("behaviour.no_show", "es", "0,06"),
+        ("behaviour.no_show", "en", "0.06"),
+        ("behaviour.punctuality.mean", "es", "\u221210"),
+        ("behaviour.punctuality.mean", "en", "\u221210"),
+        ("policies.grasp.alpha_p", "es", "0,203"),
+        ("horizon.open", "es", "07:30"),
+        ("resources.technician.roster.mon", "es", "4"),
+    ],
+)
+def test_a_field_shows_its_value_as_the_language_writes_it(key: str, lang: str, shown: str) -> None:
+    """The base value in the page's language; the field reads it back as the same value,
+    so showing it is no change."""
+    control = {c.key: c for c in ScenarioChoice("ophthalmology").controls()}[key]
+    assert shown_value(control, lang) == shown
+    assert same_value(control.kind, shown, control.base)
+
+
+def test_a_typed_value_is_shown_in_the_language_and_run_as_the_command_line_writes_it() -> None:
+    choice = ScenarioChoice("ophthalmology")
+    control = {c.key: c for c in choice.controls()}["behaviour.no_show"]
+    assert shown_value(control, "es", "0.07") == "0,07"
+    assert shown_value(control, "en", "0,07") == "0.07"
+    assert shown_value(control, "es", "abc") == "abc"  # as typed: its message says why
+    for typed in ("0,07", "0.07", " 0,07 "):
+        evaluation = evaluate(choice, {"behaviour.no_show": typed}, "es")
+        assert evaluation.overrides == ["behaviour.no_show=0.07"]
+    punctuality = evaluate(choice, {"behaviour.punctuality.mean": "\u22125"}, "es")
+    assert punctuality.overrides == ["behaviour.punctuality.mean=-5"]
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_every_field_has_a_help_in_both_languages(name: str) -> None:
+    """Every what-if field of every bundled scenario (staff, hours, demand, behaviour,
+    booking, a unit's beds and chairs, each policy's tunable parameters) says what its
+    value means, in Spanish and in English, differently."""
+    for control in ScenarioChoice(name).controls():
+        helps_of = {lang: control.help_text(lang) for lang in ("es", "en")}
+        assert all(h and h == h.strip() for h in helps_of.values()), (name, control.key)
+        assert helps_of["es"] != helps_of["en"], (name, control.key)
+
+
+def test_the_jargon_of_the_fields_is_explained() -> None:
+    controls = {c.key: c for c in ScenarioChoice("ophthalmology").controls()}
+    alpha = controls["policies.grasp.alpha_p"].help_text("es")
+    assert "0 = siempre" in alpha and "1 = cualquiera" in alpha
+    assert controls["policies.mip.scenarios"].help_text("en").startswith("S: ")
+    unit = {c.key: c for c in ScenarioChoice("day_hospital").controls()}
+    assert "nodos" in unit["policies.mip.max_nodes"].help_text("es")
+    assert unit["unit.beds"].help_text("es").startswith("D1")
+
+
+def test_field_labels_carry_their_help_marker() -> None:
+    """Each field's label has the ⓘ with the field's help; each row of the staff grid
+    too (its fields are the row's resource on each weekday)."""
+    choice = ScenarioChoice("ophthalmology")
+    controls = choice.controls()
+    panel = controls_panel(base_of(choice), controls, {}, {}, "es")
+    labels = of_type(panel, html.Label)
+    by_text = {text(label): helps(label) for label in labels}
+    for control in [c for c in controls if c.group != "staff"]:
+        assert by_text[control.label_text("es")] == [control.help_text("es")], control.key
+    grid = next(t for t in of_type(panel, html.Table) if prop(t, "className") == "staff-grid")
+    rows = of_type(of_type(grid, html.Tbody)[0], html.Tr)
+    assert len(rows) == len(RESOURCES)
+    assert all(helps(row.children[0]) == [tr("help_staff", "es")] for row in rows)
+    no_show = next(i for i in of_type(panel, dcc.Input) if prop(i, "name") == "behaviour.no_show")
+    assert prop(no_show, "value") == "0,06"
+
+
 def test_parse_value_refuses_a_clock_with_digits_int_cannot_read() -> None:
     """``"²".isdigit()`` is true but ``int("²")`` fails: the field must say what it
     expected, not raise (whatif.parse_value, and evaluate, which every page callback
@@ -324,6 +399,7 @@ def test_parse_value_refuses_a_clock_with_digits_int_cannot_read() -> None:
         ("clock", "7:30", "07:30", True),
         ("share", "0,06", "0.06", True),
         ("share", "0,6", "0.06", False),
+        ("minutes", "\u221210", "-10", True),
         ("minutes", "", "", True),
     ],
 )

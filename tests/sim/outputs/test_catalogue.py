@@ -29,7 +29,10 @@ from sim.outputs.catalogue import (
     CATALOGUE,
     EVERY_SURFACE,
     OUTPATIENT,
+    P90_HELP,
+    PRIORITY_HELP,
     PRIORITY_LABEL,
+    RESOURCE_HELP,
     UNIT,
     Metric,
     entries,
@@ -244,6 +247,46 @@ def test_every_label_in_both_languages() -> None:
             assert len(labels) == len(set(labels)), (models, lang)
 
 
+def test_every_metric_has_a_help_in_both_languages() -> None:
+    """A one-line help a tooltip can show: a sentence, not the label again."""
+    for metric in CATALOGUE:
+        assert set(metric.help) == set(LANGUAGES), metric.name
+        for lang, phrase in metric.help.items():
+            assert phrase == phrase.strip() and phrase.endswith("."), (metric.name, lang)
+            assert "\n" not in phrase and len(phrase) <= 300, (metric.name, lang)
+            assert phrase != metric.label[lang], (metric.name, lang)
+        assert metric.help["es"] != metric.help["en"], metric.name
+    for phrases in (PRIORITY_HELP, RESOURCE_HELP, P90_HELP):
+        assert set(phrases) == set(LANGUAGES)
+
+
+def test_jargon_is_explained_in_the_help() -> None:
+    """The words the manager asked about: the thesis's FS, objective (26), p90."""
+    assert "Σ" in find("fs").help["es"] and "mayor es mejor" in find("fs").help["es"]
+    assert "higher is better" in find("fs").help["en"]
+    objective = find("objective", UNIT).help
+    assert "prioridad w" in objective["es"] and "bloque" in objective["es"]
+    assert "priority w" in objective["en"]
+    assert "9 de cada 10" in P90_HELP["es"] and "9 in 10" in P90_HELP["en"]
+    assert "llega" in find("los").help["es"] and "arrival" in find("los").help["en"]
+
+
+def test_every_row_of_the_tables_has_a_help(booking_scenario: Scenario, unit_run: UnitRun) -> None:
+    """Each row a comparison table shows (a metric, its resource and priority rows, its
+    p90) has a help in the page's language; a narrowed row says what it narrows to."""
+    keys = metrics.scenario_metric_names(booking_scenario)
+    for lang in LANGUAGES:
+        shown = comparison_rows(_summary(keys), booking_scenario, lang)
+        shown += unit_comparison_rows(unit_run, lang)
+        assert all(row.help for row in shown), [r.label for r in shown if not r.help]
+        p90 = [row for row in shown if row.label == "p90"]
+        assert p90 and all(row.help == P90_HELP[lang] for row in p90)
+    rows = {r.key: r for r in table_rows(OUTPATIENT, resource_keys(booking_scenario))}
+    doctor = rows["utilisation.doctor"].help("es")
+    assert doctor.startswith(find("utilisation").help["es"]) and "doctor" in doctor
+    assert "prioridad 3" in rows["access_days.p3"].help("es")
+
+
 def test_metrics_are_named_by_the_catalogue_alone() -> None:
     assert sorted({m.name for m in CATALOGUE} & set(TEXTS)) == []
 
@@ -267,6 +310,7 @@ WAIT_LAST = Metric(
     unit="minutes",
     aggregate="mean over the patients served",
     label={"es": "Espera hasta la salida (min)", "en": "Wait to leave (min)"},
+    help={"es": "Desde la última atención hasta la salida.", "en": "From last service to leaving."},
     p90=True,
     sweep=EVERY_SURFACE,
 )
@@ -297,6 +341,7 @@ def test_a_new_metric_shows_in_the_comparison_rows(
         at = labels.index(label)
         assert labels[at - 1] == find("wait_first").label[lang] and labels[at + 1] == "p90"
         assert shown[at].cells[1] == value
+        assert shown[at].help == WAIT_LAST.help[lang]
         assert [c[0] for c in shown[at + 1].cells] == p90
     assert "wait_last" in [m.name for m in sweep_metrics("terminal")]
 

@@ -20,6 +20,7 @@ fifo against mip) is made once and read by every test:
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import shutil
@@ -35,7 +36,8 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from sim.outputs import figures
-from sim.outputs.formatting import hours, relative_change, signed_interval
+from sim.outputs.catalogue import find
+from sim.outputs.formatting import MINUS, hours, relative_change, signed_interval
 from sim.outputs.report import REPORT_NAME
 from sim.outputs.rundir import RunData, load_run
 from tests.support.cli import SCRIPT, TIMEOUT_S, CliResult, assert_ok, environment
@@ -140,7 +142,8 @@ def change_div(summary: dict[str, Any]) -> str:
     """The paired change of the mean stay, green when shorter, red when longer."""
     change = relative_change(summary, "mip")["change"]
     direction = "better" if change < 0 else "worse"
-    return f"<div class='change {direction}'>{100 * change:+.0f} %</div>"
+    shown = f"{100 * change:+.0f} %".replace("-", MINUS)
+    return f"<div class='change {direction}'>{shown}</div>"
 
 
 def busiest_day_of(patients: pd.DataFrame, policy: str) -> int:
@@ -254,6 +257,7 @@ def test_report_sections_and_figures(
     gain = section(page, DECOMPOSITION["en"])
     assert "<td>fifo → mip</td>" in gain
     assert signed_interval(step["paired"]["overtime"]) in gain
+    assert MINUS in signed_interval(step["paired"]["los"])  # mip shortens the stay
     comparison, stay, _, wait, _, queue, gantt, plan, utilisation = (
         section(page, title) for title in HEADINGS["en"]
     )  # the total wait and access by priority: tests/sim/outputs/test_figures.py
@@ -314,6 +318,34 @@ def test_report_command_writes_spanish(spanish_page: str, summary: dict[str, Any
     for english in ("Policy comparison", "Mean stay", "Plan against outcome"):
         assert english not in spanish_page
     assert spanish_page.count(get_plotlyjs()) == 1
+
+
+HYPHEN_MINUS = re.compile(r"(?<![\w-])-(?=\d)")  # a hyphen used as a minus sign: "-5", "(-3"
+
+
+def shown_text(page: str) -> str:
+    """What a reader of a report sees: the page without scripts, styles and tags."""
+    visible = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", visible))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_report_writes_one_minus_sign(
+    page: str, spanish_page: str, summary: dict[str, Any], lang: str
+) -> None:
+    """Negative numbers (the paired changes of mip against fifo) are written with the
+    minus sign U+2212, never with a hyphen."""
+    text = shown_text(page if lang == "en" else spanish_page)
+    assert summary["paired"]["mip"]["los"]["diff"] < 0
+    assert f"Δ {MINUS}" in text
+    assert HYPHEN_MINUS.findall(text) == []
+
+
+def test_report_explains_each_metric(page: str, spanish_page: str) -> None:
+    """Each metric's name in the comparison table has its help in a tooltip."""
+    for lang, shown in (("en", page), ("es", spanish_page)):
+        for name in ("los", "wait", "fs", "utilisation"):
+            assert f"title='{html.escape(find(name).help[lang], quote=True)}'" in shown, name
 
 
 # ---------------------------------------------------------------- 4. bad run directories
