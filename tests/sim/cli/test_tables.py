@@ -1,7 +1,7 @@
 """Terminal tables at 80 columns: nothing cut, nothing split, the baseline in each part.
 
 The comparison table of a run with four booking policies (names as long as
-``grasp@end_of_day``) and cells as wide as ``Δ -1.62M ±117k`` is rendered by rich
+``grasp@end_of_day``) and cells as wide as ``Δ −1.62M ±117k`` is rendered by rich
 at 80 columns: no line is wider, every policy name and every cell line is printed
 whole. Seven policies do not fit side by side: the table comes in parts, each
 starting with the baseline. The real command line, ``compare`` and a sweep with
@@ -22,8 +22,8 @@ from tests.support.cli import SCRIPT, TIMEOUT_S, environment
 
 WIDTH = 80
 BOOKING = ["fifo@walk_in", "fifo@realtime", "fifo@end_of_day", "grasp@end_of_day"]
-WIDE_CELLS = [("3.24M ±174k", None), ("1.74M ±46.9k", "-1.5M ±221k")]
-WIDE_CELLS += [("0.0 [0.0, 0.1]", "-1.62M ±117k"), ("64% [0%, 100%]", "-5% ±4%")]
+WIDE_CELLS = [("3.24M ±174k", None), ("1.74M ±46.9k", "−1.5M ±221k")]
+WIDE_CELLS += [("0.0 [0.0, 0.1]", "−1.62M ±117k"), ("64% [0%, 100%]", "−5% ±4%")]
 
 
 def rows(policies: int) -> list[ComparisonRow]:
