@@ -1,4 +1,4 @@
-"""The help marker: a small ⓘ beside a name, whose tooltip says what the name means.
+"""The help marker: a small circled ? beside a name, whose tooltip says what the name means.
 
 Every metric's name (in tables and cards) and every field's label carries one; the
 words are the catalogue's (``sim.outputs.catalogue``: a metric's ``help``), a
@@ -14,11 +14,11 @@ from typing import Any
 
 from dash import html
 
-MARK = "ⓘ"
+MARK = "?"  # drawn in a circle by the style sheet: every font has it
 
 
 def help_marker(text: str, marker_id: str | None = None) -> html.Span:
-    """The ⓘ with ``text`` as its tooltip."""
+    """The marker with ``text`` as its tooltip."""
     extra: dict[str, Any] = {"id": marker_id} if marker_id else {}
     extra["aria-label"] = text
     return html.Span(MARK, title=text, className="help", tabIndex="0", role="note", **extra)

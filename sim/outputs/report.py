@@ -241,7 +241,7 @@ def _named(name: str, help_text: str) -> str:
     """A metric's name with its help marker: hovering it shows what the metric measures."""
     if not help_text:
         return html.escape(name)
-    marker = f"<span class='help' title='{html.escape(help_text, quote=True)}'>ⓘ</span>"
+    marker = f"<span class='help' title='{html.escape(help_text, quote=True)}'>?</span>"
     return f"{html.escape(name)} {marker}"
 
 
@@ -446,7 +446,9 @@ th:first-child { text-align: left; }
 th.sub { font-weight: normal; padding-left: 1.5rem; color: #57606a; }
 caption { caption-side: bottom; color: #57606a; font-size: .8rem; text-align: left; }
 .delta { color: #57606a; font-size: .8rem; }
-.help { color: #57606a; cursor: help; font-size: .8em; font-weight: normal; }
+.help { display: inline-block; width: 1.15em; height: 1.15em; line-height: 1.15em;
+        margin-left: .2em; border: 1px solid #57606a; border-radius: 50%; color: #57606a;
+        font-size: .72em; font-weight: 600; text-align: center; cursor: help; }
 .note { color: #57606a; }
 footer { margin-top: 2rem; color: #57606a; font-size: .85rem; }
 """

@@ -363,7 +363,7 @@ def test_the_jargon_of_the_fields_is_explained() -> None:
 
 
 def test_field_labels_carry_their_help_marker() -> None:
-    """Each field's label has the ⓘ with the field's help; each row of the staff grid
+    """Each field's label has the help marker with the field's help; each row of the staff grid
     too (its fields are the row's resource on each weekday)."""
     choice = ScenarioChoice("ophthalmology")
     controls = choice.controls()
