@@ -76,14 +76,6 @@ def open_page(browser: Browser, url: str) -> None:
     browser.wait(lambda: browser.text("#run"), message="the Run button's label")
 
 
-def click_in_view(browser: Browser, css: str) -> None:
-    """Click an element once scrolled to the middle of the window (the action bar, always
-    in view at the bottom, covers what is under it)."""
-    element = browser.wait(lambda: browser.find(css)[0], message=css)
-    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    browser.click(css)
-
-
 def gone(element: WebElement) -> bool:
     """Whether an element was replaced (the page redrew it)."""
     try:
@@ -114,7 +106,7 @@ def test_a_spanish_field_shows_and_takes_a_decimal_comma(
     browser.wait_text("#change-list", "--set behaviour.no_show=0.07")
     assert "0,06 → 0,07" in browser.text("#change-list")
     assert hyphens_as_minus(browser) == []
-    click_in_view(browser, "#reset-all")
+    browser.click("#reset-all")
     browser.wait(lambda: browser.field(NO_SHOW).get_attribute("value") == "0,06", message="undo")
 
 
@@ -141,8 +133,6 @@ def whatif_results(browser: Browser, server: DashboardServer, two_days: Path) ->
     browser.wait(lambda: gone(before), message="the fields of the uploaded scenario")
     browser.type_into(NO_SHOW, "0,07")
     browser.wait_text("#change-list", "--set behaviour.no_show=0.07")
-    policies = browser.find("#policies")[0]
-    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", policies)
     choose_policies(browser, ["fifo", "fifo:appointment"])
     set_reps(browser, "2")
     browser.click("#run")
