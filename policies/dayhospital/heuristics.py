@@ -10,6 +10,8 @@ spread of 1/b); the best plan of all iterations by the objective (26) is kept.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from sim.unit.instance import UnitInstance
@@ -71,27 +73,55 @@ def _construct(
         ]
         p = listed[int(rng.integers(len(listed)))]
         waiting.remove(p)
-        options = _admissions(inst, p, usage)
-        if not options:
+        candidates = _earliest_candidates(inst, p, usage, alpha_blocks)
+        if not candidates:
             continue  # pending: nothing fits any more
-        goodness = np.array([1.0 / (it.admission + 1) for it in options])
-        top, low = goodness.max(), goodness.min()
-        candidates = [
-            it
-            for it, g in zip(options, goodness, strict=True)
-            if g >= top - alpha_blocks * (top - low)
-        ]
         chosen = candidates[int(rng.integers(len(candidates)))]
         usage.take(inst, chosen)
         plan.itineraries[p] = chosen
     return plan
 
 
-def _admissions(inst: UnitInstance, p: int, usage: Usage) -> list[Itinerary]:
-    """The earliest itinerary from each admissible block that still fits."""
-    found = []
-    for b in admission_blocks(inst, inst.patients[p]):
+def _earliest_candidates(
+    inst: UnitInstance, p: int, usage: Usage, alpha_blocks: float
+) -> list[Itinerary]:
+    """The restricted candidate list of admissions: of the earliest itinerary that fits
+    from each admissible block, those whose earliness 1/b is within ``alpha_blocks`` of
+    the spread between the earliest and the latest that fit.
+
+    Earliness falls as the block grows, so the list is the first few blocks that fit:
+    the earliest is found from the front, the latest from the back, and only the blocks
+    between them that can still qualify are tried (the same list as trying every block).
+    """
+    blocks = admission_blocks(inst, inst.patients[p])
+    first = _first_fitting(inst, p, blocks, usage)
+    if first is None:
+        return []
+    later = [b for b in blocks if b > first.admission]
+    last = _first_fitting(inst, p, reversed(later), usage)
+    top = _earliness(first)
+    low = top if last is None else _earliness(last)
+    threshold = top - alpha_blocks * (top - low)
+    candidates = [first]
+    for b in later:
+        if 1.0 / (b + 1) < threshold:
+            break
         itinerary = first_itinerary(inst, p, b, usage)
         if itinerary is not None:
-            found.append(itinerary)
-    return found
+            candidates.append(itinerary)
+    return candidates
+
+
+def _first_fitting(
+    inst: UnitInstance, p: int, blocks: Iterable[int], usage: Usage
+) -> Itinerary | None:
+    """The earliest itinerary from the first of ``blocks`` (in their order) where one fits."""
+    for b in blocks:
+        itinerary = first_itinerary(inst, p, b, usage)
+        if itinerary is not None:
+            return itinerary
+    return None
+
+
+def _earliness(itinerary: Itinerary) -> float:
+    return 1.0 / (itinerary.admission + 1)

@@ -54,12 +54,18 @@ class Usage:
             self.studies.copy(), self.beds.copy(), self.chairs.copy(), self.admissions.copy()
         )
 
+    def has_room(
+        self, inst: UnitInstance, patient: UnitPatient, admission: int, stay: tuple[int, ...]
+    ) -> bool:
+        """Whether an admission in ``admission`` and a bed or chair over ``stay`` are free."""
+        places, limit = (self.beds, inst.beds) if patient.in_bed else (self.chairs, inst.chairs)
+        if self.admissions[admission] >= inst.admissions_per_block:
+            return False
+        return all(places[b] < limit for b in stay)
+
     def fits(self, inst: UnitInstance, itinerary: Itinerary) -> bool:
         patient = inst.patients[itinerary.patient]
-        places, limit = (self.beds, inst.beds) if patient.in_bed else (self.chairs, inst.chairs)
-        if self.admissions[itinerary.admission] >= inst.admissions_per_block:
-            return False
-        if any(places[b] >= limit for b in itinerary.stay):
+        if not self.has_room(inst, patient, itinerary.admission, itinerary.stay):
             return False
         return all(
             self.studies[b, k, i] < inst.availability[b, k, i] for i, b, k in itinerary.studies
@@ -120,6 +126,8 @@ def itineraries(
     stay = tuple(range(admission, admission + stay_length(patient)))
     if stay[-1] >= inst.blocks or (patient.in_bed and weekend.intersection(stay)):
         return
+    if usage is not None and not usage.has_room(inst, patient, admission, stay):
+        return  # no placement of the studies can fit: not worth enumerating them
     for blocks in _covering(patient.studies, stay):
         for placed in _placements(inst, patient.studies, blocks, usage):
             itinerary = Itinerary(p, admission, stay, placed)
