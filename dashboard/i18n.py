@@ -331,6 +331,54 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "Días entre la solicitud y la cita, media de los pacientes citados.",
         "en": "Days from request to appointment, mean over the patients booked.",
     },
+    # a day or week hospital's cards (sim.outputs.headline.UNIT_HEADLINES)
+    "card_admitted": {"es": "Pacientes admitidos", "en": "Patients admitted"},
+    "card_admitted_help": {
+        "es": "Pacientes de la lista de espera que el plan admite y que llegan, por réplica.",
+        "en": "Patients of the waiting list the plan admits and who come, per replication.",
+    },
+    "card_pending": {"es": "Pacientes sin admisión", "en": "Patients left pending"},
+    "card_pending_help": {
+        "es": "Pacientes de la lista para los que el plan no encuentra lugar en el horizonte.",
+        "en": "Patients of the list the plan finds no place for within the horizon.",
+    },
+    "card_wait_blocks": {"es": "Espera hasta la admisión", "en": "Wait to admission"},
+    "card_wait_blocks_help": {
+        "es": "Bloques de medio día entre el primer bloque admisible y la admisión, media "
+        "de los admitidos.",
+        "en": "Half-day blocks from the first admissible block to the admission, mean over "
+        "the patients admitted.",
+    },
+    "card_wait_blocks.p3": {
+        "es": "Espera hasta la admisión, prioridad alta",
+        "en": "Wait to admission, high priority",
+    },
+    "card_wait_blocks.p3_help": {
+        "es": "La misma espera, solo de los pacientes de prioridad 3 (alta).",
+        "en": "The same wait, over the patients of priority 3 (high) only.",
+    },
+    "card_bed_occupancy": {"es": "Ocupación de camas", "en": "Bed occupancy"},
+    "card_bed_occupancy_help": {
+        "es": "Camas ocupadas sobre camas, media de los bloques de trabajo.",
+        "en": "Beds taken over beds, mean over the working blocks.",
+    },
+    "card_chair_occupancy": {"es": "Ocupación de sillones", "en": "Chair occupancy"},
+    "card_chair_occupancy_help": {
+        "es": "Sillones ocupados sobre sillones, media de los bloques de trabajo.",
+        "en": "Chairs taken over chairs, mean over the working blocks.",
+    },
+    "card_study_use": {"es": "Estudios hechos / ofrecidos", "en": "Studies done / offered"},
+    "card_study_use_help": {
+        "es": "Estudios hechos sobre los lugares que ofrece la agenda de estudios (μ).",
+        "en": "Studies done over the places the studies' timetable offers (μ).",
+    },
+    "card_late_studies": {"es": "Estudios que se atrasan", "en": "Studies running late"},
+    "card_late_studies_help": {
+        "es": "Parte de los estudios que terminan después del fin de su división horaria.",
+        "en": "Share of the studies that end after their division of the block ends.",
+    },
+    "patients_unit": {"es": "pacientes", "en": "patients"},
+    "blocks_unit": {"es": "bloques", "en": "blocks"},
     "versus": {"es": "frente a {reference}", "en": "against {reference}"},
     "points": {"es": "pts", "en": "pts"},
     "days_unit": {"es": "días", "en": "days"},

@@ -62,6 +62,7 @@ UNIT_STUDIES = "unit-studies"
 UNIT_TIMETABLE_POLICY = "unit-timetable-policy"
 UNIT_TIMETABLE_DAY = "unit-timetable-day"
 UNIT_TIMETABLE = "unit-timetable"
+UNIT_QUIET = "unit-quiet"  # a unit run: the note that the unit was not congested
 
 # stored runs page
 RUNS_PAGE = "runs-page"

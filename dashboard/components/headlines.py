@@ -4,7 +4,9 @@ The figures and their paired changes are ``sim.outputs.headline``'s; here they a
 written as people read them: stays and waits in hours and minutes, overtime in
 staff-hours a day, utilisation and the service level in percent, days to
 appointment in days, with the change against the reference (the baseline policy,
-or the clinic as it is) coloured when its interval leaves out zero.
+or the clinic as it is) coloured when its interval leaves out zero. A day or week
+hospital's cards are the same cards: patients admitted or pending, blocks to
+admission, and occupancy and the use of studies in percent.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from sim.outputs.formatting import MINUS, localised, read_number
 from sim.outputs.headline import SERVICE_LEVEL, Headline
 
 PERCENT = frozenset({"utilisation", SERVICE_LEVEL})
+PERCENT |= {"bed_occupancy", "chair_occupancy", "study_use", "late_studies"}
+PATIENTS = frozenset({"admitted", "pending"})
+BLOCKS = frozenset({"wait_blocks", "wait_blocks.p3"})
 
 
 def headline_cards(
@@ -125,6 +130,10 @@ def value_text(metric: str, value: float | None, lang: str, signed: bool = False
         return _signed(100 * value, 0, f" {tr('points', lang)}" if signed else " %", signed, lang)
     if metric == "access_days":
         return _signed(value, 1, f" {tr('days_unit', lang)}", signed, lang)
+    if metric in PATIENTS:
+        return _signed(value, 1, f" {tr('patients_unit', lang)}", signed, lang)
+    if metric in BLOCKS:
+        return _signed(value, 1, f" {tr('blocks_unit', lang)}", signed, lang)
     if metric == "overtime" and abs(value) >= 60:
         return _signed(value / 60, 1, " h", signed, lang)
     if abs(value) < 10:  # a few minutes: their tenths matter

@@ -1,6 +1,7 @@
 """A day or week hospital (a unit scenario) in the dashboard: the unit at a glance on
-the scenario page, and a unit run's results (comparison, admissions by policy,
-calendars, beds, chairs and studies per block, daily timetables).
+the scenario page, and a unit run's results (a note when the unit was not congested,
+headline cards, comparison, admissions by policy, calendars, beds, chairs and studies
+per block, daily timetables).
 
 The figures are the report's (``sim.outputs.unit_figures``); the tables are drawn from
 the same rows as the terminal's (``sim.outputs.unit_tables``).
@@ -14,11 +15,14 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.glance import describe
+from dashboard.components.headlines import headline_cards
 from dashboard.components.help import named
 from dashboard.components.results import downloads, rows_table
 from dashboard.i18n import tr, weekday
 from sim.experiments.unit_runner import UnitRun
 from sim.outputs.formatting import localised
+from sim.outputs.headline import DEFAULT_TARGET_MINUTES, unit_headlines
+from sim.outputs.unit_congestion import quiet_note
 from sim.outputs.unit_figures import (
     admissions_calendar,
     daily_timetable,
@@ -157,6 +161,8 @@ def unit_results(run: UnitRun, lang: str) -> html.Div:
         [
             html.H2(title),
             html.P(f"{created} · {command}", className="meta"),
+            *_quiet(run, lang),
+            unit_cards(run, lang),
             downloads(lang, "download_admissions"),
             html.H2(tr("comparison", lang)),
             unit_comparison(run, lang),
@@ -193,6 +199,17 @@ def unit_results(run: UnitRun, lang: str) -> html.Div:
         ],
         className="unit-results",
     )
+
+
+def _quiet(run: UnitRun, lang: str) -> list[html.P]:
+    note = quiet_note(run, lang)
+    return [] if note is None else [html.P(note, className="callout", id=ids.UNIT_QUIET)]
+
+
+def unit_cards(run: UnitRun, lang: str) -> html.Div:
+    """The unit's figures per policy, with the paired change against the baseline (the
+    target stay of the clinic's service level does not apply: no card shows it)."""
+    return headline_cards(unit_headlines(run.summary), run.baseline, DEFAULT_TARGET_MINUTES, lang)
 
 
 def unit_comparison(run: UnitRun, lang: str) -> html.Table:

@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sim.cli.options import check_out_dir, scenario_overrides
+from sim.cli.options import check_out_dir, progress_bar, scenario_overrides
 from sim.cli.runs import written_line
 from sim.cli.tables import print_comparison
 from sim.experiments.store import ResultStore
@@ -25,6 +25,7 @@ from sim.models.unit import UNIT
 from sim.outputs.figures import clock
 from sim.outputs.i18n import t
 from sim.outputs.rundir import summary_json
+from sim.outputs.unit_congestion import quiet_note
 from sim.outputs.unit_figures import DAY_NAMES, calendar_cells, planned_days, timetable_rows
 from sim.outputs.unit_tables import admission_cell, comparison_rows
 from sim.problems import Problem, ScenarioError
@@ -40,7 +41,8 @@ def cmd_unit(args: argparse.Namespace, lang: str, run_dir: Path, report: Path | 
         raise ScenarioError("--reps", [Problem("", message)])
     scenario = UNIT.load(args.scenario, scenario_overrides(args))
     specs = list(dict.fromkeys(args.policies or UNIT.run_policies))
-    run = UNIT.run(scenario, specs, args.reps)
+    with progress_bar(args, lang) as progress:
+        run = UNIT.run(scenario, specs, args.reps, progress=progress)
     check_out_dir(run_dir)  # the run's folder in the store, made now that it has run
     info = UNIT.write(run_dir, run, ["clinicsim", *sys.argv[1:]])
     ResultStore(args.store).record_run(run_dir, info)
@@ -59,6 +61,9 @@ def cmd_unit(args: argparse.Namespace, lang: str, run_dir: Path, report: Path | 
     for line in timetable_lines(inst, run.plans[last], lang):
         console.print(line, highlight=False)
     print_comparison_of(console, run, lang)
+    note = quiet_note(run, lang)
+    if note is not None:
+        console.print(note, highlight=False)
     print(written_line(run_dir, args.out is not None, args.store, lang))
     if report is not None:
         print(t("report_written", lang, path=report))

@@ -69,10 +69,12 @@ class UnitRun:
 def run_unit(
     scenario: UnitScenario, specs: list[str], reps: int, progress: Progress | None = None
 ) -> UnitRun:
-    """Plan and play ``reps`` replications of every policy; ``progress(done, total)`` after
-    each policy's replication."""
+    """Plan and play ``reps`` replications of every policy; ``progress(done, total)`` at the
+    start (nothing done) and after each plan a policy makes and each replication it
+    plays (``unit_tasks``)."""
     planners = {spec: unit_planner(spec, scenario) for spec in specs}  # all checked first
     sampled = is_sampled(scenario)
+    tally = Tally(unit_tasks(scenario, len(specs), reps), progress)
     seconds = dict.fromkeys(specs, 0.0)
     statuses: dict[str, list[str | None]] = {spec: [] for spec in specs}
     values = {spec: {m: [] for m in UNIT_METRICS} for spec in specs}
@@ -82,22 +84,21 @@ def run_unit(
     for rep in range(reps):
         if inst is None or sampled:
             inst = instance_of(scenario, waiting_list(scenario, rep))
-            plans = {
-                spec: _timed(planner, inst, seconds, spec) for spec, planner in planners.items()
-            }
-            for spec, plan in plans.items():
-                statuses[spec].append(_solver_status(plan))
+            plans = {}
+            for spec, planner in planners.items():
+                plans[spec] = _timed(planner, inst, seconds, spec)
+                statuses[spec].append(_solver_status(plans[spec]))
+                tally.one_done()
         if rep == 0:
             first_instance, first_plans = inst, plans
         luck = realise(scenario, rep, len(inst.patients))
-        for n, spec in enumerate(specs):
+        for spec in specs:
             records = play(inst, plans[spec], luck)
             for metric, value in unit_values(inst, plans[spec], records).items():
                 values[spec][metric].append(value)
             for name in UNIT_TABLES:
                 tables[name].append(getattr(records, name).assign(policy=spec, rep=rep))
-            if progress is not None:
-                progress(rep * len(specs) + n + 1, reps * len(specs))
+            tally.one_done()
     assert first_instance is not None, "a run has at least one replication"
     info = {
         "plan_seconds": {spec: round(s, 3) for spec, s in seconds.items()},
@@ -115,6 +116,35 @@ def run_unit(
         values,
         info,
     )
+
+
+def unit_tasks(scenario: UnitScenario, policies: int, reps: int) -> int:
+    """The tasks a unit run counts in its progress: every plan a policy makes (one, or one
+    a replication for a sampled waiting list) and every replication it plays. Planning is
+    where the time goes, so a run that counted only the replications would sit at zero
+    until its plans were made and then jump to the end."""
+    plans = reps if is_sampled(scenario) else 1
+    return policies * (plans + reps)
+
+
+@dataclass
+class Tally:
+    """Tasks done out of ``total``, told to ``progress`` as they are done."""
+
+    total: int
+    progress: Progress | None
+    done: int = 0
+
+    def __post_init__(self) -> None:
+        self._tell()
+
+    def one_done(self) -> None:
+        self.done += 1
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 def is_sampled(scenario: UnitScenario) -> bool:

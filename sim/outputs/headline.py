@@ -12,6 +12,8 @@ figure.
 ``variant_headlines`` compares each policy of a changed clinic with the same
 policy in the clinic as it is (a sweep's variant against its base: the same
 seeds, so the differences are paired replication by replication).
+``unit_headlines`` does for a day or week hospital what ``policy_headlines`` does
+for a clinic, with the unit's own figures (``UNIT_HEADLINES``), read from its summary.
 """
 
 from __future__ import annotations
@@ -30,6 +32,19 @@ DEFAULT_TARGET_MINUTES = 120.0
 SERVICE_LEVEL = "service_level"
 LOWER_IS_BETTER = {"los": True, "wait": True, "overtime": True, "access_days": True}
 LOWER_IS_BETTER |= {SERVICE_LEVEL: False}  # utilisation is neither: not in the mapping
+# a unit's figures (sim.unit.engine): occupancy and the use of studies are neither
+UNIT_HEADLINES = (
+    "admitted",
+    "pending",
+    "wait_blocks",
+    "wait_blocks.p3",
+    "bed_occupancy",
+    "chair_occupancy",
+    "study_use",
+    "late_studies",
+)
+LOWER_IS_BETTER |= {"admitted": False, "pending": True, "late_studies": True}
+LOWER_IS_BETTER |= {"wait_blocks": True, "wait_blocks.p3": True}
 
 
 @dataclass(frozen=True)
@@ -163,3 +178,28 @@ def _headline(
 ) -> Headline:
     lo, hi = entry["ci95"]
     return Headline(metric, spec, entry["mean"], (lo, hi), change, reference)
+
+
+def unit_headlines(summary: Mapping[str, Any]) -> dict[str, list[Headline]]:
+    """Per figure of ``UNIT_HEADLINES`` that some policy of the unit's run has (a unit
+    without chairs has no chair occupancy), a ``Headline`` per policy, each policy but the
+    baseline with its paired change against the baseline: the summary's own numbers."""
+    baseline = summary["baseline"]
+    shown: dict[str, list[Headline]] = {}
+    for metric in UNIT_HEADLINES:
+        entries = {spec: figures.get(metric) for spec, figures in summary["policies"].items()}
+        if all(entry is None or entry["mean"] is None for entry in entries.values()):
+            continue
+        reference = entries[baseline]
+        shown[metric] = [
+            _headline(
+                metric,
+                spec,
+                entry,
+                None if spec == baseline else summary["paired"][spec][metric],
+                None if spec == baseline or reference is None else reference["mean"],
+            )
+            for spec, entry in entries.items()
+            if entry is not None
+        ]
+    return shown

@@ -307,6 +307,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "places_axis": {"es": "Lugares", "en": "Places"},
     "studies_axis": {"es": "Estudios", "en": "Studies"},
     "block_view": {"es": "Uso por bloque", "en": "Use per block"},
+    "unit_quiet_note": {
+        "es": "La unidad no está congestionada: en ningún bloque se ocuparon más de {peaks} "
+        "(por debajo del {threshold} % en cada caso). Con camas y sillones de sobra no hay "
+        "lugares que racionar, así que las políticas no pueden diferir en ellos: cada una "
+        "admite a cada paciente tan pronto como lo permiten las admisiones por bloque y los "
+        "lugares de sus estudios. Para comparar políticas, use una unidad congestionada "
+        "(p. ej. day_hospital_busy).",
+        "en": "The unit is not congested: no block had more than {peaks} taken (below "
+        "{threshold} % each). With beds and chairs to spare there are no places to ration, so "
+        "the policies cannot differ on them: each admits every patient as soon as the "
+        "admissions a block and the places of their studies allow. To compare policies, use "
+        "a congested unit (e.g. day_hospital_busy).",
+    },
+    "peak_beds": {"es": "{taken} de {n} camas ({share})", "en": "{taken} of {n} beds ({share})"},
+    "peak_chairs": {
+        "es": "{taken} de {n} sillones ({share})",
+        "en": "{taken} of {n} chairs ({share})",
+    },
+    "peaks_and": {"es": " y ", "en": " and "},
 }
 
 

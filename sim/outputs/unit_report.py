@@ -1,7 +1,7 @@
-"""The one-page HTML report of a unit run: the comparison over replications, the
-admissions table per policy, each policy's monthly calendar of admissions, beds,
-chairs and studies per block over the replications, and the daily timetables of the
-last policy's plan (the document's Figs. 4–7).
+"""The one-page HTML report of a unit run: a note when the unit was not congested, the
+comparison over replications, the admissions table per policy, each policy's monthly
+calendar of admissions, beds, chairs and studies per block over the replications, and
+the daily timetables of the last policy's plan (the document's Figs. 4–7).
 
 Same page as the outpatient report (``sim.outputs.report.page``): self-contained, plotly.js
 inlined, in Spanish or English.
@@ -18,6 +18,7 @@ from sim.experiments.unit_runner import UnitRun
 from sim.files import write_text_atomically
 from sim.outputs.i18n import t
 from sim.outputs.report import check_report_path, comparison_html, page, plot_html, section
+from sim.outputs.unit_congestion import quiet_note
 from sim.outputs.unit_figures import (
     admissions_calendar,
     daily_timetable,
@@ -43,6 +44,7 @@ def render_unit(run: UnitRun, lang: str) -> str:
     body = [
         f"<header><h1>{html.escape(title)}</h1></header>",
         *_guard_notes(summary, lang),
+        *_quiet_note(run, lang),
         section(
             t("report_table", lang),
             comparison_html(
@@ -85,6 +87,12 @@ def _guard_notes(summary: dict, lang: str) -> list[str]:
         for spec, stats in summary.get("solver", {}).items()
         if (n := stats["time_guard_plans"])
     ]
+
+
+def _quiet_note(run: UnitRun, lang: str) -> list[str]:
+    """The note that the unit was not congested (``sim.outputs.unit_congestion``)."""
+    note = quiet_note(run, lang)
+    return [] if note is None else [f'<p class="note">{html.escape(note)}</p>']
 
 
 def _titled(fig: go.Figure) -> str:

@@ -164,7 +164,8 @@ def test_a_unit_run_is_written_recorded_and_found(
     unit_run: tuple[Path, list[tuple[int, int]]], app_settings: Settings
 ) -> None:
     folder, calls = unit_run
-    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    # the page's progress: from nothing to all 6 tasks (2 plans, 2 × 2 replications)
+    assert calls == [(n, 6) for n in range(7)]
     assert (folder / "plans.json").is_file() and (folder / "admissions.csv").is_file()
     assert find_run(app_settings, run_id(folder)) == folder
     (listed,) = [r for r in stored_runs(app_settings) if r["dir"] == str(folder)]

@@ -188,10 +188,16 @@ def test_every_replication_plans_its_own_list(run, sampled: UnitScenario) -> Non
     assert len(set(admitted)) > 1  # lists differ between replications
 
 
-def test_progress_counts_every_policy_replication(sampled: UnitScenario) -> None:
-    seen: list[tuple[int, int]] = []
-    run_unit(load_unit("day_hospital"), ["fifo"], 2, progress=lambda d, t: seen.append((d, t)))
-    assert seen == [(1, 2), (2, 2)]
+def test_progress_counts_every_plan_and_replication() -> None:
+    """From nothing done to the total, one task at a time: a fixed list is planned once
+    per policy, a sampled one every replication, and each policy plays each replication."""
+    fixed: list[tuple[int, int]] = []
+    run_unit(load_unit("day_hospital"), ["fifo"], 2, progress=lambda d, t: fixed.append((d, t)))
+    assert fixed == [(0, 3), (1, 3), (2, 3), (3, 3)]  # 1 plan + 2 replications
+    drawn: list[tuple[int, int]] = []
+    quick = load_unit("day_hospital", ["unit.demand.per_week=3", "policies.grasp.iterations=2"])
+    run_unit(quick, ["fifo", "grasp"], 3, progress=lambda d, t: drawn.append((d, t)))
+    assert drawn == [(n, 12) for n in range(13)]  # 2 policies × (3 plans + 3 replications)
 
 
 # ---------------------------------------------------------------- the run directory
