@@ -55,7 +55,9 @@ def unit_glance(scenario: UnitScenario, lang: str) -> html.Div:
         divisions=unit.divisions,
         minutes=unit.division_minutes,
     )
-    parts: list[Any] = [html.P(line), html.H3(tr("waiting_list", lang)), _waiting(scenario, lang)]
+    parts: list[Any] = [html.P(line)]
+    if unit.waiting_list:  # a unit may have only a sampled list
+        parts += [html.H3(tr("waiting_list", lang)), _waiting(scenario, lang)]
     if unit.demand is not None and unit.demand.per_week > 0:
         parts += [html.H3(tr("demand", lang)), _demand(scenario, lang)]
     studies = html.H3(named(tr("unit_studies", lang), tr("help_studies", lang)))

@@ -17,10 +17,12 @@ from dash import dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.controls import change_list, controls_panel
-from dashboard.components.unit import unit_glance
+from dashboard.components.headlines import change_text, value_text
+from dashboard.components.unit import unit_glance, unit_results
 from dashboard.runs import Settings, find_run, open_run, run_id, run_whatif, stored_runs
 from dashboard.whatif import ScenarioChoice, default_scenario, evaluate, offered_scenarios
 from sim.experiments.unit_runner import UnitRun
+from sim.outputs.headline import UNIT_HEADLINES
 from sim.unit.scenario import UnitScenario, load_unit
 from tests.support.components import dashboard_app, of_type, prop, text, walk
 
@@ -133,6 +135,12 @@ def test_the_unit_at_a_glance() -> None:
     assert "trauma_preop" in sampled and "Otro 2 (50 %)" in sampled
 
 
+def test_a_unit_with_only_a_sampled_list_shows_no_empty_waiting_list() -> None:
+    glance = text(unit_glance(load_unit("day_hospital_busy"), "es"))
+    assert "3 camas, 8 sillones, 4 admisiones por bloque" in glance
+    assert "Lista de espera" not in glance and "en promedio 22 pacientes" in glance
+
+
 def test_the_controls_panel_and_the_change_list_of_a_unit() -> None:
     base = load_unit("day_hospital")
     evaluation = evaluate(UNIT, {"unit.beds": "2"}, "en")
@@ -221,3 +229,52 @@ def test_the_unit_downloads(
     assert patients["content"].splitlines()[0].startswith("patient,priority,place")
     summary = results_page._unit_download(ids.DOWNLOAD_SUMMARY, run, "en")
     assert "wait_blocks.p3" in summary["content"]
+
+
+# ---------------------------------------------------------------- headline cards and the note
+
+
+def card_cells(view: object, metric: str) -> dict[str, list[str]]:
+    """The texts of a headline card's cells, per policy (its rows' ``data-policy``)."""
+    (card,) = [c for c in walk(view) if prop(c, "data-metric") == metric]
+    return {
+        prop(row, "data-policy"): [text(cell) for cell in of_type(row, html.Td)]
+        for row in of_type(card, html.Tr)
+    }
+
+
+def test_the_unit_cards_show_the_summarys_numbers(
+    unit_run: tuple[Path, list[tuple[int, int]]], results_page: ModuleType
+) -> None:
+    folder, _ = unit_run
+    run = open_run(folder)
+    assert isinstance(run, UnitRun)
+    view = results_page.show({"run": run_id(folder), "variant": None}, "en")
+    (cards,) = [c for c in walk(view) if prop(c, "id") == ids.HEADLINES]
+    shown = [prop(c, "data-metric") for c in walk(cards) if prop(c, "data-metric")]
+    assert shown == list(UNIT_HEADLINES)
+    summary = run.summary
+    for metric in shown:
+        cells = card_cells(cards, metric)
+        for spec in ("fifo", "grasp"):
+            assert cells[spec][0] == value_text(
+                metric, summary["policies"][spec][metric]["mean"], "en"
+            )
+        change = summary["paired"]["grasp"][metric]["diff"]
+        assert cells["grasp"][2].startswith(change_text(metric, change, "en"))
+        assert "against fifo" in cells["grasp"][2] and len(cells["fifo"]) == 2
+    assert card_cells(cards, "admitted")["fifo"][0].endswith(" patients")
+    assert card_cells(cards, "bed_occupancy")["fifo"][0].endswith(" %")
+
+
+def test_the_note_shows_only_when_the_unit_is_not_congested(app_settings: Settings) -> None:
+    quiet = open_run(
+        run_whatif(app_settings, UNIT, {"policies.grasp.iterations": "5"}, ["fifo"], 1)
+    )
+    assert isinstance(quiet, UnitRun)
+    notes = [c for c in walk(unit_results(quiet, "es")) if prop(c, "id") == ids.UNIT_QUIET]
+    assert len(notes) == 1 and "La unidad no está congestionada" in text(notes[0])
+    busy = ScenarioChoice("day_hospital_busy")
+    full = open_run(run_whatif(app_settings, busy, {"policies.grasp.iterations": "5"}, ["fifo"], 1))
+    assert isinstance(full, UnitRun)
+    assert [c for c in walk(unit_results(full, "es")) if prop(c, "id") == ids.UNIT_QUIET] == []

@@ -1,18 +1,21 @@
 """A day hospital in the dashboard, in a real browser (Debian's Chromium through
 Selenium against ``clinicsim dashboard``): pick the bundled unit, see it at a
-glance, change its beds, run fifo and grasp, and read the results: comparison,
-admissions by policy, calendars, beds, chairs and studies per block, and a day's
-timetable that follows the day picked; the run reopens and its report downloads.
+glance, change its beds, run fifo and grasp while the progress bar advances, and
+read the results: headline cards, comparison, admissions by policy, calendars,
+beds, chairs and studies per block, and a day's timetable that follows the day
+picked; the run reopens and its report downloads.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from sim.outputs.headline import UNIT_HEADLINES
 from tests.support.browser import (
     ARTIFACTS,
     Browser,
@@ -24,6 +27,18 @@ from tests.support.browser import (
 )
 
 BEDS = "unit.beds"
+# Every state the progress bar and its text take during the run, recorded by the page
+# itself (Selenium's polls could miss a state that lasts less than a poll); the
+# navigation to the results stays in the page, so the record survives it.
+WATCH_PROGRESS = """
+window.progressSeen = [];
+const bar = document.getElementById('progress');
+const words = document.getElementById('progress-text');
+const note = () => window.progressSeen.push([words.textContent, Number(bar.value)]);
+const watcher = new MutationObserver(note);
+watcher.observe(words, {childList: true, characterData: true, subtree: true});
+watcher.observe(bar, {attributes: true});
+"""
 
 
 @pytest.fixture(scope="module")
@@ -53,21 +68,24 @@ def unit_run(carol: Browser, server: DashboardServer) -> dict[str, Any]:
     open_unit(carol, server)
     carol.type_into(BEDS, "2")
     carol.wait_text("#change-list", "unit.beds=2")
-    carol.type_into("policies.grasp.iterations", "5")
-    carol.wait_text("#change-list", "policies.grasp.iterations=5")
+    # GRASP plans for a second or more: long enough for the page to show the progress
+    carol.type_into("policies.grasp.iterations", "300")
+    carol.wait_text("#change-list", "policies.grasp.iterations=300")
     choose_policies(carol, ["fifo", "grasp"])
     set_reps(carol, "3")
+    carol.driver.execute_script(WATCH_PROGRESS)
     carol.click("#run")
     carol.wait(
         lambda: "/results" in carol.driver.current_url and carol.find("table.admissions"),
         timeout=240,
         message="the unit's results page",
     )
+    progress = carol.driver.execute_script("return window.progressSeen;")
     carol.wait(lambda: len(carol.find(".js-plotly-plot")) >= 5, timeout=60, message="charts")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     carol.driver.set_window_size(1400, 3000)
     carol.driver.save_screenshot(str(ARTIFACTS / "dashboard_unit.png"))
-    return {"url": carol.driver.current_url}
+    return {"url": carol.driver.current_url, "progress": progress}
 
 
 def test_the_unit_is_offered_and_shown_at_a_glance(carol: Browser, server: DashboardServer) -> None:
@@ -98,6 +116,28 @@ def test_the_unit_run_lands_on_its_results(unit_run: dict[str, Any], carol: Brow
     assert "Bloques hasta la admisión" in comparison and "Ocupación de camas" in comparison
     assert "Semana 4" in carol.text("body")  # the calendars
     assert carol.console_errors() == []
+
+
+def test_the_progress_bar_advances_during_the_run(unit_run: dict[str, Any]) -> None:
+    """Not stuck on "Preparando…": the tasks done (plans, then replications) out of all 8,
+    the bar filling with them."""
+    seen = unit_run["progress"]
+    texts = [text for text, _value in seen]
+    counted = [text for text in texts if re.fullmatch(r"\d+ de 8 tareas", text)]
+    assert counted, texts
+    done = [int(text.split()[0]) for text in counted]
+    assert done == sorted(done) and done[-1] >= 1, counted
+    assert max(value for _text, value in seen) >= 1, seen
+
+
+def test_the_unit_run_has_headline_cards(unit_run: dict[str, Any], carol: Browser) -> None:
+    cards = carol.find("#headlines .card")
+    assert [c.get_attribute("data-metric") for c in cards] == list(UNIT_HEADLINES)
+    admitted = carol.text("#headlines .card[data-metric='admitted']")
+    assert "Pacientes admitidos" in admitted and "pacientes" in admitted
+    assert "frente a fifo" in carol.text("#headlines .card[data-metric='wait_blocks']")
+    # 2 beds for the 5 bed patients: the beds fill, so no "not congested" note
+    assert "Ocupación de camas" in carol.text("#headlines") and not carol.find("#unit-quiet")
 
 
 def test_the_beds_line_follows_the_change(unit_run: dict[str, Any], carol: Browser) -> None:

@@ -27,7 +27,8 @@ def test_every_bundled_scenario_is_one_model_whichever_way_it_is_asked() -> None
         assert model is model_of_mapping(read_yaml(bundled_path(name)))
         scenario = model.load(name)
         assert model_of_scenario(scenario) is model
-        expected = (UNIT, UnitScenario) if name == "day_hospital" else (CLINIC, Scenario)
+        is_unit = name in ("day_hospital", "day_hospital_busy")
+        expected = (UNIT, UnitScenario) if is_unit else (CLINIC, Scenario)
         assert (model, type(scenario)) == expected, name
 
 
