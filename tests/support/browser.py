@@ -225,7 +225,5 @@ def pick_scenario(browser: Browser, name: str) -> None:
             return []
         return [o for o in browser.find("[role='option']") if o.text.strip() == name]
 
-    chosen = browser.wait(option, message=f"scenario {name} in the picker")[0]
     # the list scrolls under its search box once it holds more names than it shows
-    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chosen)
-    chosen.click()
+    browser.tap(browser.wait(option, message=f"scenario {name} in the picker")[0])
