@@ -22,7 +22,6 @@ from dashboard.i18n import tr, weekday
 from sim.experiments.unit_runner import UnitRun
 from sim.outputs.formatting import localised
 from sim.outputs.headline import DEFAULT_TARGET_MINUTES, unit_headlines
-from sim.outputs.unit_congestion import quiet_note
 from sim.outputs.unit_figures import (
     admissions_calendar,
     daily_timetable,
@@ -31,7 +30,7 @@ from sim.outputs.unit_figures import (
     studies_per_block,
     timetable_title,
 )
-from sim.outputs.unit_tables import admission_cell, comparison_rows
+from sim.outputs.unit_tables import admission_cell, comparison_rows, quiet_note
 from sim.scenario import format_clock
 from sim.unit.scenario import Offer, UnitScenario
 

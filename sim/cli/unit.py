@@ -25,9 +25,8 @@ from sim.models.unit import UNIT
 from sim.outputs.figures import clock
 from sim.outputs.i18n import t
 from sim.outputs.rundir import summary_json
-from sim.outputs.unit_congestion import quiet_note
 from sim.outputs.unit_figures import DAY_NAMES, calendar_cells, planned_days, timetable_rows
-from sim.outputs.unit_tables import admission_cell, comparison_rows
+from sim.outputs.unit_tables import admission_cell, comparison_rows, quiet_note
 from sim.problems import Problem, ScenarioError
 from sim.unit.instance import UnitInstance
 from sim.unit.plan import UnitPlan

@@ -18,7 +18,6 @@ from sim.experiments.unit_runner import UnitRun
 from sim.files import write_text_atomically
 from sim.outputs.i18n import t
 from sim.outputs.report import check_report_path, comparison_html, page, plot_html, section
-from sim.outputs.unit_congestion import quiet_note
 from sim.outputs.unit_figures import (
     admissions_calendar,
     daily_timetable,
@@ -27,7 +26,7 @@ from sim.outputs.unit_figures import (
     studies_per_block,
     timetable_title,
 )
-from sim.outputs.unit_tables import admission_cell, comparison_rows
+from sim.outputs.unit_tables import admission_cell, comparison_rows, quiet_note
 from sim.unit.instance import UnitInstance
 
 
@@ -90,7 +89,7 @@ def _guard_notes(summary: dict, lang: str) -> list[str]:
 
 
 def _quiet_note(run: UnitRun, lang: str) -> list[str]:
-    """The note that the unit was not congested (``sim.outputs.unit_congestion``)."""
+    """The note that the unit was not congested (``sim.outputs.unit_tables``)."""
     note = quiet_note(run, lang)
     return [] if note is None else [f'<p class="note">{html.escape(note)}</p>']
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from sim.experiments.unit_runner import UnitRun, is_sampled, run_unit
-from sim.outputs.unit_congestion import quiet_note
+from sim.outputs.unit_tables import quiet_note
 from sim.unit.scenario import load_unit
 
 REPS = 10

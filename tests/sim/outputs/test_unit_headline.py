@@ -12,7 +12,7 @@ import pytest
 
 from sim.experiments.unit_runner import UnitRun, run_unit
 from sim.outputs.headline import UNIT_HEADLINES, unit_headlines
-from sim.outputs.unit_congestion import QUIET_PEAK, Peak, is_quiet, peaks, quiet_note
+from sim.outputs.unit_tables import QUIET_PEAK, Peak, is_quiet, peaks, quiet_note
 from sim.unit.scenario import load_unit
 
 QUICK = ["policies.grasp.iterations=5"]
