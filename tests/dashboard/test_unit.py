@@ -58,7 +58,7 @@ def unit_run(app_settings: Settings) -> tuple[Path, list[tuple[int, int]]]:
 
 
 def test_units_are_offered_beside_the_clinics() -> None:
-    assert "day_hospital" in offered_scenarios() and "ophthalmology" in offered_scenarios()
+    assert {"day_hospital", "day_hospital_busy", "ophthalmology"} <= set(offered_scenarios())
     assert default_scenario() == "ophthalmology"
 
 
