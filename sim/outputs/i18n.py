@@ -217,6 +217,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "{policy}: día {day}, réplica {rep}",
         "en": "{policy}: day {day}, replication {rep}",
     },
+    "fig_replay": {
+        "es": "Repetición del día: {policy}, día {day}, réplica {rep}",
+        "en": "Replay of the day: {policy}, day {day}, replication {rep}",
+    },
+    "replay_waiting": {"es": "en cola", "en": "queued"},
+    "replay_served": {"es": "en el paso", "en": "in the step"},
+    "replay_staff": {"es": "personal de turno", "en": "staff at work"},
+    "replay_queue_zone": {
+        "es": "← cola (el primero a la derecha)",
+        "en": "← queue (first on the right)",
+    },
+    "replay_service_zone": {"es": "en atención", "en": "being seen"},
+    "replay_status": {
+        "es": "{coming} por llegar · {inside} en la clínica · {left} se fueron",
+        "en": "{coming} still to come · {inside} in the clinic · {left} gone",
+    },
+    "replay_play": {"es": "Reproducir", "en": "Play"},
+    "replay_pause": {"es": "Pausa", "en": "Pause"},
+    "replay_clock": {"es": "Hora:", "en": "Time:"},
     "fig_queue": {
         "es": "Pacientes en espera a lo largo del día",
         "en": "Patients waiting through the day",
