@@ -54,14 +54,21 @@ def day_rows(result: RunResult, records: replay.DayRecords, policy: str) -> pd.D
     return day[day["patient"].isin(patients)]
 
 
+def rows_by_patient(rows: pd.DataFrame) -> dict[int, list[Any]]:
+    by_patient: dict[int, list[Any]] = {}
+    for row in rows.itertuples():
+        by_patient.setdefault(int(row.patient), []).append(row)
+    return by_patient
+
+
 def expected_states(
-    patients: pd.DataFrame, rows: pd.DataFrame, time: float
+    patients: pd.DataFrame, by_patient: dict[int, list[Any]], time: float
 ) -> dict[int, tuple[str, str | None]]:
     """Each patient's state at ``time`` from the records alone, one row at a time: a
     staffed step holding ``time``, else a wait holding it, else a step needing nobody."""
     expected: dict[int, tuple[str, str | None]] = {}
     for p in patients.itertuples():
-        mine = [r for r in rows.itertuples() if r.patient == p.patient]
+        mine = by_patient.get(int(p.patient), [])
         serving = [r for r in mine if pd.notna(r.resource) and r.start <= time < r.end]
         waiting = [r for r in mine if pd.notna(r.resource) and r.ready <= time < r.start]
         unstaffed = [r for r in mine if pd.isna(r.resource) and r.start <= time < r.end]
@@ -98,13 +105,14 @@ def test_the_replay_is_what_the_step_rows_say(run: tuple[Scenario, RunResult], p
     patients = records.arrivals
     resources = sorted(set(rows["resource"].dropna().astype(str)))
     assert records.resources == [r for r in sorted(scenario.resources) if r in resources]
+    by_patient = rows_by_patient(rows)
     for time in probe_times(records, rows):
         states = replay.state_at(records, time)
         shown = {
             int(s.patient): (s.state, None if pd.isna(s.step) else str(s.step))
             for s in states.itertuples()
         }
-        assert shown == expected_states(patients, rows, time), clock(time)
+        assert shown == expected_states(patients, by_patient, time), clock(time)
         loads = replay.resource_load(states, resources)
         for resource in resources:
             mine = rows[rows["resource"] == resource]
