@@ -188,6 +188,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Replication 1, day {day} (the one with most patients served): the same "
         "patients and the same luck under every policy.",
     },
+    "report_replay": {"es": "Repetición de un día", "en": "Replay of a day"},
+    "report_replay_note": {
+        "es": "El día {day} de la réplica 1 de los diagramas de arriba, paso a paso con cada "
+        "política: cada punto es un paciente, en la cola de un recurso o en atención. "
+        "Pulse Reproducir, o arrastre la barra de la hora.",
+        "en": "Day {day} of replication 1, as in the charts above, step by step under each "
+        "policy: each dot is a patient, in a resource's queue or being seen. Press Play, or "
+        "drag the time slider.",
+    },
     "report_plan_note": {
         "es": "La estancia que predice el plan (de la cita a la salida media en los "
         "escenarios muestreados) frente a la simulada con duraciones, pasos opcionales, "
