@@ -355,12 +355,11 @@ def replay_figure(
     )
     built = [_frame(records, places, time, lang) for time in times]
     frames = [frame for frame, _ in built]
-    for trace in _base_traces(frames[0] if frames else None, places, step_order, lang):
+    for trace in _base_traces(frames[0]["data"] if frames else None, places, step_order, lang):
         fig.add_trace(trace, row=1, col=2 if trace.type == "bar" else 1)
     fig.add_trace(_staff_places(records, places, lang), row=1, col=1)
     for trace in _step_legend(records, step_order, labels or {}):
         fig.add_trace(trace, row=1, col=1)
-    fig.frames = frames
     _axes(fig, places, max([most for _, most in built], default=0))
     _zones(fig, places, lang)
     _controls(fig, times, lang)
@@ -371,10 +370,14 @@ def replay_figure(
         margin={"l": 60, "r": 20, "t": 90, "b": 40},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
     )
-    return fig
+    # the frames are plain data built above: checking them again trace by trace would
+    # take most of the figure's time
+    return go.Figure({**fig.to_plotly_json(), "frames": frames}, _validate=False)
 
 
-def _frame(records: DayRecords, places: _Places, time: float, lang: str) -> tuple[go.Frame, int]:
+def _frame(
+    records: DayRecords, places: _Places, time: float, lang: str
+) -> tuple[dict[str, Any], int]:
     """The frame at ``time`` (only what changes: the patients' places and colours, the
     ``+N`` of full zones, the clock and the bars), and its largest zone count."""
     shown = shown_episodes(records, time)
@@ -392,22 +395,23 @@ def _frame(records: DayRecords, places: _Places, time: float, lang: str) -> tupl
     drawn = np.bincount(2 * lane[visible] + zone[visible], minlength=2 * len(places.lanes))
     coming = int((codes == 0).sum())
     left = int((codes == 3).sum())
-    frame = go.Frame(
-        name=clock(time),
-        data=[
-            go.Scatter(
-                x=x,
-                y=y,
-                ids=[str(p) for p in patients[visible]],
-                marker={"color": places.colour[rows][visible].tolist()},
-            ),
-            _overflow(counts.ravel() - drawn, len(places.lanes)),
-            go.Scatter(text=[_status(time, coming, int(inside.sum()), left, lang)]),
+    frame = {
+        "name": clock(time),
+        "data": [
+            {
+                "type": "scatter",
+                "x": x,
+                "y": y,
+                "ids": [str(p) for p in patients[visible]],
+                "marker": {"color": places.colour[rows][visible].tolist()},
+            },
+            _overflow(counts.ravel() - drawn),
+            {"type": "scatter", "text": [_status(time, coming, int(inside.sum()), left, lang)]},
             _bar_values(counts[:, QUEUE_ZONE]),
             _bar_values(counts[:, SERVICE_ZONE]),
         ],
-        traces=[0, 1, 2, 3, 4],
-    )
+        "traces": [0, 1, 2, 3, 4],
+    }
     return frame, int(counts.max()) if counts.size else 0
 
 
@@ -435,7 +439,7 @@ def _xy(position: np.ndarray, lane: np.ndarray, zone: np.ndarray) -> tuple[list,
     return x.tolist(), y.tolist()
 
 
-def _overflow(hidden: np.ndarray, lanes: int) -> go.Scatter:
+def _overflow(hidden: np.ndarray) -> dict[str, Any]:
     """``+N`` at the far end of a zone with more patients than places."""
     x, y, text = [], [], []
     for group in np.flatnonzero(hidden > 0):
@@ -443,7 +447,7 @@ def _overflow(hidden: np.ndarray, lanes: int) -> go.Scatter:
         x.append(-0.5 if zone == QUEUE_ZONE else SERVICE_LEFT + SERVICE_COLUMNS - 0.5)
         y.append(lane - 0.42)
         text.append(f"+{int(hidden[group])}")
-    return go.Scatter(x=x, y=y, text=text)
+    return {"type": "scatter", "x": x, "y": y, "text": text}
 
 
 def _status(time: float, coming: int, inside: int, left: int, lang: str) -> str:
@@ -451,34 +455,40 @@ def _status(time: float, coming: int, inside: int, left: int, lang: str) -> str:
     return f"<b>{clock(time)}</b>   {counts}"
 
 
-def _bar_values(counts: np.ndarray) -> go.Bar:
-    return go.Bar(x=counts.tolist(), text=[str(c) if c else "" for c in counts])
+def _bar_values(counts: np.ndarray) -> dict[str, Any]:
+    return {"type": "bar", "x": counts.tolist(), "text": [str(c) if c else "" for c in counts]}
 
 
 def _base_traces(
-    first: go.Frame | None, places: _Places, step_order: Sequence[str], lang: str
+    first: list[dict[str, Any]] | None, places: _Places, step_order: Sequence[str], lang: str
 ) -> list[Any]:
-    """The animated traces as the first frame shows them, with what no frame changes."""
-    data = list(first.data) if first is not None else [go.Scatter(), go.Scatter()]
-    patients, overflow = data[0], data[1]
-    lanes = list(range(len(places.lanes)))
-    colours = len(STEP_PALETTE)
+    """The animated traces as the first frame shows them (empty for a day nobody came),
+    with what no frame changes."""
+    lanes = len(places.lanes)
+    patients, overflow, status, queued, serving = first or [
+        {"x": [], "y": [], "ids": [], "marker": {"color": []}},
+        {"x": [], "y": [], "text": []},
+        {"text": [""]},
+        _bar_values(np.zeros(lanes, dtype=int)),
+        _bar_values(np.zeros(lanes, dtype=int)),
+    ]
+    count = max(1, len(step_order))
     scale = [
-        [edge, STEP_PALETTE[k % colours]]
-        for k in range(len(step_order))
-        for edge in (k / len(step_order), (k + 1) / len(step_order))
+        [edge, STEP_PALETTE[k % len(STEP_PALETTE)]]
+        for k in range(count)
+        for edge in (k / count, (k + 1) / count)
     ]
     return [
         go.Scatter(
-            x=patients.x,
-            y=patients.y,
-            ids=patients.ids,
+            x=patients["x"],
+            y=patients["y"],
+            ids=patients["ids"],
             mode="markers",
             marker={
-                "color": patients.marker.color,
+                "color": patients["marker"]["color"],
                 "colorscale": scale,
                 "cmin": -0.5,
-                "cmax": len(step_order) - 0.5,
+                "cmax": count - 0.5,
                 "size": 11,
                 "line": {"width": 1, "color": "white"},
             },
@@ -486,9 +496,9 @@ def _base_traces(
             showlegend=False,
         ),
         go.Scatter(
-            x=overflow.x,
-            y=overflow.y,
-            text=overflow.text,
+            x=overflow["x"],
+            y=overflow["y"],
+            text=overflow["text"],
             mode="text",
             textfont={"color": "#5f6368"},
             hoverinfo="skip",
@@ -497,7 +507,7 @@ def _base_traces(
         go.Scatter(
             x=[X_RANGE[0]],
             y=[-0.85],
-            text=data[2].text if first is not None else [""],
+            text=status["text"],
             mode="text",
             textposition="middle right",
             textfont={"size": 15},
@@ -506,9 +516,9 @@ def _base_traces(
         ),
         *(
             go.Bar(
-                x=bars.x if first is not None else [0] * len(lanes),
-                y=lanes,
-                text=bars.text if first is not None else None,
+                x=bars["x"],
+                y=list(range(lanes)),
+                text=bars["text"],
                 orientation="h",
                 name=t(name, lang),
                 marker_color=colour,
@@ -517,8 +527,8 @@ def _base_traces(
                 hovertemplate="%{x}<extra>" + t(name, lang) + "</extra>",
             )
             for bars, name, colour in (
-                (data[3] if first is not None else None, "replay_waiting", WAITING_COLOUR),
-                (data[4] if first is not None else None, "replay_served", SERVING_COLOUR),
+                (queued, "replay_waiting", WAITING_COLOUR),
+                (serving, "replay_served", SERVING_COLOUR),
             )
         ),
     ]
