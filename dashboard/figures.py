@@ -20,6 +20,8 @@ from sim.clinic import resource_keys
 from sim.experiments.sweep import short_name
 from sim.outputs import figures
 from sim.outputs.catalogue import sweep_metrics
+from sim.outputs.i18n import t
+from sim.outputs.replay import day_records, replay_figure
 from sim.outputs.rundir import RunData
 
 
@@ -117,6 +119,16 @@ def gantt(data: RunData, policy: str, rep: int, day: int, lang: str) -> go.Figur
     order, hours = data.scenario.step_ids(), figures.clinic_hours(data.scenario)
     fig = figures.day_gantt(steps, members, policy, rep, day, order, lang, hours)
     return localise(fig, lang)
+
+
+def replay(data: RunData, policy: str, rep: int, day: int, lang: str) -> go.Figure:
+    """The animated replay of one simulated day (``sim.outputs.replay``)."""
+    tables = data.tables
+    records = day_records(
+        tables["patients"], tables["steps"], data.scenario, policy, rep, day, tables["resources"]
+    )
+    title = t("fig_replay", lang, policy=policy, day=day + 1, rep=rep + 1)
+    return localise(replay_figure(records, data.scenario.step_ids(), title, lang), lang)
 
 
 def sweep_figures(sweep: dict[str, Any], lang: str) -> list[go.Figure]:

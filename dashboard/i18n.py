@@ -416,6 +416,15 @@ PHRASES: dict[str, dict[str, str]] = {
     "change_ci": {"es": "cambio pareado", "en": "paired change"},
     "comparison": {"es": "Comparación pareada", "en": "Paired comparison"},
     "gantt_pick": {"es": "Día simulado", "en": "Simulated day"},
+    "replay_title": {"es": "Repetición de un día", "en": "Replay of a day"},
+    "replay_note": {
+        "es": "El día elegido arriba para el diagrama de Gantt (política, réplica y día), "
+        "paso a paso: cada punto es un paciente, en la cola de un recurso o en atención. "
+        "Pulse Reproducir, o arrastre la barra de la hora.",
+        "en": "The day chosen above for the Gantt chart (policy, replication and day), "
+        "step by step: each dot is a patient, in a resource's queue or being seen. "
+        "Press Play, or drag the time slider.",
+    },
     "policy": {"es": "Política", "en": "Policy"},
     "replication": {"es": "Réplica", "en": "Replication"},
     "day": {"es": "Día", "en": "Day"},

@@ -49,6 +49,7 @@ GANTT_POLICY = "gantt-policy"
 GANTT_REP = "gantt-rep"
 GANTT_DAY = "gantt-day"
 GANTT = "gantt"
+REPLAY = "replay"  # the animated replay of the Gantt's day
 HEATMAP_POLICY = "heatmap-policy"
 HEATMAP = "heatmap"
 DOWNLOAD_SUMMARY = "download-summary"

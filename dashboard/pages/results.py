@@ -153,6 +153,7 @@ def _figure_sections(data: RunData, lang: str) -> list[Any]:
         _graph(figures.queue(data, lang)),
         _heatmap_section(data, lang),
         _gantt_section(data, lang),
+        _replay_section(data, lang),
         _graph(figures.utilisation(data, lang)),
     ]
     plan = figures.plan_against_outcome(data, lang)
@@ -213,6 +214,23 @@ def _gantt_section(data: RunData, lang: str) -> html.Div:
                 className="pickers",
             ),
             _graph(figures.gantt(data, data.baseline, rep, day, lang), ids.GANTT),
+        ],
+        className="picked",
+    )
+
+
+def _replay_section(data: RunData, lang: str) -> html.Div:
+    """The Gantt's day, animated: it follows the Gantt's pickers, so that the chart and
+    its replay always show the same day."""
+    choice = figures.day_choices(data)
+    if choice.default is None:
+        return html.Div()
+    rep, day = choice.default
+    return html.Div(
+        [
+            html.H3(tr("replay_title", lang)),
+            html.P(tr("replay_note", lang), className="note"),
+            _graph(figures.replay(data, data.baseline, rep, day, lang), ids.REPLAY),
         ],
         className="picked",
     )
@@ -459,6 +477,22 @@ def gantt(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> Any:
     if data is None or policy not in data.policies or rep is None or day is None:
         return no_update
     return figures.gantt(data, policy, int(rep), int(day), checked_lang(lang))
+
+
+@callback(
+    Output(ids.REPLAY, "figure"),
+    Input(ids.GANTT_POLICY, "value"),
+    Input(ids.GANTT_REP, "value"),
+    Input(ids.GANTT_DAY, "value"),
+    State(ids.RUN_REF, "data"),
+    State(ids.RESULTS_LANG, "data"),
+    prevent_initial_call=True,
+)
+def replay(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> Any:
+    data = _current(ref)
+    if data is None or policy not in data.policies or rep is None or day is None:
+        return no_update
+    return figures.replay(data, policy, int(rep), int(day), checked_lang(lang))
 
 
 @callback(

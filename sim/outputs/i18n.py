@@ -188,6 +188,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Replication 1, day {day} (the one with most patients served): the same "
         "patients and the same luck under every policy.",
     },
+    "report_replay": {"es": "Repetición de un día", "en": "Replay of a day"},
+    "report_replay_note": {
+        "es": "El día {day} de la réplica 1 de los diagramas de arriba, paso a paso con cada "
+        "política: cada punto es un paciente, en la cola de un recurso o en atención. "
+        "Pulse Reproducir, o arrastre la barra de la hora.",
+        "en": "Day {day} of replication 1, as in the charts above, step by step under each "
+        "policy: each dot is a patient, in a resource's queue or being seen. Press Play, or "
+        "drag the time slider.",
+    },
     "report_plan_note": {
         "es": "La estancia que predice el plan (de la cita a la salida media en los "
         "escenarios muestreados) frente a la simulada con duraciones, pasos opcionales, "
@@ -217,6 +226,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "{policy}: día {day}, réplica {rep}",
         "en": "{policy}: day {day}, replication {rep}",
     },
+    "fig_replay": {
+        "es": "Repetición del día: {policy}, día {day}, réplica {rep}",
+        "en": "Replay of the day: {policy}, day {day}, replication {rep}",
+    },
+    "replay_waiting": {"es": "en cola", "en": "queued"},
+    "replay_served": {"es": "en el paso", "en": "in the step"},
+    "replay_staff": {"es": "personal de turno", "en": "staff at work"},
+    "replay_queue_zone": {
+        "es": "← cola (el primero a la derecha)",
+        "en": "← queue (first on the right)",
+    },
+    "replay_service_zone": {"es": "en atención", "en": "being seen"},
+    "replay_status": {
+        "es": "{coming} por llegar · {inside} en la clínica · {left} se fueron",
+        "en": "{coming} still to come · {inside} in the clinic · {left} gone",
+    },
+    "replay_play": {"es": "Reproducir", "en": "Play"},
+    "replay_pause": {"es": "Pausa", "en": "Pause"},
+    "replay_clock": {"es": "Hora:", "en": "Time:"},
     "fig_queue": {
         "es": "Pacientes en espera a lo largo del día",
         "en": "Patients waiting through the day",

@@ -34,6 +34,7 @@ from sim.outputs.formatting import (
     signed_percent,
 )
 from sim.outputs.i18n import t
+from sim.outputs.replay import day_records, replay_figure
 from sim.outputs.rundir import TABLES, RunData
 from sim.problems import Problem, ScenarioError
 
@@ -279,6 +280,7 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
         ),
         *_booking_section(data, lang),
         section(t("report_gantt", lang), _gantts(data, steps, lang)),
+        section(t("report_replay", lang), _replays(data, steps, lang)),
         section(t("fig_plan", lang), _plan_section(data, lang)),
         section(
             t("fig_utilisation", lang),
@@ -338,6 +340,36 @@ def _gantts(data: RunData, steps: list[str], lang: str) -> str:
         plot_html(
             figures.day_gantt(
                 tables["steps"], tables["resources"], spec, 0, day, steps, lang, hours
+            )
+        )
+        for spec in data.policies
+    ]
+    return intro + "".join(plots)
+
+
+def _replays(data: RunData, steps: list[str], lang: str) -> str:
+    """The Gantt charts' day replayed, one animation per policy (paused until Play)."""
+    tables = data.tables
+    day = figures.busiest_day(tables["patients"], data.baseline)
+    if day is None:
+        return f"<p class='note'>{html.escape(t('headline_none', lang, policy=data.baseline))}</p>"
+    intro = f"<p class='note'>{html.escape(t('report_replay_note', lang, day=day + 1))}</p>"
+    plots = [
+        f"<h3>{html.escape(spec)}</h3>"
+        + plot_html(
+            replay_figure(
+                day_records(
+                    tables["patients"],
+                    tables["steps"],
+                    data.scenario,
+                    spec,
+                    0,
+                    day,
+                    tables["resources"],
+                ),
+                steps,
+                "",
+                lang,
             )
         )
         for spec in data.policies
@@ -422,7 +454,7 @@ def section(title: str, body: str) -> str:
 
 def plot_html(fig: go.Figure) -> str:
     fig.update_layout(title=None)
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG, auto_play=False)
 
 
 STYLE = """

@@ -15,6 +15,7 @@ that file).
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from tests.support.browser import (
@@ -166,6 +168,96 @@ def test_the_gantt_chart_follows_the_chosen_replication(
     shapes = alice.wait(lambda: alice.driver.execute_script(GANTT_SHAPES), message="shapes")
     assert ["line", 930] in shapes  # minutes after midnight: 15:30
     assert alice.find("#gantt .shapelayer path")  # drawn, not only described
+
+
+REPLAY = "#replay .js-plotly-plot"
+PATIENT_POINTS = "#replay .subplot.xy .scatterlayer .trace:first-child .point"  # trace 0
+
+
+def replay_figure(browser: Browser, expression: str) -> Any:
+    """``expression`` of the replay's graph div (``gd``) as the page holds it."""
+    script = f"const gd = document.querySelector('{REPLAY}'); return {expression};"
+    return browser.driver.execute_script(script)
+
+
+def slider_clock(browser: Browser) -> str:
+    """The time the replay's slider shows above it (``Hora: 09:05`` → ``09:05``)."""
+    texts = [e.get_attribute("textContent") for e in browser.find("#replay .slider-label")]
+    return next((text[-5:] for text in texts if re.fullmatch(r"\S+: \d\d:\d\d", text)), "")
+
+
+def drawn_clock(browser: Browser) -> str:
+    """The clock drawn in the replay's frame (``09:05   3 por llegar · …``)."""
+    texts = [e.text for e in browser.find("#replay .scatterlayer .textpoint text")]
+    return next((text[:5] for text in texts if re.match(r"\d\d:\d\d ", text)), "")
+
+
+def click_rail(browser: Browser, share: float) -> None:
+    """Click the replay's time slider ``share`` of the way along its rail."""
+    rail = browser.find("#replay .slider-rail-touch-rect")[0]
+    width = rail.size["width"]
+    ActionChains(browser.driver).move_to_element_with_offset(
+        rail, int((share - 0.5) * width), 0
+    ).click().perform()
+
+
+def test_the_replay_follows_the_gantt_day_and_plays(
+    finished_run: dict[str, Any], alice: Browser
+) -> None:
+    """The replay is drawn under the Gantt chart, replays the day its pickers choose, and
+    Play advances the clock it shows."""
+    graph = alice.wait(lambda: alice.find(REPLAY)[0], message="the replay")
+    alice.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", graph)
+    assert "Repetición de un día" in alice.text("#results")
+    pick(alice, "#gantt-policy", "mip")
+    alice.wait_text("#replay .gtitle", "Repetición del día: mip")
+    labels = replay_figure(alice, "gd.layout.sliders[0].steps.map(s => s.label)")
+    first = alice.wait(lambda: slider_clock(alice), message="the replay's clock")
+    assert first == labels[0] == drawn_clock(alice)
+    alice.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", graph)
+    alice.find("#replay .updatemenu-button")[0].click()  # play
+    alice.wait(
+        lambda: slider_clock(alice) > labels[2] and drawn_clock(alice) > labels[2],
+        message=f"the clock to move on from {first}",
+    )
+    alice.find("#replay .updatemenu-button")[1].click()  # pause
+    assert alice.console_errors() == []
+
+
+def test_the_replay_slider_shows_the_chosen_time(
+    finished_run: dict[str, Any], alice: Browser
+) -> None:
+    """A click a quarter and three quarters along the slider shows the frame of that
+    time: the clock and every patient of that frame."""
+    graph = alice.wait(lambda: alice.find(REPLAY)[0], message="the replay")
+    alice.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", graph)
+    labels = replay_figure(alice, "gd.layout.sliders[0].steps.map(s => s.label)")
+    shown = []
+    for share in (0.25, 0.75):
+        click_rail(alice, share)
+        near = round(share * (len(labels) - 1))
+        wanted = set(labels[max(0, near - 1) : near + 2])
+        clock = alice.wait(
+            lambda wanted=wanted: (
+                slider_clock(alice) in wanted
+                and drawn_clock(alice) == slider_clock(alice)
+                and slider_clock(alice)
+            ),
+            message=f"a time among {sorted(wanted)}; shown {slider_clock(alice)}",
+        )
+        frame = labels.index(clock)
+        patients = replay_figure(
+            alice, f"(gd._transitionData._frames[{frame}].data[0].x || []).length"
+        )
+        alice.wait(
+            lambda patients=patients: len(alice.find(PATIENT_POINTS)) == patients,
+            message=f"{patients} patients drawn at {clock}",
+        )
+        ids = replay_figure(alice, "gd._fullData[0].ids || []")
+        expected = replay_figure(alice, f"gd._transitionData._frames[{frame}].data[0].ids || []")
+        assert sorted(ids) == sorted(expected)
+        shown.append(clock)
+    assert shown[0] < shown[1]
 
 
 def test_switching_language_and_back(finished_run: dict[str, Any], alice: Browser) -> None:

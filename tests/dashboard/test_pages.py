@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from dashboard import figures, ids
 from dashboard.components.controls import change_list, controls_panel
@@ -1319,9 +1319,10 @@ def test_results_page_of_a_run(
     assert any("--sweep behaviour.no_show=0.1" in w for w in words)
     assert "Comparación pareada" in words
     graphs = of_type(view, dcc.Graph)
-    # stay, wait, access, wait per step, queue, heatmap, gantt, utilisation (no plan: fifo)
-    assert len(graphs) == 8
-    assert [g.id for g in graphs if getattr(g, "id", None)] == [ids.HEATMAP, ids.GANTT]
+    # stay, wait, access, wait per step, queue, heatmap, gantt, replay, utilisation (no
+    # plan: fifo)
+    assert len(graphs) == 9
+    assert [g.id for g in graphs if getattr(g, "id", None)] == [ids.HEATMAP, ids.GANTT, ids.REPLAY]
     assert all(g.figure.layout.separators == ",." for g in graphs)
     dropdowns = {d.id: d for d in of_type(view, dcc.Dropdown)}
     assert dropdowns[ids.HEATMAP_POLICY].value == "fifo:appointment"
@@ -1346,6 +1347,42 @@ def test_results_page_of_a_run(
     for card in cards:
         lines = [c for c in walk(card) if prop(c, "data-policy")]
         assert [prop(line, "data-policy") for line in lines] == POLICIES
+
+
+def test_the_replay_shows_the_gantt_day_and_follows_its_pickers(
+    results_page: ModuleType, whatif_run: tuple[Path, list[tuple[int, int]]], run_data: RunData
+) -> None:
+    """The replay opens on the Gantt's day (the baseline's busiest of replication 1), and
+    a policy, replication or day picked for the Gantt is replayed too, in the page's
+    language; its patients are the changed clinic's (a what-if shows its figures)."""
+    ref = {"run": run_id(whatif_run[0]), "variant": WHATIF_VARIANT}
+    view = results_page.show(ref, "es")
+    shown = next(g for g in of_type(view, dcc.Graph) if getattr(g, "id", None) == ids.REPLAY)
+    choice = figures.day_choices(run_data)
+    assert choice.default is not None
+    rep, day = choice.default
+    assert (
+        shown.figure.layout.title.text
+        == f"Repetición del día: fifo, día {day + 1}, réplica {rep + 1}"
+    )
+    assert "Repetición de un día" in texts(view)
+    other = 1 - day
+    picked = results_page.replay("fifo:appointment", 1, other, ref, "en")
+    assert (
+        picked.layout.title.text
+        == f"Replay of the day: fifo:appointment, day {other + 1}, replication 2"
+    )
+    patients = run_data.tables["patients"]
+    came = patients[
+        (patients["policy"] == "fifo:appointment")
+        & (patients["rep"] == 1)
+        & (patients["day"] == other)
+        & patients["arrival"].notna()
+    ]
+    status = picked.frames[-1].data[2].text[0]
+    assert f"{len(came) - int(came['departure'].isna().sum())} gone" in status
+    assert picked.layout.separators == ".,"
+    assert results_page.replay("nobody", 0, 0, ref, "es") is no_update
 
 
 def test_results_page_of_a_what_if(

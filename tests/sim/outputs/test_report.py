@@ -216,7 +216,8 @@ def test_compare_out_writes_a_self_contained_report(run_dir: Path, page: str) ->
     found = tags(page)
     assert [name for name, _ in found if name == "link"] == []
     scripts = [attrs for name, attrs in found if name == "script"]
-    assert len(scripts) == 1 + 11  # the bundle, then one per figure (2 Gantts, 2 heatmaps)
+    # the bundle, then one per figure (2 Gantts, 2 replays, 2 heatmaps)
+    assert len(scripts) == 1 + 13
     assert all("src" not in attrs for attrs in scripts)
     for name, attrs in found:
         for key in ("src", "href"):
@@ -258,7 +259,7 @@ def test_report_sections_and_figures(
     assert "<td>fifo → mip</td>" in gain
     assert signed_interval(step["paired"]["overtime"]) in gain
     assert MINUS in signed_interval(step["paired"]["los"])  # mip shortens the stay
-    comparison, stay, _, wait, _, queue, gantt, plan, utilisation = (
+    comparison, stay, _, wait, _, queue, gantt, replayed, plan, utilisation = (
         section(page, title) for title in HEADINGS["en"]
     )  # the total wait and access by priority: tests/sim/outputs/test_figures.py
     (queue_traces,) = plots(queue)
@@ -291,6 +292,29 @@ def test_report_sections_and_figures(
         assert [tr["name"] for tr in traces if tr["type"] != "bar"] == ["Shift end"]
         bases = np.sort(np.concatenate([values(tr["base"]) for tr in steps_drawn]))
         np.testing.assert_allclose(bases, starts[policy])
+
+    # The Gantt's day replayed under each policy, paused until Play: its patients are the
+    # day's (sim.outputs.replay and its tests), one animation per policy in policy order.
+    assert f"Day {day + 1} of replication 1" in replayed
+    assert [name for name in re.findall(r"<h3>(.*?)</h3>", replayed)] == list(POLICIES)
+    replays = plots(replayed)
+    assert len(replays) == len(POLICIES) == replayed.count("Plotly.addFrames(")
+    assert "Plotly.animate(" not in replayed
+    patients = data.tables["patients"]
+    for policy, traces in zip(POLICIES, replays, strict=True):
+        came = patients[
+            (patients["policy"] == policy)
+            & (patients["rep"] == 0)
+            & (patients["day"] == day)
+            & patients["arrival"].notna()
+        ]
+        shown = traces[2]["text"][0]  # "<b>06:35</b>   64 still to come · 0 in the …"
+        hours, minutes = re.search(r"(\d\d):(\d\d)", shown).groups()  # type: ignore[union-attr]
+        time = 60 * int(hours) + int(minutes)
+        assert time <= came["arrival"].min() < time + 5
+        coming = int((came["arrival"] > time).sum())
+        inside = len(came) - coming
+        assert f"{coming} still to come · {inside} in the clinic · 0 gone" in shown
 
     # Plan against outcome: the solver's statuses, and a scatter for mip only.
     statuses = summary["solver"]["mip"]["statuses"]
