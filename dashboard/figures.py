@@ -10,16 +10,26 @@ writes them (a decimal comma in Spanish).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.i18n import tr
+from sim.bounds import SHARE
 from sim.clinic import resource_keys
-from sim.experiments.sweep import short_name
+from sim.experiments.sweep import BASE, short_name
 from sim.outputs import figures
-from sim.outputs.catalogue import sweep_metrics
+from sim.outputs.catalogue import find, sweep_metrics
+from sim.outputs.headline import (
+    DEFAULT_TARGET_MINUTES,
+    SERVICE_LEVEL,
+    headline_metrics,
+    service_level,
+    service_level_values,
+)
 from sim.outputs.i18n import t
 from sim.outputs.replay import day_records, replay_figure
 from sim.outputs.rundir import RunData
@@ -143,6 +153,55 @@ def sweep_figures(sweep: dict[str, Any], lang: str) -> list[go.Figure]:
             *(figures.sweep_metric(sweep, m, labels, lang) for m in sweep_metrics("dashboard")),
         ]
     ]
+
+
+def variant_figures(
+    sweep: dict[str, Any],
+    order: list[str],
+    labels: dict[str, str],
+    current: str,
+    patients: Mapping[str, pd.DataFrame],
+    lang: str,
+) -> list[go.Figure]:
+    """Each headline figure of a sweep of one setting against its values (``order``,
+    labelled by ``labels``, ``current`` marked), a line per policy with 95 % intervals:
+    stay, waiting, overtime, utilisation, days to appointment where the clinic books
+    ahead, and the service level (within the default target stay) where every value's
+    patients were kept."""
+    base = sweep["variants"][BASE]["summary"]
+    shown = []
+    for name in headline_metrics(base):
+        if name == SERVICE_LEVEL:
+            if all(v in patients for v in order):
+                shown.append(_service_level_figure(sweep, order, labels, current, patients, lang))
+            continue
+        metric = find(name)
+        shown.append(figures.sweep_metric(sweep, metric, labels, lang, order, current))
+    return [localise(fig, lang) for fig in shown]
+
+
+def _service_level_figure(
+    sweep: dict[str, Any],
+    order: list[str],
+    labels: dict[str, str],
+    current: str,
+    patients: Mapping[str, pd.DataFrame],
+    lang: str,
+) -> go.Figure:
+    reps = int(sweep["reps"])
+    policies = list(sweep["variants"][BASE]["summary"]["policies"])
+    series = {
+        policy: [
+            service_level(service_level_values(patients[v], policy, reps, DEFAULT_TARGET_MINUTES))
+            for v in order
+        ]
+        for policy in policies
+    }
+    target = f"{DEFAULT_TARGET_MINUTES / 60:g} h"
+    title = tr("card_service_level", lang, target=target)
+    marked = order.index(current) if current in order else None
+    x = [labels[v] for v in order]
+    return figures.against_values(series, x, title, 100.0, marked, SHARE)
 
 
 def summary_table(summary: dict[str, Any]) -> pd.DataFrame:

@@ -435,6 +435,102 @@ PHRASES: dict[str, dict[str, str]] = {
     "sweep_title": {"es": "Barrido: {n} variantes", "en": "Sweep: {n} variants"},
     "variant": {"es": "Variante", "en": "Variant"},
     "open_variant": {"es": "Abrir la variante", "en": "Open the variant"},
+    # the run panel's modes (dashboard.modes): vary a value, find the fewest staff
+    "mode_compare": {"es": "Comparar políticas", "en": "Compare policies"},
+    "mode_vary": {"es": "Variar un valor", "en": "Vary a value"},
+    "mode_staff": {"es": "Buscar el personal mínimo", "en": "Find the fewest staff"},
+    "vary_key": {"es": "Valor a variar", "en": "Setting to vary"},
+    "vary_values": {"es": "Valores a probar", "en": "Values to try"},
+    "values_hint": {
+        "es": "Valor actual: {current}. Varios valores separados por «;» o espacios, "
+        "p. ej. 3; 4; 5; 6 (0,05; 0,1 para decimales).",
+        "en": "Current value: {current}. Several values separated by commas, semicolons or "
+        "spaces, e.g. 3, 4, 5, 6.",
+    },
+    "pick_setting": {"es": "Elija el valor a variar", "en": "Pick the setting to vary"},
+    "expect_values": {
+        "es": "Escriba al menos dos valores distintos, p. ej. 3; 4; 5",
+        "en": "Type at least two different values, e.g. 3, 4, 5",
+    },
+    "too_many_values": {"es": "Como máximo {most} valores", "en": "At most {most} values"},
+    "staff_resource": {"es": "Dotación mínima de", "en": "Fewest"},
+    "staff_weekday": {"es": "en", "en": "on"},
+    "every_day": {"es": "todos los días", "en": "every day"},
+    "staff_target": {"es": "tal que", "en": "so that"},
+    "statistic_p90": {"es": "el p90 (9 de cada 10) de", "en": "the p90 (9 in 10) of"},
+    "statistic_p50": {"es": "la mediana (la mitad) de", "en": "the median (half) of"},
+    "statistic_mean": {"es": "la media de", "en": "the mean of"},
+    "at_most": {"es": "sea como máximo", "en": "is at most"},
+    "at_least": {"es": "sea como mínimo", "en": "is at least"},
+    "staff_from": {"es": "Probar de", "en": "Try from"},
+    "staff_to": {"es": "a", "en": "to"},
+    "staff_policy": {"es": "con la política", "en": "with the policy"},
+    "staff_note": {
+        "es": "Cada dotación se simula con las réplicas de abajo y las mismas semillas, de la "
+        "menor a la mayor; cumple cuando la cota unilateral al 95 % de la media cumple la meta "
+        "(como «clinicsim staff»).",
+        "en": "Each count is simulated with the replications below and the same seeds, from "
+        "the lowest up; it meets the target when the one-sided 95 % bound of the mean does "
+        "(as `clinicsim staff`).",
+    },
+    "unit_minutes": {"es": "min", "en": "min"},
+    "unit_minutes_day": {"es": "min/día", "en": "min/day"},
+    "unit_days": {"es": "días", "en": "days"},
+    "staff_clinic_only": {
+        "es": "Solo para una consulta externa",
+        "en": "For an outpatient clinic only",
+    },
+    "pick_resource": {"es": "Elija un recurso", "en": "Pick a resource"},
+    "pick_weekday": {"es": "Elija un día laborable", "en": "Pick a working day"},
+    "pick_metric": {"es": "Elija un indicador", "en": "Pick a figure"},
+    "pick_policy_one": {"es": "Elija una política", "en": "Pick a policy"},
+    "expect_target_value": {
+        "es": "Escriba un número ≥ 0 (un porcentaje de 0 a 100 para una proporción)",
+        "en": "Type a number ≥ 0 (a percentage from 0 to 100 for a share)",
+    },
+    "expect_range": {
+        "es": "Escriba dos números enteros ≥ 0, el primero no mayor que el segundo",
+        "en": "Type two whole numbers ≥ 0, the first not above the second",
+    },
+    "expect_staff_reps": {
+        "es": "La búsqueda necesita al menos 2 réplicas",
+        "en": "The search needs at least 2 replications",
+    },
+    "staff_trying": {"es": "Probando {resource}: {count}…", "en": "Trying {resource}: {count}…"},
+    "staff_progress": {
+        "es": "{resource}: {count} — {done} de {total} réplicas",
+        "en": "{resource}: {count} — {done} of {total} replications",
+    },
+    # results of the modes
+    "variants_title": {
+        "es": "{setting}: {n} valores ({reps} réplicas, semilla {seed})",
+        "en": "{setting}: {n} values ({reps} replications, seed {seed})",
+    },
+    "variants_with": {"es": "Con los cambios: {changes}", "en": "With the changes: {changes}"},
+    "current_mark": {"es": "{value} (actual)", "en": "{value} (current)"},
+    "variants_figures": {"es": "Cada indicador según el valor", "en": "Each figure by value"},
+    "variants_note": {
+        "es": "Puntos: medias de las réplicas; barras: IC 95 %. El rombo sobre la franja gris "
+        "es el valor actual.",
+        "en": "Points: means of the replications; bars: 95 % CI. The diamond on the grey band "
+        "is the current value.",
+    },
+    "variants_footer": {
+        "es": "Cada columna es la clínica con ese valor, con las mismas semillas; Δ es la "
+        "diferencia pareada con el valor actual, con su IC 95 %.",
+        "en": "Each column is the clinic with that value, on the same seeds; Δ is the paired "
+        "difference from the current value, with its 95 % CI.",
+    },
+    "staffing_title": {
+        "es": "Dotación mínima: {resource}{day}",
+        "en": "Fewest staff: {resource}{day}",
+    },
+    "staffing_question": {
+        "es": "Meta: {target} · política {policy} · {reps} réplicas por dotación · "
+        "de {low} a {high}",
+        "en": "Target: {target} · policy {policy} · {reps} replications per count · "
+        "{low} to {high}",
+    },
     # stored runs page
     "runs_title": {"es": "Corridas guardadas en {root}", "en": "Runs stored in {root}"},
     "no_runs": {"es": "Todavía no hay corridas guardadas.", "en": "No stored runs yet."},

@@ -36,6 +36,26 @@ PROGRESS = "progress"
 PROGRESS_TEXT = "progress-text"
 RUN_MESSAGE = "run-message"
 ACTION_BAR = "action-bar"  # Run, Cancel and the progress, kept in view
+# the run panel's modes (dashboard.modes): compare policies, vary a value, fewest staff
+RUN_MODE = "run-mode"
+POLICY_BLOCK = "policy-block"  # the policies and their help (compare and vary)
+VARY_FORM = "vary-form"
+VARY_KEY = "vary-key"  # the setting varied: a what-if control's key
+VARY_VALUES = "vary-values"
+VARY_HINT = "vary-hint"
+VARY_MESSAGE = "vary-message"
+STAFF_FORM = "staff-form"
+STAFF_RESOURCE = "staff-resource"
+STAFF_WEEKDAY = "staff-weekday"  # "" for every day
+STAFF_STATISTIC = "staff-statistic"
+STAFF_METRIC = "staff-metric"
+STAFF_OPERATOR = "staff-operator"
+STAFF_VALUE = "staff-value"
+STAFF_UNIT = "staff-unit"
+STAFF_LOW = "staff-low"
+STAFF_HIGH = "staff-high"
+STAFF_POLICY = "staff-policy"
+STAFF_MESSAGE = "staff-message"  # what is wrong with the staffing form, field by field
 
 # results page
 RESULTS_PAGE = "results-page"

@@ -12,6 +12,12 @@ page shows each policy's change paired replication by replication. Both go throu
 the scenario's model (``sim.models``): a unit scenario (a day or week hospital) runs
 and is written the same way.
 
+``run_variants`` runs one setting over several values as ``clinicsim run SCENARIO
+--set ... --sweep KEY=V1,V2,...`` runs it (the tab's other changes as ``--set``), written
+as a sweep; ``run_staffing`` searches the fewest staff for a target as ``clinicsim
+staff`` does, kept as a run directory holding ``staffing.json``. Both are recorded in
+the store's index like every run (``dashboard.modes`` reads their forms).
+
 A run is named in URLs by ``run_id`` (``sim.experiments.store``), a hash of its folder,
 the id ``clinicsim runs`` shows: a browser can only open a run the index lists, never
 a path of its choosing.
@@ -21,18 +27,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dashboard.whatif import ScenarioChoice, base_scenario, evaluate
+from dashboard.modes import CONFIDENCE, StaffingRequest, VariantRequest, other_changes
+from dashboard.whatif import Evaluation, ScenarioChoice, base_scenario, evaluate, scenario_of
+from sim.experiments import staffing
 from sim.experiments.runner import Execution
 from sim.experiments.store import RUNS_FOLDER, ResultStore, new_run_folder
 from sim.experiments.store import run_id as run_id  # the pages name runs by it
-from sim.experiments.sweep import BASE, Variant, run_sweep
+from sim.experiments.sweep import BASE, Loader, Variant, resolve, run_sweep, variants_from
+from sim.experiments.tasks import versions
 from sim.experiments.unit_runner import UnitRun
 from sim.models import model_of_run, model_of_scenario
-from sim.outputs.rundir import RunData, is_sweep, load_sweep, sweep_info, write_sweep
-from sim.problems import Problem, ScenarioError
+from sim.outputs.rundir import (
+    RunData,
+    StaffingData,
+    is_staffing,
+    is_sweep,
+    load_staffing,
+    load_sweep,
+    staffing_info,
+    sweep_info,
+    write_staffing,
+    write_sweep,
+)
+from sim.problems import Problem, ScenarioError, kept_records_problems
 from sim.scenario import Scenario
 
 MAX_REPS = 200
@@ -70,11 +91,13 @@ def find_run(settings: Settings, wanted: str) -> Path | None:
     return None
 
 
-def open_run(folder: Path) -> RunData | UnitRun | dict[str, Any]:
-    """A run directory's data (a unit's run too), or a sweep's ``sweep.json``;
-    ``ScenarioError`` if unusable."""
+def open_run(folder: Path) -> RunData | UnitRun | StaffingData | dict[str, Any]:
+    """A run directory's data (a unit's run too), a staffing search's, or a sweep's
+    ``sweep.json``; ``ScenarioError`` if unusable."""
     if is_sweep(folder):
         return load_sweep(folder)
+    if is_staffing(folder):
+        return load_staffing(folder)
     return model_of_run(folder).read(folder)
 
 
@@ -101,11 +124,7 @@ def run_whatif(
     so that each policy's change is paired replication by replication (the base's
     replications come from the store after the first time). Raises ``ScenarioError``
     for invalid changes."""
-    evaluation = evaluate(choice, changes, "en")
-    if not evaluation.valid or evaluation.scenario is None:
-        problems = [Problem(key, message) for key, message in evaluation.messages.items()]
-        problems += evaluation.general
-        raise ScenarioError(choice.source, problems)
+    evaluation = _checked(choice, changes)
     execution = Execution(workers=settings.workers, store=settings.store(), progress=progress)
     folder = new_run_folder(settings.runs_dir)
     changed = evaluation.scenario
@@ -120,6 +139,16 @@ def run_whatif(
     command = _command(choice, evaluation.overrides, specs, reps)
     settings.store().record_run(folder, model.write(folder, result, command))
     return folder
+
+
+def _checked(choice: ScenarioChoice, changes: Mapping[str, str]) -> Evaluation:
+    """The tab's changes, all valid (``ScenarioError`` naming each field otherwise)."""
+    evaluation = evaluate(choice, changes, "en")
+    if not evaluation.valid or evaluation.scenario is None:
+        problems = [Problem(key, message) for key, message in evaluation.messages.items()]
+        problems += evaluation.general
+        raise ScenarioError(choice.source, problems)
+    return evaluation
 
 
 def _against_base(
@@ -162,4 +191,121 @@ def _command(
         command += ["--set", override]
     for sweep in sweeps:
         command += ["--sweep", sweep]
+    return [*command, "(dashboard)"]
+
+
+# ---------------------------------------------------------------- one setting, several values
+
+
+def run_variants(
+    settings: Settings,
+    choice: ScenarioChoice,
+    changes: Mapping[str, str],
+    request: VariantRequest,
+    specs: Sequence[str],
+    reps: int,
+    progress: Progress | None = None,
+) -> Path:
+    """One setting over several values, as ``clinicsim run SCENARIO --set CHANGE ...
+    --sweep KEY=V1,V2,...`` runs it: the base (the tab's other changes) and a variant per
+    value on the same seeds, written as a sweep and recorded in the index. The records
+    are kept when they fit (``sim.limits``), else each variant's summary only."""
+    overrides = _checked(choice, other_changes(changes, request.key)).overrides
+    sweep = request.sweep()
+    variants = variants_from([sweep], None)
+    scenarios = resolve(choice.source, overrides, variants, clinic_loader(choice))
+    kept = sum(s.horizon.days * s.demand.requests_per_day for s in scenarios.values())
+    keep = not kept_records_problems(kept * len(specs) * reps, len(variants) * len(specs) * reps)
+    execution = Execution(workers=settings.workers, store=settings.store(), progress=progress)
+    result = run_sweep(scenarios, variants, list(specs), reps, execution, keep)
+    command = _command(choice, overrides, specs, reps, sweeps=[sweep])
+    folder = new_run_folder(settings.runs_dir)
+    write_sweep(folder, result, command)
+    settings.store().record_run(folder, sweep_info(result, command))
+    return folder
+
+
+def clinic_loader(choice: ScenarioChoice) -> Loader:
+    """Reads the tab's scenario (bundled or uploaded) with overrides, as ``--set`` would;
+    an outpatient clinic only (a unit has no sweeps nor staffing search)."""
+    raw = choice.raw()
+
+    def load(source: str, overrides: list[str]) -> Scenario:
+        scenario = scenario_of(raw, overrides, source)
+        if not isinstance(scenario, Scenario):
+            raise ScenarioError(source, [Problem("", "an outpatient clinic's scenario only")])
+        return scenario
+
+    return load
+
+
+# ---------------------------------------------------------------- the fewest staff
+
+
+def run_staffing(
+    settings: Settings,
+    choice: ScenarioChoice,
+    changes: Mapping[str, str],
+    request: StaffingRequest,
+    reps: int,
+    progress: Progress | None = None,
+    trying: Callable[[int], None] | None = None,
+) -> Path:
+    """The fewest staff meeting the target, searched as ``clinicsim staff`` searches it
+    (the tab's changes as ``--set``); kept as a run directory with ``staffing.json``
+    and recorded in the index. ``trying`` is told each count before it runs."""
+    overrides = _checked(choice, changes).overrides
+    execution = Execution(workers=settings.workers, store=settings.store(), progress=progress)
+    evidence, answer = staffing.search(
+        choice.source,
+        overrides,
+        request.resource,
+        request.counts,
+        request.target,
+        request.policy,
+        reps,
+        execution,
+        request.weekday,
+        CONFIDENCE,
+        load=clinic_loader(choice),
+        trying=trying,
+    )
+    scenario = base_scenario(choice)
+    search = {
+        **staffing.as_json(evidence, answer, request.target, request.resource, request.policy),
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "resource_name": _resource_name(choice, request.resource),
+        "weekday": request.weekday,
+        "range": [request.counts.start, request.counts.stop - 1],
+        "reps": reps,
+        "confidence": CONFIDENCE,
+        "overrides": overrides,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": _staff_command(choice, overrides, request, reps),
+        "versions": versions(),
+    }
+    folder = new_run_folder(settings.runs_dir)
+    write_staffing(folder, search)
+    settings.store().record_run(folder, staffing_info(search))
+    return folder
+
+
+def _resource_name(choice: ScenarioChoice, resource: str) -> str:
+    scenario = base_scenario(choice)
+    assert isinstance(scenario, Scenario)
+    return scenario.resources[resource].name or resource
+
+
+def _staff_command(
+    choice: ScenarioChoice, overrides: Sequence[str], request: StaffingRequest, reps: int
+) -> list[str]:
+    """The ``clinicsim staff`` command that gives the same answer."""
+    command = ["clinicsim", "staff", choice.name, "--resource", request.resource]
+    command += ["--range", request.range_text(), "--target", str(request.target).replace(" ", "")]
+    if request.weekday:
+        command += ["--weekday", request.weekday]
+    command += ["-p", request.policy, "--reps", str(reps)]
+    for override in overrides:
+        command += ["--set", override]
     return [*command, "(dashboard)"]

@@ -2,10 +2,12 @@
 
 ``ID`` names a run of the store's index (``dashboard.runs.run_id``); a sweep
 shows each metric against the swept values and links to its variants
-(``&variant=NAME``); a unit's run (a day or week hospital) shows its comparison,
-admissions, calendars, use per block and timetables
-(``dashboard.components.unit``). Tables can be downloaded as CSV and the run as the HTML
-report, in the page's language.
+(``&variant=NAME``), a sweep of one setting over several values (the scenario page's
+"vary a value") against the value with the current value marked; a staffing search
+(``staffing.json``) shows its answer and evidence (``dashboard.components.variants``);
+a unit's run (a day or week hospital) shows its comparison, admissions, calendars, use
+per block and timetables (``dashboard.components.unit``). Tables can be downloaded as
+CSV and the run as the HTML report, in the page's language.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dashboard.components.headlines import headline_cards, parse_target_hours, t
 from dashboard.components.help import named
 from dashboard.components.results import comparison_table, downloads, rows_table
 from dashboard.components.unit import day_options, first_day, timetable_figure, unit_results
+from dashboard.components.variants import single_setting, staffing_view, variants_view
 from dashboard.context import page_language, settings
 from dashboard.i18n import checked_lang, tr
 from dashboard.runs import find_run, open_run
@@ -35,7 +38,7 @@ from sim.outputs.catalogue import sweep_metrics
 from sim.outputs.formatting import format_summary, variant_rows
 from sim.outputs.headline import DEFAULT_TARGET_MINUTES, policy_headlines, variant_headlines
 from sim.outputs.report import render
-from sim.outputs.rundir import RunData
+from sim.outputs.rundir import RunData, StaffingData
 from sim.outputs.unit_figures import occupancy_per_block, studies_per_block
 from sim.outputs.unit_report import render_unit
 from sim.problems import ScenarioError
@@ -73,13 +76,14 @@ def locate(ref: Any) -> Path | None:
 
 
 @lru_cache(maxsize=4)
-def _load(folder: str, stamp: float) -> RunData | UnitRun | dict[str, Any]:
+def _load(folder: str, stamp: float) -> RunData | UnitRun | StaffingData | dict[str, Any]:
     return open_run(Path(folder))
 
 
-def load(folder: Path) -> RunData | UnitRun | dict[str, Any]:
+def load(folder: Path) -> RunData | UnitRun | StaffingData | dict[str, Any]:
     """A run's data, read once per version of its summary (runs can be large)."""
-    marker = folder / "sweep.json" if (folder / "sweep.json").is_file() else folder / "summary.json"
+    markers = [folder / name for name in ("sweep.json", "staffing.json", "summary.json")]
+    marker = next((m for m in markers if m.is_file()), markers[-1])
     stamp = marker.stat().st_mtime if marker.is_file() else 0.0
     return _load(str(folder), stamp)
 
@@ -101,6 +105,8 @@ def show(ref: Any, lang: Any) -> Any:
         )
     if isinstance(data, dict):
         return _sweep_view(data, ref, lang)
+    if isinstance(data, StaffingData):
+        return staffing_view(data, lang)
     if isinstance(data, UnitRun):
         return unit_results(data, lang)
     return _run_view(data, lang)
@@ -244,6 +250,9 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
     variants = list(sweep["variants"])
     if len(variants) == 2:
         return _whatif_view(sweep, ref, lang)
+    base = _variant_data(ref, BASE)
+    if single_setting(sweep) is not None and base is not None:
+        return variants_view(sweep, ref["run"], base, lambda n: _variant_data(ref, n), lang)
     shown = sweep_metrics("dashboard")
     rows = [
         html.Tr(
@@ -274,8 +283,12 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
 
 
 def _variant_data(ref: dict[str, Any], name: str) -> RunData | None:
+    """A sweep's variant's run, if its directory holds one whole (a large sweep keeps
+    each variant's summary only)."""
     folder = locate({"run": ref["run"], "variant": name})
-    data = None if folder is None else load(folder)
+    if folder is None or not (folder / "patients.parquet").is_file():
+        return None
+    data = load(folder)
     return data if isinstance(data, RunData) else None
 
 
@@ -389,7 +402,7 @@ def _current_unit(ref: Any) -> UnitRun | None:
     return data if isinstance(data, UnitRun) else None
 
 
-def _stored(ref: Any) -> RunData | UnitRun | dict[str, Any] | None:
+def _stored(ref: Any) -> RunData | UnitRun | StaffingData | dict[str, Any] | None:
     folder = locate(ref)
     return None if folder is None else load(folder)
 

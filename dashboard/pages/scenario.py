@@ -5,7 +5,10 @@ the browser's session storage; every panel here is drawn from them and the
 language, so switching language or coming back to the page shows the same
 what-ifs. The Run button starts a background job (``dashboard.runs``) that
 reports its progress and can be cancelled; when it is done the tab goes to the
-run's results.
+run's results. What Run asks depends on the run panel's mode (``dashboard.modes``;
+the forms' callbacks are ``dashboard.pages.scenario_modes``'): compare the policies,
+vary one setting over several values, or find the fewest staff that meet a target; a
+form whose values cannot be run says so at its fields and starts nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +26,15 @@ from dashboard import ids
 from dashboard.components.controls import change_list, controls_panel, field_class
 from dashboard.components.glance import clinic_glance
 from dashboard.components.help import help_marker
+from dashboard.components.modes import FORM_LABELS, mode_selector, staff_form, vary_form
 from dashboard.components.unit import unit_glance
-from dashboard.context import page_language, settings
+from dashboard.context import page_language
 from dashboard.i18n import checked_lang, tr
 from dashboard.messages import localise_problem
-from dashboard.policy_offer import clinic_specs, policy_help_list, policy_options, unit_specs
-from dashboard.runs import MAX_REPS, check_reps, run_id, run_whatif
+from dashboard.modes import MIN_STAFF_REPS, STAFF_FIELDS, changes_of, policy_choices_of
+from dashboard.pages.scenario_modes import STAFF_IDS, Form, SetProgress, mode_in_use
+from dashboard.policy_offer import clinic_specs, policy_help_list, policy_options
+from dashboard.runs import MAX_REPS, check_reps, run_id
 from dashboard.whatif import (
     UPLOAD_LIMIT_BYTES,
     Control,
@@ -42,7 +47,7 @@ from dashboard.whatif import (
     same_value,
     shown_value,
 )
-from policies import REGISTRY, UNIT_REGISTRY
+from policies import REGISTRY
 from sim.experiments.runner import TaskFailures
 from sim.models import model_of_scenario
 from sim.problems import ScenarioError
@@ -65,6 +70,7 @@ LABELS = {  # static text of the page: element id → phrase
     ids.RESET_ALL: "reset_all",
     ids.RUN: "run",
     ids.CANCEL: "cancel",
+    **FORM_LABELS,
 }
 log = logging.getLogger(__name__)
 
@@ -125,16 +131,26 @@ def _run_panel() -> html.Section:
     return html.Section(
         [
             html.H2(id="t-run-title"),
-            html.Label([html.Span(id="t-policies"), " ", help_marker("", "t-policies-help")]),
-            dcc.Checklist(
-                id=ids.POLICIES,
-                options=list(clinic_specs(REGISTRY, books=False)),
-                value=DEFAULT_POLICIES,
-                inline=True,
-                persistence=True,
-                persistence_type="session",
+            mode_selector(),
+            html.Div(
+                [
+                    html.Label(
+                        [html.Span(id="t-policies"), " ", help_marker("", "t-policies-help")]
+                    ),
+                    dcc.Checklist(
+                        id=ids.POLICIES,
+                        options=list(clinic_specs(REGISTRY, books=False)),
+                        value=DEFAULT_POLICIES,
+                        inline=True,
+                        persistence=True,
+                        persistence_type="session",
+                    ),
+                    html.Details([html.Summary(id="t-policy-help"), html.Div(id=ids.POLICY_HELP)]),
+                ],
+                id=ids.POLICY_BLOCK,
             ),
-            html.Details([html.Summary(id="t-policy-help"), html.Div(id=ids.POLICY_HELP)]),
+            vary_form(),
+            staff_form(),
             html.Label(
                 [html.Span(id="t-reps"), " ", help_marker("", "t-reps-help")], htmlFor=ids.REPS
             ),
@@ -277,7 +293,7 @@ def record_changes(
     choice = ScenarioChoice.from_store(stored)
     controls = {c.key: c for c in choice.controls()}
     typed = {f["key"]: "" if v is None else str(v) for f, v in zip(field_ids, values, strict=True)}
-    old = _changes(changes)
+    old = changes_of(changes)
     new = {
         key: text
         for key, text in {**old, **typed}.items()
@@ -352,7 +368,7 @@ class Tab:
     def of(cls, stored: Any, changes: Any, lang: Any) -> Tab:
         lang = checked_lang(lang)
         choice = ScenarioChoice.from_store(stored)
-        changes = _changes(changes)
+        changes = changes_of(changes)
         return cls(lang, choice, changes, evaluate(choice, changes, lang))
 
     @property
@@ -364,22 +380,7 @@ class Tab:
         return self.choice.controls()
 
 
-def _changes(data: Any) -> dict[str, str]:
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): str(v) for k, v in data.items()}
-
-
 # ---------------------------------------------------------------- running
-
-
-def policy_choices_of(choice: ScenarioChoice) -> tuple[str, ...]:
-    """The policies a scenario can be run with (``dashboard.policy_offer``): a unit's
-    block model has its own, and a scenario that books compares ways of booking."""
-    base = base_scenario(choice)
-    if isinstance(base, UnitScenario):
-        return unit_specs(UNIT_REGISTRY)
-    return clinic_specs(REGISTRY, books=base.booking is not None)
 
 
 @callback(
@@ -408,11 +409,17 @@ def offer_policies(
 @callback(
     Output(ids.REPS_MESSAGE, "children"),
     Input(ids.REPS, "value"),
+    Input(ids.RUN_MODE, "value"),
     Input(ids.SCENARIO_LANG, "data"),
 )
-def check_replications(reps: Any, lang: Any) -> str:
+def check_replications(reps: Any, mode: Any, lang: Any) -> str:
     lang = checked_lang(lang)
-    return "" if check_reps(reps) else tr("expect_reps", lang, most=MAX_REPS)
+    count = check_reps(reps)
+    if count is None:
+        return tr("expect_reps", lang, most=MAX_REPS)
+    if mode == "staff" and count < MIN_STAFF_REPS:
+        return tr("expect_staff_reps", lang)
+    return ""
 
 
 @callback(
@@ -424,6 +431,10 @@ def check_replications(reps: Any, lang: Any) -> str:
     State(ids.POLICIES, "value"),
     State(ids.REPS, "value"),
     State(ids.SCENARIO_LANG, "data"),
+    State(ids.RUN_MODE, "value"),
+    State(ids.VARY_KEY, "value"),
+    State(ids.VARY_VALUES, "value"),
+    [State(STAFF_IDS[field], "value") for field in STAFF_FIELDS],
     background=True,
     # Cancel is enabled by the job's first progress, not as the request leaves: only
     # then does the page know the job, so that a click can stop it (Dash sends the
@@ -441,33 +452,41 @@ def check_replications(reps: Any, lang: Any) -> str:
     prevent_initial_call=True,
 )
 def run(
-    set_progress: Callable[[tuple[str, str, str, bool]], None],
+    set_progress: SetProgress,
     clicks: Any,
     stored: Any,
     changes: Any,
     policies: Any,
     reps_text: Any,
     lang: Any,
+    mode: Any,
+    vary_key: Any,
+    vary_values: Any,
+    *staff_values: Any,
 ) -> tuple[Any, Any]:
-    """Run the tab's scenario in this background process; on success go to its results."""
+    """Run what the panel's mode asks in this background process; on success go to its
+    results. A form that cannot be run is refused before anything starts."""
     if not clicks:  # the button was drawn (a page's inputs fire when it is inserted)
         return no_update, no_update
     lang = checked_lang(lang)
     choice = ScenarioChoice.from_store(stored)
-    specs = [p for p in policy_choices_of(choice) if p in (policies or [])]
-    reps = check_reps(reps_text)
-    if not specs or reps is None:
-        return no_update, tr("pick_policy" if not specs else "expect_reps", lang, most=MAX_REPS)
-    if not evaluate(choice, _changes(changes), lang).valid:
-        return no_update, tr("fix_fields", lang)
-
-    def progress(done: int, total: int) -> None:
-        text = tr("progress", lang, done=done, total=total)
-        set_progress((str(done), str(total), text, False))
-
+    form = Form(
+        choice,
+        changes_of(changes),
+        mode_in_use(choice, mode),
+        [p for p in policy_choices_of(choice) if p in (policies or [])],
+        check_reps(reps_text),
+        vary_key,
+        vary_values,
+        dict(zip(STAFF_FIELDS, staff_values, strict=True)),
+        lang,
+    )
+    job = form.job(set_progress)
+    if isinstance(job, str):
+        return no_update, job
     set_progress(("0", "1", tr("starting", lang), False))
     try:
-        folder = run_whatif(settings(), choice, _changes(changes), specs, reps, progress)
+        folder = job()
     except ScenarioError as exc:  # PolicyError too
         lines = [localise_problem(p, exc.source, lang) for p in exc.problems]
         return no_update, _failure(lines, lang)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ import numpy as np
 from sim import scenario as scenario_module
 from sim.bounds import finite_sample, metric_bounds, one_sided_margin, t_interval
 from sim.experiments.runner import Execution, check_policies, execute
+from sim.experiments.sweep import Loader
 from sim.experiments.tasks import PolicyRep, Task
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
@@ -91,13 +93,19 @@ def search(
     execution: Execution,
     weekday: str | None = None,
     confidence: float = 0.95,
+    load: Loader = scenario_module.load,
+    trying: Callable[[int], None] | None = None,
 ) -> tuple[list[Candidate], int | None]:
-    """Counts from the lowest until one meets the target: (evidence, the count or None)."""
+    """Counts from the lowest until one meets the target: (evidence, the count or None).
+    ``load`` reads the source with overrides (as ``sweep.resolve``'s); ``trying`` is told
+    each count before its replications run (the dashboard's progress)."""
     evidence: list[Candidate] = []
-    base = scenario_module.load(source, overrides)
+    base = load(source, overrides)
     for count in counts:
+        if trying is not None:
+            trying(count)
         staffing = staffing_overrides(base, resource, count, weekday)
-        scenario = scenario_module.load(source, [*overrides, *staffing])
+        scenario = load(source, [*overrides, *staffing])
         check_policies(scenario, [policy])
         results = execute([Task(scenario, policy, rep) for rep in range(reps)], execution, False)
         candidate = judge(count, [statistic(r, target) for r in results], target, confidence)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from sim.sources import read_text
 from sim.yamlread import read_document
 
 BASE = "base"
+Loader = Callable[[str, list[str]], Scenario]  # (source, overrides) → the scenario
 
 
 @dataclass(frozen=True)
@@ -149,12 +151,19 @@ def _yaml_value(value: Any) -> str:
     return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
 
 
-def resolve(source: str, overrides: list[str], variants: list[Variant]) -> dict[str, Scenario]:
-    """Each variant's scenario; every problem of every variant reported together."""
+def resolve(
+    source: str,
+    overrides: list[str],
+    variants: list[Variant],
+    load: Loader = scenario_module.load,
+) -> dict[str, Scenario]:
+    """Each variant's scenario; every problem of every variant reported together. ``load``
+    reads the source with overrides (a file or a bundled name unless told otherwise: the
+    dashboard passes one that reads an uploaded text)."""
     scenarios, problems = {}, []
     for variant in variants:
         try:
-            scenarios[variant.name] = scenario_module.load(source, [*overrides, *variant.overrides])
+            scenarios[variant.name] = load(source, [*overrides, *variant.overrides])
         except ScenarioError as exc:
             problems += [
                 Problem(f"[{variant.name}] {p.path}", p.message, p.source) for p in exc.problems

@@ -561,29 +561,64 @@ def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Fi
     return _layout(fig, t("fig_booking", lang), height=420)
 
 
-def sweep_metric(sweep: dict, metric: Metric, labels: dict[str, str], lang: str) -> go.Figure:
-    """One metric against the sweep's variants, a line per policy, with 95 % intervals."""
-    variants = list(sweep["variants"])
+def sweep_metric(
+    sweep: dict,
+    metric: Metric,
+    labels: dict[str, str],
+    lang: str,
+    order: Sequence[str] | None = None,
+    current: str | None = None,
+) -> go.Figure:
+    """One metric against the sweep's variants (those of ``order``, in its order; all by
+    default), a line per policy, with 95 % intervals; ``current`` is marked."""
+    variants = list(order or sweep["variants"])
     policies = list(sweep["variants"][variants[0]]["summary"]["policies"])
-    colours = policy_colours(policies)
-    fig = go.Figure()
+    series = {
+        policy: [sweep["variants"][v]["summary"]["policies"][policy][metric.name] for v in variants]
+        for policy in policies
+    }
+    marked = variants.index(current) if current in variants else None
     scale = 100.0 if metric.percent else 1.0
-    for policy in policies:
-        summaries = [sweep["variants"][v]["summary"]["policies"][policy] for v in variants]
-        entries = [summary[metric.name] for summary in summaries]
-        means = [scale * (e["mean"] if e["mean"] is not None else np.nan) for e in entries]
+    x = [labels[v] for v in variants]
+    return against_values(series, x, metric.label[lang], scale, marked, metric_bounds(metric.name))
+
+
+def against_values(
+    series: dict[str, Sequence[dict]],
+    values: Sequence[str],
+    title: str,
+    scale: float = 1.0,
+    marked: int | None = None,
+    bounds: Bounds = UNBOUNDED,
+) -> go.Figure:
+    """Summary entries (mean, ci95) against values on a category axis, a line per
+    policy with the 95 % intervals as error bars cut at the figure's ``bounds``; the
+    value at ``marked`` (the clinic as it is) drawn larger, as a diamond, on a shaded
+    band."""
+    colours = policy_colours(list(series))
+    fig = go.Figure()
+    for policy, entries in series.items():
+        marker: dict[str, Any] = {"color": colours[policy]}
+        if marked is not None:
+            marker["symbol"] = ["diamond" if i == marked else "circle" for i in range(len(values))]
+            marker["size"] = [13 if i == marked else 7 for i in range(len(values))]
         fig.add_trace(
             go.Scatter(
-                x=[labels[v] for v in variants],
-                y=means,
+                x=list(values),
+                y=[scale * _number(e["mean"]) for e in entries],
                 mode="lines+markers",
                 name=policy,
-                marker_color=colours[policy],
-                error_y=interval_bars(entries, scale, metric_bounds(metric.name)),
+                marker=marker,
+                error_y=interval_bars(entries, scale, bounds),
             )
         )
-    fig.update_yaxes(title_text=metric.label[lang], rangemode="tozero")
-    return _layout(fig, metric.label[lang], height=340)
+    if marked is not None:
+        fig.add_vrect(
+            x0=marked - 0.45, x1=marked + 0.45, fillcolor="#9aa5b1", opacity=0.18, line_width=0
+        )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title_text=title, rangemode="tozero", ticksuffix=" %" if scale == 100 else "")
+    return _layout(fig, title, height=340)
 
 
 def has_frontier(sweep: dict) -> bool:

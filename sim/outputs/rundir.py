@@ -6,7 +6,8 @@ scenario) and ``run.json`` (versions, seed, command, timings, plan statistics).
 An interrupted run leaves the previous file whole or the new one, never half.
 ``load_run`` reads one back, checking every file it needs and naming the one that
 is missing or unreadable; ``run_data`` takes a run still in memory. A sweep's
-directory holds ``sweep.json`` and a run directory per variant.
+directory holds ``sweep.json`` and a run directory per variant; a staffing search's
+(the dashboard keeps its searches as runs) holds ``staffing.json``.
 """
 
 from __future__ import annotations
@@ -211,3 +212,43 @@ def write_sweep(out: Path, result: SweepResult, command: list[str]) -> list[Path
 def sweep_info(result: SweepResult, command: list[str]) -> dict[str, Any]:
     base = result.runs[BASE]
     return {**run_info(base, command), "variants": [v.name for v in result.variants]}
+
+
+STAFFING_FILE = "staffing.json"
+STAFFING_KEYS = ("scenario", "resource", "policy", "target", "answer", "candidates", "reps")
+
+
+@dataclass
+class StaffingData:
+    """A staffing search kept as a run (``staffing.json``): what was searched, the
+    answer, and every count tried (``sim.experiments.staffing.as_json``'s fields, with
+    the scenario, weekday, range, replications, confidence, command and time)."""
+
+    search: dict[str, Any]
+
+
+def is_staffing(run_dir: Path) -> bool:
+    return (run_dir / STAFFING_FILE).is_file()
+
+
+def write_staffing(out: Path, search: dict[str, Any]) -> Path:
+    """``staffing.json`` in ``out`` (created if needed)."""
+    text = finite_json(search, STAFFING_FILE)
+    out.mkdir(parents=True, exist_ok=True)
+    return write_text_atomically(out / STAFFING_FILE, text)
+
+
+def load_staffing(run_dir: Path) -> StaffingData:
+    path = run_dir / STAFFING_FILE
+    search = read_json(path, required=True)
+    missing = [key for key in STAFFING_KEYS if key not in search]
+    if missing:
+        problem = f"not a clinicsim staffing search: missing {', '.join(missing)}"
+        raise ScenarioError(str(path), [Problem("", problem)])
+    return StaffingData(search)
+
+
+def staffing_info(search: dict[str, Any]) -> dict[str, Any]:
+    """What the store's index keeps of a staffing search."""
+    keys = ("created", "command", "scenario", "reps")
+    return {**{k: search[k] for k in keys if k in search}, "policies": [search["policy"]]}

@@ -10,17 +10,26 @@
   Run enabled and no results opened;
 - a run with a change lands on the clinic as changed against the clinic as it is:
   cards against "la clínica como es", the table of each policy as it is and as changed,
-  and the target stay of the service level re-computing its card.
+  and the target stay of the service level re-computing its card;
+- the run panel's other modes on an uploaded two-day clinic: "Variar un valor" refuses
+  values that do not parse at their field and starts nothing, then runs technicians on
+  Monday over two values and shows each key figure against the value, the current one
+  marked, and the table; "Buscar el personal mínimo" refuses an empty range at its
+  field, then finds the fewest technicians on Monday for "9 in 10 wait at most 60 min"
+  and shows the answer and the evidence table.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
+from scenarios import bundled_path
 from tests.support.browser import (
     CHROMEDRIVER,
     CHROMIUM,
@@ -191,4 +200,153 @@ def test_a_change_is_shown_against_the_clinic_as_it_is(
         message="the service level for a 3 h target",
     )
     assert "3 h o menos" in browser.find(".card[data-metric='service_level']")[0].text
+    assert browser.console_errors() == []
+
+
+# ---------------------------------------------------------------- vary a value, fewest staff
+
+SMALL_FILE = "two_days.yaml"  # the bundled ophthalmology clinic over two days
+
+
+def upload_small_clinic(browser: Browser, url: str, folder: Path) -> None:
+    text = bundled_path("ophthalmology").read_text(encoding="utf-8")
+    assert text.count("\n  days: 20 ") == 1
+    path = folder / SMALL_FILE
+    path.write_text(text.replace("\n  days: 20 ", "\n  days: 2 "), encoding="utf-8")
+    open_page(browser, url)
+    browser.wait(lambda: browser.find("#upload input[type='file']"), message="the upload")
+    browser.find("#upload input[type='file']")[0].send_keys(str(path))
+    browser.wait_text("#upload-message", SMALL_FILE)
+
+
+def choose_mode(browser: Browser, mode: str, form: str) -> None:
+    browser.click(f"#run-mode input[value='{mode}']")
+    browser.wait(lambda: browser.find(form)[0].is_displayed(), message=f"the form of {mode}")
+
+
+def choose(browser: Browser, dropdown: str, option: str) -> None:
+    """Pick ``option`` in a dropdown of the run panel (its list opens in a popover)."""
+    browser.click(dropdown)
+    xpath = (
+        f"//*[@role='option'][normalize-space()='{option}']"
+        "[not(ancestor::*[@id='policies' or @id='run-mode'])]"
+    )
+    found = browser.wait(
+        lambda: browser.driver.find_elements(By.XPATH, xpath), message=f"{option} in {dropdown}"
+    )
+    browser.tap(found[0])
+    browser.wait(lambda: option in browser.text(dropdown), message=f"{option} chosen")
+
+
+def type_text(browser: Browser, css: str, value: str) -> None:
+    box = browser.wait(lambda: browser.find(css)[0], message=css)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys(value, Keys.ENTER)
+
+
+def outlined(browser: Browser, css: str) -> bool:
+    """Whether a text field is marked invalid (dcc.Input puts the class on its wrapper)."""
+    wrapper = browser.find(css)[0].find_element(By.XPATH, "..")
+    return "invalid" in (wrapper.get_attribute("class") or "").split()
+
+
+def refused_without_a_run(browser: Browser) -> None:
+    """Run is refused: the run message asks to fix the fields, the page stays."""
+    browser.click("#run")
+    browser.wait_text("#run-message", "Corrija los campos")
+    assert "/results" not in browser.driver.current_url
+    assert browser.find("#run")[0].is_enabled()
+
+
+def test_a_manager_varies_technicians_on_monday(
+    browser: Browser, server: DashboardServer, tmp_path: Path
+) -> None:
+    upload_small_clinic(browser, server.url, tmp_path)
+    choose_mode(browser, "vary", "#vary-form")
+    choose(
+        browser,
+        "#vary-key",
+        "Personal por día de la semana: Licenciado/a en oftalmología · lun",
+    )
+    browser.wait_text("#vary-hint", "Valor actual: 4")
+    assert browser.find("#vary-values")[0].get_attribute("value") == "3; 4; 5; 6"
+    type_text(browser, "#vary-values", "3; tres")
+    browser.wait_text("#vary-message", "tres: Se esperaba un número entero ≥ 0")
+    browser.wait(lambda: outlined(browser, "#vary-values"), message="the values outlined")
+    refused_without_a_run(browser)
+    type_text(browser, "#vary-values", "3; 5")
+    browser.wait(lambda: browser.text("#vary-message") == "", message="the values accepted")
+    # in English the form speaks English and keeps what was typed and picked
+    browser.click("#lang-switch input[value='en']")
+    browser.wait_text("#run-mode", "Vary a value")
+    browser.wait_text("#vary-hint", "Current value: 4")
+    assert "Staff per weekday: Licenciado/a en oftalmología · Mon" in browser.text("#vary-key")
+    assert browser.find("#vary-values")[0].get_attribute("value") == "3; 5"
+    browser.click("#lang-switch input[value='es']")
+    browser.wait_text("#run-mode", "Variar un valor")
+    choose_policies(browser, ["fifo"])
+    set_reps(browser, "2")
+    browser.click("#run")
+    browser.wait(
+        lambda: (
+            "/results" in browser.driver.current_url
+            and len(browser.find(".variant-figures .js-plotly-plot")) >= 4
+        ),
+        timeout=240,
+        message="each key figure against the value",
+    )
+    assert "Licenciado/a en oftalmología · lun: 3 valores (2 réplicas" in browser.text("h2")
+    ticks = [t.text for t in browser.find(".variant-figures .xtick text")]
+    assert {"3", "4 (actual)", "5"} <= set(ticks)
+    titles = [t.text for t in browser.find(".variant-figures .gtitle")]
+    assert titles[:4] == [
+        "Estancia (min)",
+        "Espera total (min)",
+        "Horas extra (min/día)",
+        "Utilización",
+    ]
+    assert "Pacientes con estancia de 2 h o menos" in titles
+    head = browser.text("table.comparison tr")
+    assert "3" in head and "4 (actual)" in head and "5" in head
+    assert "--sweep resources.technician.roster.mon=3,5" in browser.text(".variants .meta")
+    assert browser.console_errors() == []
+
+
+def test_a_manager_finds_the_fewest_technicians_on_monday(
+    browser: Browser, server: DashboardServer, tmp_path: Path
+) -> None:
+    upload_small_clinic(browser, server.url, tmp_path)
+    choose_mode(browser, "staff", "#staff-form")
+    choose(browser, "#staff-resource", "Licenciado/a en oftalmología")
+    choose(browser, "#staff-weekday", "lun")
+    choose(browser, "#staff-policy", "fifo:appointment · Orden de llegada")
+    assert "el p90 (9 de cada 10) de" in browser.text("#staff-statistic")
+    assert "Espera total (min)" in browser.text("#staff-metric")
+    type_text(browser, "#staff-value", "60")
+    type_text(browser, "#staff-low", "5")
+    type_text(browser, "#staff-high", "2")
+    browser.wait_text("#staff-message-range", "el primero no mayor que el segundo")
+    assert outlined(browser, "#staff-low") and outlined(browser, "#staff-high")
+    refused_without_a_run(browser)
+    type_text(browser, "#staff-low", "2")
+    type_text(browser, "#staff-high", "5")
+    browser.wait(lambda: browser.text("#staff-message-range") == "", message="range accepted")
+    set_reps(browser, "2")
+    browser.click("#run")
+    browser.wait(
+        lambda: "/results" in browser.driver.current_url and browser.find(".staffing-answer"),
+        timeout=240,
+        message="the staffing answer",
+    )
+    answer = browser.text(".staffing-answer")
+    assert answer.startswith("Mínima dotación de Licenciado/a en oftalmología que cumple: ")
+    count = answer.rsplit(": ", 1)[1]
+    rows = browser.find("table.evidence tr")
+    assert rows[0].text.split() == ["Dotación", "Estimación", "IC", "95", "%", "Cota", "Cumple"]
+    tried = [row.text.split()[0] for row in rows[1:]]
+    assert tried == [str(n) for n in range(2, int(count) + 1)]
+    assert browser.find("table.evidence tr.answer")[0].text.endswith("sí")
+    question = browser.text(".staffing-question")
+    assert "el p90 (9 de cada 10) de Espera total (min) sea como máximo 60" in question
     assert browser.console_errors() == []
