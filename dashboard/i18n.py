@@ -439,6 +439,49 @@ PHRASES: dict[str, dict[str, str]] = {
     "mode_compare": {"es": "Comparar políticas", "en": "Compare policies"},
     "mode_vary": {"es": "Variar un valor", "en": "Vary a value"},
     "mode_staff": {"es": "Buscar el personal mínimo", "en": "Find the fewest staff"},
+    "help_modes": {
+        "es": "Comparar políticas: las políticas marcadas en el escenario de la pestaña. Variar "
+        "un valor: un valor de la página en varios valores, cada uno frente a los indicadores. "
+        "Buscar el personal mínimo: la menor dotación de un recurso que cumple una meta.",
+        "en": "Compare policies: the policies ticked on the tab's scenario. Vary a value: one "
+        "setting of the page over several values, each key figure against them. Find the "
+        "fewest staff: the smallest count of a resource that meets a target.",
+    },
+    "help_vary_key": {
+        "es": "Cualquier valor de la página: el personal de un recurso un día, el horario, la "
+        "demanda, los pacientes o un parámetro de una política. Los demás cambios de la "
+        "pestaña se aplican a todos los valores.",
+        "en": "Any setting of the page: a resource's staff on a weekday, the hours, the demand, "
+        "the patients or a policy's parameter. The tab's other changes apply to every value.",
+    },
+    "help_vary_values": {
+        "es": "Cada valor se simula con las mismas semillas (los mismos pacientes y la misma "
+        "suerte); el valor actual se marca en los gráficos.",
+        "en": "Each value is simulated on the same seeds (the same patients and luck); the "
+        "current value is marked in the charts.",
+    },
+    "help_staff_resource": {
+        "es": "El recurso cuya dotación se busca: en un día, solo el personal de ese día de la "
+        "semana cambia; todos los días, el de cada día.",
+        "en": "The resource whose staff is searched: on a weekday, only that weekday's staff "
+        "changes; every day, each day's.",
+    },
+    "help_staff_target": {
+        "es": "El p90 es lo que 9 de cada 10 pacientes no superan; la mediana, lo que no supera "
+        "la mitad. Se calcula en cada réplica y se promedia.",
+        "en": "The p90 is what 9 in 10 patients do not exceed; the median, what half do not. "
+        "It is computed in each replication and averaged.",
+    },
+    "help_staff_range": {
+        "es": "Las dotaciones que se prueban, de la menor a la mayor; la búsqueda se detiene en "
+        "la primera que cumple la meta.",
+        "en": "The counts tried, from the lowest up; the search stops at the first that meets "
+        "the target.",
+    },
+    "help_staff_policy": {
+        "es": "La política con que se simula cada dotación.",
+        "en": "The policy each count is simulated with.",
+    },
     "vary_key": {"es": "Valor a variar", "en": "Setting to vary"},
     "vary_values": {"es": "Valores a probar", "en": "Values to try"},
     "values_hint": {

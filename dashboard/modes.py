@@ -27,11 +27,19 @@ from typing import Any
 
 from dashboard.i18n import tr
 from dashboard.policy_offer import clinic_specs, unit_specs
-from dashboard.whatif import Control, ScenarioChoice, base_scenario, evaluate, parse_value
+from dashboard.whatif import (
+    Control,
+    ScenarioChoice,
+    base_scenario,
+    evaluate,
+    parse_value,
+    shown_value,
+)
 from policies import REGISTRY, UNIT_REGISTRY
 from sim.experiments.staffing import Target
 from sim.metrics import scenario_metric_names
 from sim.outputs.catalogue import find
+from sim.outputs.formatting import read_number
 from sim.scenario import Scenario
 from sim.unit.scenario import UnitScenario
 
@@ -155,8 +163,7 @@ def values_hint(choice: ScenarioChoice, key: Any, lang: str) -> str:
     control = next((c for c in choice.controls() if c.key == key), None)
     if control is None:
         return ""
-    current = control.base.replace(".", ",") if lang == "es" else control.base
-    return tr("values_hint", lang, current=current)
+    return tr("values_hint", lang, current=shown_value(control, lang))
 
 
 # ---------------------------------------------------------------- the fewest staff
@@ -242,7 +249,7 @@ def target_value(metric: str, text: Any) -> float | None:
     """The target's number as the metric stores it: a share typed in percent (``85``) is
     0.85; ``None`` if it is not a number (a decimal comma is read)."""
     try:
-        value = float(str(text).strip().replace(",", "."))
+        value = read_number(str(text))
     except ValueError:
         return None
     if not math.isfinite(value):

@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.controls import describe
+from dashboard.components.help import help_marker
 from dashboard.i18n import tr, weekday
 from dashboard.modes import MODES, OPERATORS, STATISTICS, TARGET_METRICS, target_metrics
 from dashboard.whatif import Control
@@ -30,16 +31,28 @@ def staff_message_id(field: str) -> str:
     return f"{ids.STAFF_MESSAGE}-{field}"
 
 
-def mode_selector() -> dcc.RadioItems:
-    return dcc.RadioItems(
-        id=ids.RUN_MODE,
-        options=[{"label": mode, "value": mode} for mode in MODES],
-        value="compare",
-        inline=True,
+def mode_selector() -> html.Div:
+    return html.Div(
+        [
+            dcc.RadioItems(
+                id=ids.RUN_MODE,
+                options=[{"label": mode, "value": mode} for mode in MODES],
+                value="compare",
+                inline=True,
+                persistence=True,
+                persistence_type="session",
+            ),
+            help_marker("", "t-modes-help"),
+        ],
         className="modes",
-        persistence=True,
-        persistence_type="session",
     )
+
+
+def helped_label(text_id: str, html_for: str | None = None) -> html.Label:
+    """A form label (its words set by the page in its language, ``FORM_LABELS``) with its
+    help marker (``FORM_HELPS``)."""
+    extra = {"htmlFor": html_for} if html_for else {}
+    return html.Label([html.Span(id=text_id), " ", help_marker("", f"{text_id}-help")], **extra)
 
 
 def mode_options(lang: str, clinic: bool) -> list[dict[str, Any]]:
@@ -53,9 +66,9 @@ def mode_options(lang: str, clinic: bool) -> list[dict[str, Any]]:
 def vary_form() -> html.Div:
     return html.Div(
         [
-            html.Label(id="t-vary-key", htmlFor=ids.VARY_KEY),
+            helped_label("t-vary-key", ids.VARY_KEY),
             dcc.Dropdown(id=ids.VARY_KEY, clearable=False, className="pick"),
-            html.Label(id="t-vary-values", htmlFor=ids.VARY_VALUES),
+            helped_label("t-vary-values", ids.VARY_VALUES),
             dcc.Input(
                 id=ids.VARY_VALUES,
                 type="text",
@@ -97,7 +110,7 @@ def staff_form() -> html.Div:
         [
             html.Div(
                 [
-                    html.Label(id="t-staff-resource", htmlFor=ids.STAFF_RESOURCE),
+                    helped_label("t-staff-resource", ids.STAFF_RESOURCE),
                     dropdown(ids.STAFF_RESOURCE, "16rem"),
                     html.Label(id="t-staff-weekday", htmlFor=ids.STAFF_WEEKDAY),
                     dropdown(ids.STAFF_WEEKDAY, "10rem"),
@@ -108,7 +121,7 @@ def staff_form() -> html.Div:
             message("weekday"),
             html.Div(
                 [
-                    html.Label(id="t-staff-target"),
+                    helped_label("t-staff-target"),
                     dropdown(ids.STAFF_STATISTIC, "11rem"),
                     dropdown(ids.STAFF_METRIC, "15rem"),
                     dropdown(ids.STAFF_OPERATOR, "9rem"),
@@ -121,7 +134,7 @@ def staff_form() -> html.Div:
             message("value"),
             html.Div(
                 [
-                    html.Label(id="t-staff-from", htmlFor=ids.STAFF_LOW),
+                    helped_label("t-staff-from", ids.STAFF_LOW),
                     text_input(ids.STAFF_LOW, 3),
                     html.Label(id="t-staff-to", htmlFor=ids.STAFF_HIGH),
                     text_input(ids.STAFF_HIGH, 3),
@@ -131,7 +144,7 @@ def staff_form() -> html.Div:
             message("range"),
             html.Div(
                 [
-                    html.Label(id="t-staff-policy", htmlFor=ids.STAFF_POLICY),
+                    helped_label("t-staff-policy", ids.STAFF_POLICY),
                     dropdown(ids.STAFF_POLICY, "16rem"),
                 ],
                 className="sentence",
@@ -145,6 +158,15 @@ def staff_form() -> html.Div:
     )
 
 
+FORM_HELPS = {  # the forms' help markers → their phrase
+    "t-modes-help": "help_modes",
+    "t-vary-key-help": "help_vary_key",
+    "t-vary-values-help": "help_vary_values",
+    "t-staff-resource-help": "help_staff_resource",
+    "t-staff-target-help": "help_staff_target",
+    "t-staff-from-help": "help_staff_range",
+    "t-staff-policy-help": "help_staff_policy",
+}
 FORM_LABELS = {  # static text of the forms: element id → phrase
     "t-vary-key": "vary_key",
     "t-vary-values": "vary_values",

@@ -22,12 +22,12 @@ from dashboard import figures
 from dashboard.components.controls import describe
 from dashboard.components.results import rows_table
 from dashboard.i18n import tr, weekday
-from dashboard.modes import STATISTICS, WHOLE_KINDS
-from dashboard.whatif import Control, controls_of, parse_value, same_value
+from dashboard.modes import STATISTICS
+from dashboard.whatif import Control, controls_of, parse_value, same_value, shown_value
 from sim.experiments.staffing import parse_target
 from sim.experiments.sweep import BASE
 from sim.outputs.catalogue import Row, find, sweep_metrics
-from sim.outputs.formatting import summary_rows
+from sim.outputs.formatting import localised, summary_rows
 from sim.outputs.rundir import RunData, StaffingData
 
 PLOT_CONFIG = {"displaylogo": False}
@@ -94,9 +94,10 @@ def _sorted(values: Mapping[str, str], control: Control) -> list[str]:
 
 
 def _shown(value: str, control: Control | None, lang: str) -> str:
-    """A value as the page writes it (a decimal comma in Spanish)."""
-    decimal = control is None or control.kind not in WHOLE_KINDS
-    return value.replace(".", ",") if lang == "es" and decimal else value
+    """A value as the page writes it (a decimal comma in Spanish, the minus sign)."""
+    if control is None:
+        return value
+    return shown_value(control, lang, value)
 
 
 def variants_view(
@@ -161,7 +162,13 @@ def _tables(sweep: Mapping[str, Any], axis: Axis, lang: str) -> list[Any]:
         table_rows = summary_rows(combined, rows, lang)
         shown += [
             html.H3(f"{tr('policy', lang)}: {spec}"),
-            rows_table(table_rows, list(policies), tr("variants_footer", lang), lang),
+            rows_table(
+                table_rows,
+                list(policies),
+                tr("variants_footer", lang),
+                axis.labels[axis.current],
+                lang,
+            ),
         ]
     return shown
 
@@ -222,8 +229,8 @@ def target_sentence(text: str, lang: str) -> str:
     operator = tr("at_most" if target.operator == "<=" else "at_least", lang)
     label = _metric_label(target.metric, lang)
     percent = _percent(target.metric)
-    value = f"{100 * target.value:g} %" if percent else f"{target.value:g}"
-    value = value.replace(".", ",") if lang == "es" else value
+    value = localised(f"{100 * target.value:g}" if percent else f"{target.value:g}", lang)
+    value += " %" if percent else ""
     return " ".join(x for x in (statistic, label, operator, value) if x)
 
 
@@ -263,8 +270,9 @@ def _figure(metric: str, value: float | None, lang: str) -> str:
     share in percent."""
     if value is None:
         return "–"
-    text = f"{100 * value:.1f} %" if _percent(metric) else f"{value:.1f}"
-    return text.replace(".", ",") if lang == "es" else text
+    if _percent(metric):
+        return localised(f"{100 * value:.1f}", lang) + " %"
+    return localised(f"{value:.1f}", lang)
 
 
 def _percent(metric: str) -> bool:

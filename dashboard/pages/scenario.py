@@ -26,7 +26,13 @@ from dashboard import ids
 from dashboard.components.controls import change_list, controls_panel, field_class
 from dashboard.components.glance import clinic_glance
 from dashboard.components.help import help_marker
-from dashboard.components.modes import FORM_LABELS, mode_selector, staff_form, vary_form
+from dashboard.components.modes import (
+    FORM_HELPS,
+    FORM_LABELS,
+    mode_selector,
+    staff_form,
+    vary_form,
+)
 from dashboard.components.unit import unit_glance
 from dashboard.context import page_language
 from dashboard.i18n import checked_lang, tr
@@ -188,7 +194,11 @@ def _action_bar() -> html.Div:
 # ---------------------------------------------------------------- text
 
 
-HELPS = {"t-policies-help": "help_policies", "t-reps-help": "help_reps"}  # marker → phrase
+HELPS = {  # marker → phrase
+    "t-policies-help": "help_policies",
+    "t-reps-help": "help_reps",
+    **FORM_HELPS,
+}
 
 
 @callback(

@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 from dash import dcc, html
 
+from dashboard.components.modes import FORM_HELPS, FORM_LABELS
 from dashboard.components.variants import single_setting, target_sentence, value_axis
 from dashboard.i18n import PHRASES
 from dashboard.modes import (
@@ -259,7 +260,7 @@ def test_count_range_and_target_value() -> None:
 
 def test_every_phrase_of_the_modes_exists() -> None:
     wanted = [f"mode_{m}" for m in MODES] + [f"statistic_{s}" for s in STATISTICS]
-    wanted += ["at_most", "at_least"]
+    wanted += ["at_most", "at_least", *FORM_LABELS.values(), *FORM_HELPS.values()]
     assert len(OPERATORS) == 2
     assert [k for k in wanted if k not in PHRASES] == []
 
