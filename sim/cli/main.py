@@ -63,6 +63,7 @@ from sim.outputs.formatting import comparison_rows, decomposition_lines, headlin
 from sim.outputs.i18n import LANGUAGES, language, t
 from sim.outputs.report import REPORT_NAME, check_report_path, render_sweep, write_report
 from sim.outputs.rundir import (
+    is_staffing,
     is_sweep,
     load_sweep,
     run_data,
@@ -316,6 +317,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     lang = language(args.lang)
     run_dir = find_run(args.run, args.store)
     path = args.out if args.out is not None else run_dir / REPORT_NAME
+    if run_dir.is_dir() and is_staffing(run_dir):  # the dashboard's staffing searches
+        message = "a staffing search has no report: its answer and evidence are in staffing.json"
+        raise ScenarioError(str(run_dir), [Problem("RUN", message)])
     if run_dir.is_dir() and is_sweep(run_dir):
         sweep = load_sweep(run_dir)
         check_report_path(path)

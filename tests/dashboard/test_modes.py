@@ -8,7 +8,8 @@
   FILE --set ... --sweep KEY=V1,V2`` for the same seeds and replications (the command
   line computing its own, in a store of its own), written as a sweep and recorded;
 - ``dashboard.runs.run_staffing`` from the form gives the answer and evidence of
-  ``clinicsim staff ... --json`` for the same arguments, kept as a run and recorded;
+  ``clinicsim staff ... --json`` for the same arguments, kept as a run and recorded
+  (``clinicsim runs`` lists it; ``clinicsim report`` says it has no report);
 - the results views: each key figure against the value (the means of the summaries),
   the current value marked, the current value placed among values that leave it out,
   the table per policy; the staffing answer and its evidence in the page's language;
@@ -341,6 +342,17 @@ def test_the_staffing_search_gives_clinicsim_staffs_answer(
     ]
     listed = {run["id"]: run for run in stored_runs(app_settings)}[run_id(staffing_run)]
     assert listed["policies"] == "fifo:appointment" and listed["reps"] == REPS
+
+
+def test_a_staffing_search_is_listed_but_has_no_report(
+    app_settings: Settings, staffing_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(app_settings.store_root)]
+    assert cli_main(["runs", "--json", *store]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert run_id(staffing_run) in [run["id"] for run in listed]
+    assert cli_main(["report", run_id(staffing_run), *store]) == 2
+    assert "a staffing search has no report" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- the results views
