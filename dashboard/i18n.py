@@ -549,7 +549,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "{setting}: {n} valores ({reps} réplicas, semilla {seed})",
         "en": "{setting}: {n} values ({reps} replications, seed {seed})",
     },
-    "variants_with": {"es": "Con los cambios: {changes}", "en": "With the changes: {changes}"},
     "current_mark": {"es": "{value} (actual)", "en": "{value} (current)"},
     "variants_figures": {"es": "Cada indicador según el valor", "en": "Each figure by value"},
     "variants_note": {

@@ -176,6 +176,7 @@ FORM_LABELS = {  # static text of the forms: element id → phrase
     "t-staff-from": "staff_from",
     "t-staff-to": "staff_to",
     "t-staff-policy": "staff_policy",
+    "t-staff-note": "staff_note",
 }
 
 

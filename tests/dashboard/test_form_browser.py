@@ -318,6 +318,7 @@ def test_a_manager_finds_the_fewest_technicians_on_monday(
 ) -> None:
     upload_small_clinic(browser, server.url, tmp_path)
     choose_mode(browser, "staff", "#staff-form")
+    browser.wait_text("#t-staff-note", "cota unilateral al 95 %")
     markers = browser.find("#staff-form label .help")
     assert len(markers) == 4, "resource, target, range and policy each have their help"
     browser.wait(lambda: all(m.get_attribute("title") for m in markers), message="the forms' help")
