@@ -92,8 +92,8 @@ def test_the_unit_is_offered_and_shown_at_a_glance(carol: Browser, server: Dashb
     open_unit(carol, server)
     assert carol.field(BEDS).get_attribute("value") == "17"
     assert carol.field("unit.chairs").get_attribute("value") == "23"
-    glance = carol.text("#glance")
-    assert "Lista de espera" in glance and "p16" in glance and "Odontología" in glance
+    glance = carol.wait_text("#glance", "Lista de espera")  # drawn after the fields
+    assert "p16" in glance and "Odontología" in glance
     offered = {b.get_attribute("value") for b in carol.find("#policies input[type='checkbox']")}
     assert offered == {"fifo", "grasp", "mip"}  # the block model's policies, not the clinic's
     assert carol.console_errors() == []
