@@ -6,13 +6,17 @@ validates the result and checks cross-references. Every problem found is
 collected into one ``ScenarioError`` (``sim.problems``) whose lines name the
 file, the dotted path and what was expected, e.g.
 ``resources.technician.count: must be ≥ 0, got -1``.
+
+Steps, resources, patient classes, booking channels and protocols may carry a
+``label`` (one text for both languages, or ``{es: …, en: …}``); ``display_name``
+gives the words a page shows for any of them.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -30,6 +34,7 @@ from pydantic import (
     StrictInt,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from sim.distributions import Distribution, Fixed
@@ -91,6 +96,60 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
+LANGS: tuple[str, ...] = ("es", "en")
+
+
+class LabelTexts(Strict):
+    """A label per language (``{es: Técnico, en: Technician}``); a language left out falls
+    back to the thing's ``name:``, then to the other language, then to its id."""
+
+    es: str | None = Field(default=None, min_length=1)
+    en: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _some_language(self) -> LabelTexts:
+        if self.es is None and self.en is None:
+            raise ValueError("expected a text, or {es: …, en: …} with at least one of them")
+        return self
+
+    def text(self, lang: str) -> str | None:
+        """The label in ``lang``, if given."""
+        return self.es if lang == "es" else self.en if lang == "en" else None
+
+    def any_text(self) -> str:
+        return self.es or self.en or ""
+
+
+def _label_from_text(value: Any) -> Any:
+    """A bare text is the label in both languages; a mapping is checked as ``LabelTexts``."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("expected a non-empty text")
+        return {"es": value, "en": value}
+    if isinstance(value, dict):
+        unknown = [str(k) for k in value if k not in LANGS]
+        if unknown:
+            raise ValueError(f"a label takes es and en, got {', '.join(unknown)}")
+        return value
+    if isinstance(value, LabelTexts):
+        return value
+    raise ValueError(f"expected a text, or {{es: …, en: …}}, got {value!r}")
+
+
+def _label_as_written(label: LabelTexts) -> str | dict[str, str]:
+    """One text when both languages say the same, as a file would write it."""
+    if label.es == label.en and label.es is not None:
+        return label.es
+    return {lang: text for lang in LANGS if (text := label.text(lang)) is not None}
+
+
+Label = Annotated[
+    LabelTexts,
+    BeforeValidator(_label_from_text),
+    PlainSerializer(_label_as_written),
+]
+
+
 class Horizon(Strict):
     days: StrictInt = Field(ge=1, le=MAX_DAYS, description="working days simulated")
     weekdays: list[Weekday] = Field(default=["mon", "tue", "wed", "thu", "fri"], min_length=1)
@@ -128,6 +187,7 @@ class Member(Strict):
 
 class Resource(Strict):
     name: str | None = None
+    label: Label | None = None
     count: Count | None = None
     roster: dict[Weekday, Count] = Field(default_factory=dict)
     hours: Hours | None = None
@@ -143,6 +203,7 @@ class Resource(Strict):
 
 
 class PatientClass(Strict):
+    label: Label | None = None
     share: StrictFloat = Field(ge=0, le=1)
     protocol: str
     specialty: str | None = None
@@ -181,6 +242,7 @@ class Channel(Strict):
     """A way requests come in (desk, phone, online): its share of the requests, the hours
     they come in (uniformly), and how long a request takes to become a confirmed slot."""
 
+    label: Label | None = None
     share: StrictFloat = Field(ge=0, le=1)
     hours: Hours
     profile: list[StrictFloat] | None = Field(
@@ -242,6 +304,7 @@ class Booking(Strict):
 class Step(Strict):
     id: str = Field(min_length=1)
     name: str | None = None
+    label: Label | None = None
     resource: str | None = None
     duration: Distribution
     probability: StrictFloat = Field(default=1, gt=0, le=1)
@@ -251,6 +314,7 @@ class Step(Strict):
 
 class ProtocolModel(Strict):
     name: str | None = None
+    label: Label | None = None
     steps: list[Step] = Field(min_length=1)
 
     def predecessors(self) -> list[list[int]]:
@@ -290,6 +354,11 @@ class ScenarioBase(Strict):
         """The file (or name) the scenario was read from, for messages."""
         return self._source
 
+    def named(self, kind: str) -> Mapping[str, Any]:
+        """The things of a kind (``resource``, ``step`` …) a page may name, by id; each may
+        have a ``label`` and a ``name``. None here: each kind of scenario says its own."""
+        return {}
+
     def to_yaml(self) -> str:
         """The resolved scenario as YAML (overrides applied, defaults filled in)."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -314,6 +383,58 @@ class Scenario(ScenarioBase):
             for step in protocol.steps:
                 order.setdefault(step.id, None)
         return list(order)
+
+    def named(self, kind: str) -> Mapping[str, Any]:
+        if kind == "step":
+            return _steps_by_id(self.protocols)
+        channels = self.booking.channels if self.booking is not None else {}
+        kinds: dict[str, Mapping[str, Any]] = {
+            "resource": self.resources,
+            "class": self.demand.classes,
+            "channel": channels,
+            "protocol": self.protocols,
+        }
+        return kinds.get(kind, {})
+
+
+def _steps_by_id(protocols: Mapping[str, ProtocolModel | None]) -> dict[str, Step]:
+    """Each step id once, as the first protocol that labels (or names) it has it: a step
+    id is one step wherever it is listed (figures and tables group by it)."""
+    steps: dict[str, Step] = {}
+    for protocol in protocols.values():
+        for step in protocol.steps if protocol is not None else []:
+            known = steps.get(step.id)
+            if known is None or (_words(known) is None and _words(step) is not None):
+                steps[step.id] = step
+    return steps
+
+
+def _words(thing: Any) -> str | None:
+    label = getattr(thing, "label", None)
+    return label.any_text() if label is not None else getattr(thing, "name", None)
+
+
+# ---------------------------------------------------------------- display names
+
+
+def display_name(scenario: ScenarioBase, kind: str, key: str, lang: str) -> str:
+    """The words a page shows for a step, resource, patient class, booking channel or
+    protocol (a unit's study or class) of ``scenario``: its label in ``lang``, else its
+    ``name:``, else its label in the other language, else its id."""
+    return name_of(scenario.named(kind).get(key), key, lang)
+
+
+def display_names(scenario: ScenarioBase, kind: str, lang: str) -> dict[str, str]:
+    """``display_name`` of every thing of a kind, by id."""
+    return {key: name_of(thing, key, lang) for key, thing in scenario.named(kind).items()}
+
+
+def name_of(thing: Any, key: str, lang: str) -> str:
+    """``display_name`` of one thing (a resource, a step …) whose id is ``key``."""
+    label: LabelTexts | None = getattr(thing, "label", None)
+    own = label.text(lang) if label is not None else None
+    other = label.any_text() if label is not None else None
+    return own or getattr(thing, "name", None) or other or key
 
 
 # ---------------------------------------------------------------- loading
@@ -478,7 +599,69 @@ def check_references(s: Scenario) -> list[Problem]:
     """Problems no single field can see: names that must exist, sums, ordering."""
     steps = max((len(protocol.steps) for protocol in s.protocols.values()), default=1)
     size = patients_problems(s.horizon.days, s.demand.requests_per_day, steps)
-    return _check_parts(_Parts.of(s)) + _check_booking(s) + size
+    return _check_parts(_Parts.of(s)) + _check_booking(s) + _check_labels(s) + size
+
+
+def _check_labels(s: Scenario) -> list[Problem]:
+    """Labels a page could not tell apart, and a step labelled differently in two protocols."""
+    problems = _step_label_problems(s.protocols)
+    channels = s.booking.channels if s.booking is not None else {}
+    for where, things in (
+        ("resources", s.resources),
+        ("demand.classes", s.demand.classes),
+        ("booking.channels", channels),
+        ("protocols", s.protocols),
+    ):
+        problems += label_clashes([(f"{where}.{key}", key, thing) for key, thing in things.items()])
+    steps: dict[str, tuple[str, str, Any]] = {}
+    for key, protocol in s.protocols.items():
+        for step in protocol.steps:
+            steps.setdefault(step.id, (f"protocols.{key}.steps.{step.id}", step.id, step))
+    chosen = _steps_by_id(s.protocols)
+    return problems + label_clashes([(where, k, chosen[k]) for where, k, _ in steps.values()])
+
+
+def _step_label_problems(protocols: Mapping[str, ProtocolModel]) -> list[Problem]:
+    first: dict[str, tuple[str, LabelTexts]] = {}
+    problems = []
+    for key, protocol in protocols.items():
+        for step in protocol.steps:
+            if step.label is None:
+                continue
+            seen = first.setdefault(step.id, (key, step.label))
+            if seen[1] != step.label:
+                message = (
+                    f"step {step.id!r} has another label in protocol {seen[0]!r}: a step id is "
+                    "one step, labelled once (or alike in every protocol)"
+                )
+                problems.append(Problem(f"protocols.{key}.steps.{step.id}.label", message))
+    return problems
+
+
+def _labelled(thing: Any) -> bool:
+    return getattr(thing, "label", None) is not None
+
+
+def label_clashes(things: Iterable[tuple[str, str, Any]]) -> list[Problem]:
+    """Things of one kind, each ``(path, id, thing)``, that a page would show with the same
+    words in a language when one of them has a label: tables and figures could not tell
+    them apart."""
+    problems: list[Problem] = []
+    listed = [(where, key, thing) for where, key, thing in things if thing is not None]
+    for lang in LANGS:
+        seen: dict[str, tuple[str, Any]] = {}
+        for where, key, thing in listed:
+            shown = name_of(thing, key, lang)
+            other = seen.setdefault(shown, (key, thing))
+            labelled = _labelled(thing) or _labelled(other[1])
+            problem = Problem(
+                f"{where}.label",
+                f"shows as {shown!r} in {lang}, as {other[0]!r} does: a page could not tell "
+                "them apart",
+            )
+            if other[0] != key and labelled and problem not in problems:
+                problems.append(problem)
+    return problems
 
 
 def _check_booking(s: Scenario) -> list[Problem]:

@@ -21,6 +21,7 @@ unit:
   studies:
     laboratory:
       name: Laboratorio
+      label: {es: Laboratorio, en: Laboratory}   # optional: the words shown, per language
       duration: {dist: lognormal, mean: 15, sd: 5}
       offered:
         - {days: [mon, tue, wed, thu, fri, sat], part: morning, divisions: [0, 1, 2, 3],
@@ -32,7 +33,7 @@ unit:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,10 +44,12 @@ from sim.problems import Problem
 from sim.scenario import (
     SHARE_TOLERANCE,
     Hours,
+    Label,
     ScenarioBase,
     Strict,
     Weekday,
     _parse_clock,
+    label_clashes,
     read_scenario,
     validate_as,
 )
@@ -71,6 +74,7 @@ class Offer(Strict):
 
 class Study(Strict):
     name: str | None = None
+    label: Label | None = None
     duration: Distribution = Fixed(value=30)
     offered: list[Offer] = Field(default_factory=list)
 
@@ -91,6 +95,7 @@ class UnitClass(Strict):
     """A kind of patient put on the waiting list: always the same ``studies``, each of
     ``maybe`` with its probability, one priority and one minimum stay."""
 
+    label: Label | None = None
     share: StrictFloat = Field(ge=0, le=1)
     priority: StrictInt = Field(default=2, ge=1, le=3)
     min_stay: StrictInt = Field(
@@ -135,6 +140,11 @@ class UnitScenario(ScenarioBase):
 
     unit: Unit
 
+    def named(self, kind: str) -> Mapping[str, Any]:
+        """Its studies and the classes of its sampled waiting list, by id."""
+        classes = self.unit.demand.classes if self.unit.demand is not None else {}
+        return {"study": self.unit.studies, "class": classes}.get(kind, {})
+
 
 def check_unit(scenario: UnitScenario) -> list[Problem]:
     """What the fields alone cannot say: names that must exist, numbers that must fit."""
@@ -162,7 +172,14 @@ def check_unit(scenario: UnitScenario) -> list[Problem]:
             problems.append(Problem(f"{where}.first_block", message))
     if unit.demand is not None:
         problems += _demand_problems(unit, unit.demand)
-    return problems
+    return problems + _label_problems(unit)
+
+
+def _label_problems(unit: Unit) -> list[Problem]:
+    classes = unit.demand.classes if unit.demand is not None else {}
+    return label_clashes(
+        [(f"unit.studies.{key}", key, study) for key, study in unit.studies.items()]
+    ) + label_clashes([(f"unit.demand.classes.{key}", key, c) for key, c in classes.items()])
 
 
 def _prescription_problems(
