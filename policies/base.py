@@ -10,6 +10,11 @@ scenario's ``policies:`` block, validated by the policy's ``Params`` model
 (unknown keys are errors), and a name such as ``fifo:walk_in`` sets the
 policy's ``shorthand`` parameter.
 
+A spec (``fifo:appointment``, ``grasp@end_of_day``) is shown to people by
+``spec_title``, the policy's title and the words of its variant and booking mode
+(``Orden de llegada: citas a intervalos iguales``), with ``spec_explanation`` as
+its one-line help.
+
 A new policy is a subclass in its own module and one line in ``policies.REGISTRY``:
 the command line, the runner and the dashboard read everything else from here.
 """
@@ -17,6 +22,7 @@ the command line, the runner and the dashboard read everything else from here.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -34,6 +40,27 @@ from sim.slotbook import BookingBatch
 LANGS = ("es", "en")
 Texts = dict[str, str]  # a text per language, keys "es" and "en"
 Booked = tuple[np.ndarray, np.ndarray, dict[str, Any]]  # day, member, what to add to the info
+
+# a spec's booking mode (``name@mode``) in words, and what it means
+BOOKING_MODE_TEXTS: dict[str, Texts] = {
+    "realtime": {"es": "reserva en tiempo real", "en": "real-time booking"},
+    "end_of_day": {"es": "reserva al cierre del día", "en": "end-of-day booking"},
+    "walk_in": {"es": "sin cita previa", "en": "walk-in, no booking"},
+}
+BOOKING_MODE_HELP: dict[str, Texts] = {
+    "realtime": {
+        "es": "Cada solicitud recibe su cupo en cuanto llega.",
+        "en": "Each request gets its slot as it comes in.",
+    },
+    "end_of_day": {
+        "es": "Las solicitudes del día se reservan juntas al cierre.",
+        "en": "The day's requests are booked together at the close.",
+    },
+    "walk_in": {
+        "es": "Nadie reserva: los pacientes vienen el día que lo piden, mientras haya cupos.",
+        "en": "Nobody books: patients come on the day they ask, while slots last.",
+    },
+}
 
 
 class PolicyParams(BaseModel):
@@ -76,6 +103,8 @@ class PolicyContract:
     explanation: ClassVar[Texts]  # one line per language: what the policy does
     # the parameters a what-if offers as fields, in order; None: every int or float one
     tunable: ClassVar[tuple[str, ...] | None] = None
+    # the words of the values a spec's variant (``name:value``) may take, per language
+    variant_texts: ClassVar[dict[str, Texts]] = {}
 
     @classmethod
     def tuned_parameters(cls) -> tuple[str, ...]:
@@ -164,6 +193,58 @@ def parse_policy_spec(spec: str) -> tuple[str, str | None]:
     """``"fifo:walk_in"`` → ``("fifo", "walk_in")``; ``"fifo"`` → ``("fifo", None)``."""
     name, _, variant = spec.partition(":")
     return name.strip(), (variant.strip() or None)
+
+
+def spec_title(spec: str, registry: Mapping[str, type[PolicyContract]], lang: str) -> str:
+    """A spec as people read it: the policy's title, then the words of its variant and
+    booking mode (``fifo:appointment@realtime`` → ``Orden de llegada: citas a intervalos
+    iguales, reserva en tiempo real``); a spec no policy of ``registry`` has, as written."""
+    plain, _, mode = spec.partition("@")
+    name, variant = parse_policy_spec(plain)
+    cls = registry.get(name)
+    if cls is None:
+        return spec
+    words = [] if variant is None else [_variant_words(cls, variant, lang)]
+    if mode:
+        words.append(BOOKING_MODE_TEXTS.get(mode, {}).get(lang, mode))
+    title = cls.title[lang]
+    return f"{title}: {', '.join(words)}" if words else title
+
+
+def spec_explanation(spec: str, registry: Mapping[str, type[PolicyContract]], lang: str) -> str:
+    """What a spec does, in one line: its policy's explanation (and what its booking mode
+    means); empty for a spec no policy of ``registry`` has."""
+    plain, _, mode = spec.partition("@")
+    cls = registry.get(parse_policy_spec(plain)[0])
+    if cls is None:
+        return ""
+    explanation = cls.explanation[lang]
+    mode_help = BOOKING_MODE_HELP.get(mode, {}).get(lang)
+    return f"{explanation} {mode_help}" if mode_help else explanation
+
+
+def policy_words(
+    specs: Iterable[str], registry: Mapping[str, type[PolicyContract]], lang: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The display names and the explanations of ``specs``, by spec."""
+    specs = list(specs)
+    return (
+        {spec: spec_title(spec, registry, lang) for spec in specs},
+        {spec: spec_explanation(spec, registry, lang) for spec in specs},
+    )
+
+
+def _variant_words(cls: type[PolicyContract], variant: str, lang: str) -> str:
+    """``appointment`` → ``citas a intervalos iguales``; a value without words as
+    ``parameter label = value`` (``Escenarios por día (S) = 20``)."""
+    given = cls.variant_texts.get(variant)
+    if given is not None:
+        return given[lang]
+    shorthand = getattr(cls, "shorthand", None)
+    field = cls.Params.model_fields.get(shorthand) if shorthand else None
+    if field is None or shorthand is None:
+        return variant
+    return f"{parameter_label(field, shorthand, lang)} = {variant}"
 
 
 def parameter_problems(

@@ -61,6 +61,12 @@ class FifoPolicy(SchedulingPolicy):
         "arrival.",
     }
     offered_variants: ClassVar[tuple[str | None, ...]] = (None, "appointment", "bailey_welch")
+    variant_texts: ClassVar[dict[str, Texts]] = {
+        "opening": {"es": "todos citados a la apertura", "en": "everyone told to come at opening"},
+        "walk_in": {"es": "llegadas libres durante el día", "en": "walk-ins through the day"},
+        "appointment": {"es": "citas a intervalos iguales", "en": "equally spaced appointments"},
+        "bailey_welch": {"es": "citas de Bailey–Welch", "en": "Bailey–Welch appointments"},
+    }
     offered_booking_modes: ClassVar[tuple[str, ...]] = ("walk_in", "realtime", "end_of_day")
 
     def sequence(

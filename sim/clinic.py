@@ -3,8 +3,8 @@
 A ``Clinic`` is derived once from a validated ``Scenario``. Day ``d`` of the
 horizon is the ``d``-th working day, cycling through ``horizon.weekdays``.
 On a day, resource ``r`` has ``staff(r, d)`` members at work: the first ones of
-its member list (named members, or ``"<name> 1..n"``). Times are minutes after
-midnight.
+its member list (named members, or ``"<name> 1..n"`` after its name, else its label).
+Times are minutes after midnight.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Clinic:
         if res.members:
             return [m.name for m in res.members]
         most = max([res.base_count, *res.roster.values()])
-        label = res.name or resource
+        label = res.name or (res.label.any_text() if res.label is not None else resource)
         return [f"{label} {i + 1}" for i in range(most)]
 
     def staff(self, resource: str, day: int) -> int:

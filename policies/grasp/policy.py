@@ -113,6 +113,10 @@ class GraspPolicy(SchedulingPolicy):
     tunable: ClassVar[tuple[str, ...] | None] = ("alpha_p", "alpha_m", "iterations")
     books_in_batches: ClassVar[bool] = True
     offered_variants: ClassVar[tuple[str | None, ...]] = (None, "earliest")
+    variant_texts: ClassVar[dict[str, Texts]] = {
+        "goodness": {"es": "médicos por bondad", "en": "doctors by goodness"},
+        "earliest": {"es": "médico con el día más cercano", "en": "doctor with the earliest day"},
+    }
     offered_booking_modes: ClassVar[tuple[str, ...]] = ("end_of_day", "realtime")
 
     def book(self, requests: Requests, clinic: Clinic, rng: np.random.Generator) -> Booked:

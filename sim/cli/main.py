@@ -21,6 +21,7 @@ from typing import Any
 
 from rich.console import Console
 
+from policies.base import policy_words
 from sim.cli import experiments as cli_experiments
 from sim.cli import thesis as cli_thesis
 from sim.cli import unit as cli_unit
@@ -58,9 +59,11 @@ from sim.experiments.sweep import resolve, run_sweep, short_name, variants_from
 from sim.files import write_text_atomically
 from sim.models import model_of_run, model_of_source
 from sim.models.clinic import CLINIC
+from sim.models.names import run_names
 from sim.models.unit import UNIT
 from sim.outputs.formatting import comparison_rows, decomposition_lines, headline
 from sim.outputs.i18n import LANGUAGES, language, t
+from sim.outputs.names import Names
 from sim.outputs.report import REPORT_NAME, check_report_path, render_sweep, write_report
 from sim.outputs.rundir import (
     is_staffing,
@@ -218,7 +221,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not keep:
         print_summary_only(lang)
     if report_path is not None:
-        write_report(report_path, run_data(result, run_info(result, command)), lang)
+        names = run_names(scenario, specs, lang)
+        write_report(report_path, run_data(result, run_info(result, command)), lang, names)
     print_warnings(warnings_of(result))
     if args.json:
         sys.stdout.write(summary_json(result.summary))
@@ -276,7 +280,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def write_sweep_report(path: Path, sweep: dict[str, Any], lang: str) -> Path:
     labels = {name: short_name(name) for name in sweep["variants"]}
-    return write_text_atomically(path, render_sweep(sweep, lang, labels))
+    specs = next(iter(sweep["variants"].values()))["summary"]["policies"]
+    names = Names(*policy_words(specs, CLINIC.registry, lang))
+    return write_text_atomically(path, render_sweep(sweep, lang, labels, names))
 
 
 def _reps_auto_line(info: dict[str, Any], lang: str) -> str:

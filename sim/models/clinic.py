@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from policies import REGISTRY, make_policy
+from policies.base import policy_words
 from sim import scenario as scenario_module
 from sim.experiments.runner import Execution, Progress, RunResult, check_policies, run_experiment
+from sim.outputs.names import Names
 from sim.outputs.report import write_report
 from sim.outputs.rundir import RunData, load_run, run_data, run_info, write_run
 from sim.scenario import Scenario
@@ -57,7 +59,8 @@ class ClinicModel:
 
     def report(self, path: Path, run: RunResult | RunData, lang: str) -> Path:
         data = run_data(run) if isinstance(run, RunResult) else run
-        return write_report(path, data, lang)
+        names = Names.of(data.scenario, lang, *policy_words(data.policies, REGISTRY, lang))
+        return write_report(path, data, lang, names)
 
 
 CLINIC = ClinicModel()

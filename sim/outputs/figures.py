@@ -4,7 +4,9 @@ Each function takes the run's tables (``patients``, ``steps``, ``resources``,
 ``plans``, as written to a run directory) and the language, and draws nothing
 else: the HTML report and the dashboard use the same functions, and the tests
 check their traces without a browser. Figures carry aggregated data (bin
-counts, means), never one point per patient, so a report stays small.
+counts, means), never one point per patient, so a report stays small. Policies,
+steps and resources are shown by the display names of ``names``
+(``sim.outputs.names``); without it, by their ids.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sim.bounds import UNBOUNDED, Bounds, metric_bounds, t_interval
 from sim.outputs.catalogue import Metric, figure_metrics, find
 from sim.outputs.formatting import number
 from sim.outputs.i18n import t
+from sim.outputs.names import PLAIN, Names
 from sim.scenario import Scenario
 
 STAY_BIN_MINUTES = 15
@@ -91,17 +94,21 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     return fig
 
 
-def stay_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
+def stay_distributions(
+    patients: pd.DataFrame, policies: Sequence[str], lang: str, names: Names = PLAIN
+) -> go.Figure:
     """The stay of served patients, one histogram per policy side by side, common bins,
     as a share of the policy's served patients, with the mean marked."""
-    return _served_histograms(patients, policies, "los", STAY_BIN_MINUTES, "fig_stay", lang)
+    return _served_histograms(patients, policies, "los", STAY_BIN_MINUTES, "fig_stay", lang, names)
 
 
-def waiting_distributions(patients: pd.DataFrame, policies: Sequence[str], lang: str) -> go.Figure:
+def waiting_distributions(
+    patients: pd.DataFrame, policies: Sequence[str], lang: str, names: Names = PLAIN
+) -> go.Figure:
     """The total wait (``wait``: minutes waited before every staffed step) of served
     patients, one histogram per policy side by side, common bins of ``WAIT_BIN_MINUTES``,
     as a share of the policy's served patients, with the mean marked."""
-    return _served_histograms(patients, policies, "wait", WAIT_BIN_MINUTES, "fig_wait", lang)
+    return _served_histograms(patients, policies, "wait", WAIT_BIN_MINUTES, "fig_wait", lang, names)
 
 
 def _served_histograms(
@@ -111,6 +118,7 @@ def _served_histograms(
     bin_minutes: float,
     title_key: str,
     lang: str,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """``column`` (minutes) of served patients, a panel per policy sharing the bins (from
     zero to the pooled 99.5 % quantile; longer values count in the last bin): each bar the
@@ -119,7 +127,10 @@ def _served_histograms(
     served = patients[patients["status"] == "served"]
     edges = _bin_edges(served[column].dropna(), bin_minutes)
     fig = make_subplots(
-        rows=1, cols=max(1, len(policies)), shared_yaxes=True, subplot_titles=list(policies)
+        rows=1,
+        cols=max(1, len(policies)),
+        shared_yaxes=True,
+        subplot_titles=[names.policy(p) for p in policies],
     )
     colours = policy_colours(policies)
     for col, policy in enumerate(policies, start=1):
@@ -131,11 +142,11 @@ def _served_histograms(
                 x=(edges[:-1] + edges[1:]) / 2,
                 y=share,
                 width=bin_minutes,
-                name=policy,
+                name=names.policy(policy),
                 marker_color=colours[policy],
                 customdata=np.stack([edges[:-1], edges[1:]], axis=1),
                 hovertemplate="%{customdata[0]:.0f}–%{customdata[1]:.0f} min: %{y:.1f} %"
-                "<extra>" + policy + "</extra>",
+                "<extra>" + names.policy(policy) + "</extra>",
                 showlegend=False,
             ),
             row=1,
@@ -173,7 +184,11 @@ def _bin_edges(minutes: pd.Series, bin_minutes: float) -> np.ndarray:
 
 
 def waiting_by_step(
-    steps: pd.DataFrame, policies: Sequence[str], step_order: Sequence[str], lang: str
+    steps: pd.DataFrame,
+    policies: Sequence[str],
+    step_order: Sequence[str],
+    lang: str,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """Mean wait before each staffed step, a bar per policy."""
     staffed = steps[steps["resource"].notna()]
@@ -185,11 +200,11 @@ def waiting_by_step(
         values = [float(means.get((policy, step), np.nan)) for step in order]
         fig.add_trace(
             go.Bar(
-                x=order,
+                x=[names.step(step) for step in order],
                 y=values,
-                name=policy,
+                name=names.policy(policy),
                 marker_color=colours[policy],
-                hovertemplate="%{x}: %{y:.1f} min<extra>" + policy + "</extra>",
+                hovertemplate="%{x}: %{y:.1f} min<extra>" + names.policy(policy) + "</extra>",
             )
         )
     fig.update_layout(barmode="group")
@@ -202,6 +217,7 @@ def access_by_priority(
     policies: Sequence[str],
     lang: str,
     priorities: Sequence[int] | None = None,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """Days from request to booked day by priority, a bar per policy and priority: the
     mean over replications of each replication's mean access days of its booked patients
@@ -213,7 +229,7 @@ def access_by_priority(
     table = access_days_by_priority(patients)
     shown = sorted(set(table["priority"]) if priorities is None else set(priorities))
     table = table[table["priority"].isin(shown)]
-    names = priority_labels(shown, lang)
+    axis = priority_labels(shown, lang)
     fig = go.Figure()
     colours = policy_colours(policies)
     for policy in policies:
@@ -222,16 +238,16 @@ def access_by_priority(
             continue
         fig.add_trace(
             go.Bar(
-                x=[names[int(p)] for p in part["priority"]],
+                x=[axis[int(p)] for p in part["priority"]],
                 y=part["mean"].to_numpy(),
-                name=policy,
+                name=names.policy(policy),
                 marker_color=colours[policy],
                 error_y=_access_bars(part),
                 customdata=part["reps"].to_numpy(),
                 hovertemplate="%{x}: %{y:.2f} ("
                 + t("replications", lang)
                 + ": %{customdata})<extra>"
-                + policy
+                + names.policy(policy)
                 + "</extra>",
             )
         )
@@ -239,7 +255,7 @@ def access_by_priority(
     fig.update_xaxes(
         title_text=t("priority_axis", lang),
         categoryorder="array",
-        categoryarray=[names[p] for p in shown],
+        categoryarray=[axis[p] for p in shown],
         type="category",
     )
     fig.update_yaxes(title_text=t("mean_access_days", lang), rangemode="tozero")
@@ -326,6 +342,7 @@ def day_gantt(
     step_order: Sequence[str],
     lang: str,
     hours: ClinicHours | None = None,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """One simulated day under ``policy``: a row per staff member, a bar per step served,
     coloured by step; hover gives the patient and the clock times. Each member's shift end
@@ -341,17 +358,17 @@ def day_gantt(
     roster = resources[
         (resources["policy"] == policy) & (resources["rep"] == rep) & (resources["day"] == day)
     ]
-    names = {
-        (str(r.resource), int(r.member)): f"{r.member_name} ({r.resource})"
+    rows_of = {
+        (str(r.resource), int(r.member)): f"{r.member_name} ({names.resource(str(r.resource))})"
         for r in roster.itertuples()
     }
-    rows = [names[key] for key in sorted(names)]
+    rows = [rows_of[key] for key in sorted(rows_of)]
     fig = go.Figure()
     colours = {s: STEP_PALETTE[i % len(STEP_PALETTE)] for i, s in enumerate(step_order)}
     for step in [s for s in step_order if s in set(chosen["step"].astype(str))]:
         part = chosen[chosen["step"] == step]
         labels = [
-            names.get((str(r), int(m)), f"{r} {m}")
+            rows_of.get((str(r), int(m)), f"{names.resource(str(r))} {m}")
             for r, m in zip(part["resource"], part["member"], strict=True)
         ]
         fig.add_trace(
@@ -360,7 +377,7 @@ def day_gantt(
                 y=labels,
                 x=(part["end"] - part["start"]).to_numpy(),
                 base=part["start"].to_numpy(),
-                name=step,
+                name=names.step(step),
                 marker_color=colours[step],
                 customdata=np.stack(
                     [
@@ -372,18 +389,18 @@ def day_gantt(
                 ),
                 hovertemplate=t("patient", lang)
                 + " %{customdata[0]}: %{customdata[1]}–%{customdata[2]}<extra>"
-                + step
+                + names.step(step)
                 + "</extra>",
             )
         )
-    _shift_ends(fig, roster, names, lang)
+    _shift_ends(fig, roster, rows_of, lang)
     if hours is not None:
         _closing(fig, hours.close, float(chosen["end"].max()) if len(chosen) else None, lang)
     span = clock_span([*chosen["start"], *chosen["end"], *roster["shift_end"]], hours)
     _clock_axis(fig, span)
     fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], automargin=True)
     fig.update_layout(barmode="overlay", bargap=0.25)
-    title = t("fig_gantt", lang, policy=policy, day=day + 1, rep=rep + 1)
+    title = t("fig_gantt", lang, policy=names.policy(policy), day=day + 1, rep=rep + 1)
     return _layout(fig, title, height=max(300, 60 + 28 * len(rows)))
 
 
@@ -444,7 +461,11 @@ def _clock_axis(fig: go.Figure, span: tuple[float, float]) -> None:
 
 
 def planned_and_simulated(
-    patients: pd.DataFrame, plans: pd.DataFrame, policies: Sequence[str], lang: str
+    patients: pd.DataFrame,
+    plans: pd.DataFrame,
+    policies: Sequence[str],
+    lang: str,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """Per policy whose plan predicts a stay: each day's mean planned stay (appointment to
     planned end) against its mean simulated stay, one point per replication and day."""
@@ -460,12 +481,12 @@ def planned_and_simulated(
                 x=part["planned"],
                 y=part["simulated"],
                 mode="markers",
-                name=policy,
+                name=names.policy(policy),
                 marker={"color": colours[policy], "size": 6, "opacity": 0.6},
                 customdata=np.stack([part["rep"] + 1, part["day"] + 1], axis=1),
                 hovertemplate=t("rep_day", lang)
                 + ": %{x:.0f} → %{y:.0f} min<extra>"
-                + policy
+                + names.policy(policy)
                 + "</extra>",
             )
         )
@@ -507,7 +528,11 @@ def planned_vs_simulated_days(patients: pd.DataFrame, plans: pd.DataFrame) -> pd
 
 
 def utilisation_by_resource(
-    summary: dict, policies: Sequence[str], resources: Sequence[str], lang: str
+    summary: dict,
+    policies: Sequence[str],
+    resources: Sequence[str],
+    lang: str,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """Mean utilisation of each resource per policy, with its 95 % interval."""
     fig = go.Figure()
@@ -517,9 +542,9 @@ def utilisation_by_resource(
         means = [100 * (e["mean"] or 0.0) for e in entries]
         fig.add_trace(
             go.Bar(
-                x=list(resources),
+                x=[names.resource(r) for r in resources],
                 y=means,
-                name=policy,
+                name=names.policy(policy),
                 marker_color=colours[policy],
                 error_y=interval_bars(entries, 100, metric_bounds("utilisation")),
                 hovertemplate="%{x}: %{y:.0f} %<extra>" + policy + "</extra>",
@@ -536,7 +561,9 @@ def has_booking(summary: dict) -> bool:
     return all(m.name in present for m in figure_metrics("booking"))
 
 
-def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Figure:
+def booking_outcomes(
+    summary: dict, policies: Sequence[str], lang: str, names: Names = PLAIN
+) -> go.Figure:
     """The booking process per policy: hours to a confirmed slot, slots wasted, the share
     of cancelled slots refilled and moves per patient, each mean with its 95 % interval."""
     panels = figure_metrics("booking")
@@ -548,7 +575,7 @@ def booking_outcomes(summary: dict, policies: Sequence[str], lang: str) -> go.Fi
         means = [scale * (e["mean"] or 0.0) for e in entries]
         fig.add_trace(
             go.Bar(
-                x=list(policies),
+                x=[names.policy(p) for p in policies],
                 y=means,
                 marker_color=[colours[p] for p in policies],
                 error_y=interval_bars(entries, scale, metric_bounds(metric.name)),
@@ -568,6 +595,7 @@ def sweep_metric(
     lang: str,
     order: Sequence[str] | None = None,
     current: str | None = None,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """One metric against the sweep's variants (those of ``order``, in its order; all by
     default), a line per policy, with 95 % intervals; ``current`` is marked."""
@@ -580,7 +608,8 @@ def sweep_metric(
     marked = variants.index(current) if current in variants else None
     scale = 100.0 if metric.percent else 1.0
     x = [labels[v] for v in variants]
-    return against_values(series, x, metric.label[lang], scale, marked, metric_bounds(metric.name))
+    bounds = metric_bounds(metric.name)
+    return against_values(series, x, metric.label[lang], scale, marked, bounds, names)
 
 
 def against_values(
@@ -590,11 +619,12 @@ def against_values(
     scale: float = 1.0,
     marked: int | None = None,
     bounds: Bounds = UNBOUNDED,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """Summary entries (mean, ci95) against values on a category axis, a line per
-    policy with the 95 % intervals as error bars cut at the figure's ``bounds``; the
-    value at ``marked`` (the clinic as it is) drawn larger, as a diamond, on a shaded
-    band."""
+    policy (by its display name in ``names``) with the 95 % intervals as error bars cut
+    at the figure's ``bounds``; the value at ``marked`` (the clinic as it is) drawn
+    larger, as a diamond, on a shaded band."""
     colours = policy_colours(list(series))
     fig = go.Figure()
     for policy, entries in series.items():
@@ -607,7 +637,7 @@ def against_values(
                 x=list(values),
                 y=[scale * _number(e["mean"]) for e in entries],
                 mode="lines+markers",
-                name=policy,
+                name=names.policy(policy),
                 marker=marker,
                 error_y=interval_bars(entries, scale, bounds),
             )
@@ -627,7 +657,9 @@ def has_frontier(sweep: dict) -> bool:
     return all("los" in m and "overtime" in m for m in base.values())
 
 
-def stay_overtime_frontier(sweep: dict, labels: dict[str, str], lang: str) -> go.Figure:
+def stay_overtime_frontier(
+    sweep: dict, labels: dict[str, str], lang: str, names: Names = PLAIN
+) -> go.Figure:
     """Mean stay against mean overtime, a point per variant and policy with its 95 %
     intervals, a line per policy through the variants in order: swept over
     ``policies.mip.costs.overtime``, the frontier ``mip`` traces, each simple rule a
@@ -646,7 +678,7 @@ def stay_overtime_frontier(sweep: dict, labels: dict[str, str], lang: str) -> go
                 mode="lines+markers+text",
                 text=[labels[v] for v in variants],
                 textposition="top center",
-                name=policy,
+                name=names.policy(policy),
                 marker_color=colours[policy],
                 error_x=interval_bars(overtime, bounds=metric_bounds("overtime")),
                 error_y=interval_bars(stay, bounds=metric_bounds("los")),
@@ -691,12 +723,16 @@ def queue_through_day(
     resources: Sequence[str],
     lang: str,
     hours: ClinicHours | None = None,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """Patients waiting for each resource through the day (mean over days and
     replications), a panel per resource and a line per policy, from the earlier of
     opening and the first patient ready to the later of closing and the last start."""
     fig = make_subplots(
-        rows=max(1, len(resources)), cols=1, shared_xaxes=True, subplot_titles=list(resources)
+        rows=max(1, len(resources)),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=[names.resource(r) for r in resources],
     )
     colours = policy_colours(policies)
     staffed = steps[steps["resource"].notna()]
@@ -712,12 +748,14 @@ def queue_through_day(
                     x=grid,
                     y=mean,
                     mode="lines",
-                    name=policy,
+                    name=names.policy(policy),
                     legendgroup=policy,
                     showlegend=row == 1,
                     line={"color": colours[policy]},
                     customdata=[clock(v) for v in grid],
-                    hovertemplate="%{customdata}: %{y:.1f}<extra>" + policy + "</extra>",
+                    hovertemplate="%{customdata}: %{y:.1f}<extra>"
+                    + names.policy(policy)
+                    + "</extra>",
                 ),
                 row=row,
                 col=1,
@@ -748,6 +786,7 @@ def utilisation_heatmap(
     policy: str,
     lang: str,
     hours: ClinicHours | None = None,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """Busy share of each resource's staff in each hour of the day under ``policy``: busy
     minutes in the hour over the staff minutes on shift in it, over all days and
@@ -758,15 +797,16 @@ def utilisation_heatmap(
         go.Heatmap(
             z=100 * table.to_numpy(),
             x=[clock(60 * h) for h in table.columns],
-            y=list(table.index),
+            y=[names.resource(str(r)) for r in table.index],
             colorscale="Blues",
             zmin=0,
             zmax=100,
             colorbar={"title": "%"},
-            hovertemplate="%{y} %{x}: %{z:.0f} %<extra>" + policy + "</extra>",
+            hovertemplate="%{y} %{x}: %{z:.0f} %<extra>" + names.policy(policy) + "</extra>",
         )
     )
-    return _layout(fig, t("fig_heatmap", lang, policy=policy), height=140 + 40 * len(table))
+    title = t("fig_heatmap", lang, policy=names.policy(policy))
+    return _layout(fig, title, height=140 + 40 * len(table))
 
 
 def hourly_utilisation(

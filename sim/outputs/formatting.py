@@ -15,7 +15,7 @@ mark, either sign.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sim.clinic import resource_keys
@@ -29,7 +29,8 @@ from sim.outputs.catalogue import (
     table_rows,
 )
 from sim.outputs.i18n import t
-from sim.scenario import Scenario
+from sim.outputs.names import PLAIN, Names
+from sim.scenario import Scenario, display_names
 
 MINUS = "\u2212"  # the one minus sign of every number shown
 
@@ -132,14 +133,22 @@ class ComparisonRow:
 
 def comparison_rows(summary: dict[str, Any], scenario: Scenario, lang: str) -> list[ComparisonRow]:
     """The comparison table of a run, shared by the terminal, the report and the dashboard;
-    metrics a run of an older version lacks are left out."""
-    return summary_rows(summary, table_rows(OUTPATIENT, resource_keys(scenario)), lang)
+    metrics a run of an older version lacks are left out; a resource's rows are named by
+    its label."""
+    rows = table_rows(OUTPATIENT, resource_keys(scenario))
+    return summary_rows(summary, rows, lang, display_names(scenario, "resource", lang))
 
 
-def summary_rows(summary: dict[str, Any], rows: list[Row], lang: str) -> list[ComparisonRow]:
+def summary_rows(
+    summary: dict[str, Any],
+    rows: list[Row],
+    lang: str,
+    resources: dict[str, str] | None = None,
+) -> list[ComparisonRow]:
     """The rows of a comparison table (``sim.outputs.catalogue``) a summary has, each
     followed by its p90 where the catalogue asks for one; a policy's cell has its paired
-    difference when the summary has one for it (every policy but the baseline)."""
+    difference when the summary has one for it (every policy but the baseline); a
+    resource's row is named by ``resources`` (display names by id), else by its id."""
     baseline, policies = summary["baseline"], list(summary["policies"])
     present = summary["policies"][baseline]
     differences = summary.get("paired", {})
@@ -152,6 +161,8 @@ def summary_rows(summary: dict[str, Any], rows: list[Row], lang: str) -> list[Co
             if spec in differences:
                 paired = format_paired(row.metric, differences[spec][row.key], lang)
             cells.append((value, paired))
+        if row.resource:  # a resource's row, and its help, name it by its label
+            row = replace(row, resource=(resources or {}).get(row.resource, row.resource))
         shown.append(ComparisonRow(row.label(lang), row.sub, cells, row.help(lang)))
         if row.metric.p90 and row.base:
             p90 = [
@@ -163,23 +174,31 @@ def summary_rows(summary: dict[str, Any], rows: list[Row], lang: str) -> list[Co
 
 
 def variant_rows(
-    sweep: dict[str, Any], variant: str, scenario: Scenario, columns: tuple[str, str], lang: str
+    sweep: dict[str, Any],
+    variant: str,
+    scenario: Scenario,
+    columns: tuple[str, str],
+    lang: str,
+    names: Names = PLAIN,
 ) -> tuple[list[str], list[ComparisonRow]]:
     """A sweep's variant against its base, policy by policy: the column names (each
-    policy as it is and as changed, ``columns`` naming the two) and the comparison rows,
-    each changed cell with its paired difference against the same policy in the base."""
+    policy, by its display name in ``names``, as it is and as changed, ``columns`` naming
+    the two) and the comparison rows, each changed cell with its paired difference
+    against the same policy in the base."""
     base = sweep["variants"]["base"]["summary"]
     changed = sweep["variants"][variant]["summary"]
     as_is, as_changed = columns
     policies: dict[str, Any] = {}
     paired: dict[str, Any] = {}
     for spec in changed["policies"]:
-        policies[f"{spec} · {as_is}"] = base["policies"][spec]
-        policies[f"{spec} · {as_changed}"] = changed["policies"][spec]
-        paired[f"{spec} · {as_changed}"] = sweep["paired_to_base"][variant][spec]
+        shown = names.policy(spec)
+        policies[f"{shown} · {as_is}"] = base["policies"][spec]
+        policies[f"{shown} · {as_changed}"] = changed["policies"][spec]
+        paired[f"{shown} · {as_changed}"] = sweep["paired_to_base"][variant][spec]
     combined = {"baseline": next(iter(policies)), "policies": policies, "paired": paired}
-    rows = summary_rows(combined, table_rows(OUTPATIENT, resource_keys(scenario)), lang)
-    return list(policies), rows
+    rows = table_rows(OUTPATIENT, resource_keys(scenario))
+    resources = display_names(scenario, "resource", lang)
+    return list(policies), summary_rows(combined, rows, lang, resources)
 
 
 def relative_change(summary: dict[str, Any], spec: str, metric: str = "los") -> dict[str, Any]:

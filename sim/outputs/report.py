@@ -2,14 +2,16 @@
 
 ``load_run(run_dir)`` reads a run directory (checking every file it needs and
 naming the one that is missing or unreadable); ``run_data(result)`` takes a run
-still in memory. ``render(data, lang)`` returns the page as one self-contained
-HTML string: plotly.js is inlined once, so the file opens without a network.
+still in memory. ``render(data, lang, names)`` returns the page as one self-contained
+HTML string: plotly.js is inlined once, so the file opens without a network. Policies,
+steps and resources are shown by their display names (``sim.outputs.names``), a
+policy's explanation as the tooltip of its name.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from sim.outputs.formatting import (
     signed_percent,
 )
 from sim.outputs.i18n import t
+from sim.outputs.names import Names
 from sim.outputs.replay import day_records, replay_figure
 from sim.outputs.rundir import TABLES, RunData
 from sim.problems import Problem, ScenarioError
@@ -50,9 +53,12 @@ def check_report_path(path: Path) -> None:
         raise ScenarioError(str(path), [Problem("report", "its folder does not exist")])
 
 
-def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> str:
+def render_sweep(
+    sweep: dict[str, Any], lang: str, labels: dict[str, str], names: Names | None = None
+) -> str:
     """A sweep's page: the table of every variant and policy, and each metric against
-    the variants, a line per policy."""
+    the variants, a line per policy (policies by their display names in ``names``)."""
+    names = names or Names()
     base = sweep["variants"]["base"]["summary"]
     shown = sweep_metrics("report")
     title = t("sweep_title", lang, variants=len(sweep["variants"]), reps=sweep["reps"])
@@ -76,7 +82,7 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
                     cell += f"<div class='delta'>Δ {delta}</div>"
                 cells.append(f"<td>{cell}</td>")
             rows.append(
-                f"<tr><th>{html.escape(labels[name])}</th><td>{html.escape(spec)}</td>"
+                f"<tr><th>{html.escape(labels[name])}</th>{policy_cell(spec, names, 'td')}"
                 + "".join(cells)
                 + "</tr>"
             )
@@ -85,33 +91,37 @@ def render_sweep(sweep: dict[str, Any], lang: str, labels: dict[str, str]) -> st
     table = f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
     frontier = ""
     if figures.has_frontier(sweep):
-        figure = figures.stay_overtime_frontier(sweep, labels, lang)
+        figure = figures.stay_overtime_frontier(sweep, labels, lang, names)
         frontier = section(t("frontier_title", lang), plot_html(figure))
     plots = frontier + "".join(
-        section(m.label[lang], plot_html(figures.sweep_metric(sweep, m, labels, lang)))
+        section(m.label[lang], plot_html(figures.sweep_metric(sweep, m, labels, lang, names=names)))
         for m in shown
     )
     header = f"<header><h1>{html.escape(base['scenario'])} — {html.escape(title)}</h1></header>"
     return page(f"clinicsim — {base['scenario']}", lang, header + section(title, table) + plots)
 
 
-def write_report(path: Path, data: RunData, lang: str) -> Path:
+def write_report(path: Path, data: RunData, lang: str, names: Names | None = None) -> Path:
     """Write the report atomically (a previous report stays whole if this fails)."""
     check_report_path(path)
-    return write_text_atomically(path, render(data, lang))
+    return write_text_atomically(path, render(data, lang, names))
 
 
 # ---------------------------------------------------------------- the page
 
 
-def render(data: RunData, lang: str) -> str:
+def render(data: RunData, lang: str, names: Names | None = None) -> str:
+    """The report's page; ``names`` gives the policies' display names and explanations
+    (the scenario's labels name its steps and resources either way)."""
     summary = data.summary
+    given = names or Names()
+    names = Names.of(data.scenario, lang, given.policies, given.explanations)
     sections = [
         _header(data, lang),
-        _headlines(summary, lang),
-        _decomposition(summary, lang),
-        section(t("report_table", lang), _comparison_table(data, lang)),
-        *_figure_sections(data, lang),
+        _headlines(summary, lang, names),
+        _decomposition(summary, lang, names),
+        section(t("report_table", lang), _comparison_table(data, lang, names)),
+        *_figure_sections(data, lang, names),
         _footer(data, lang),
     ]
     return page(f"clinicsim — {summary['scenario']}", lang, "\n".join(sections))
@@ -132,25 +142,27 @@ def page(title: str, lang: str, body: str) -> str:
 def _header(data: RunData, lang: str) -> str:
     s = data.summary
     line = t("title", lang, scenario=s["scenario"], reps=s["reps"], seed=s["seed"])
-    created = data.info.get("created", "")
-    command = " ".join(data.info.get("command", []))
-    meta = html.escape(f"{created} · {command}" if command else created)
+    created = html.escape(data.info.get("created", ""))
+    command = html.escape(" ".join(data.info.get("command", [])))
+    meta = f"{created} · <code>{command}</code>" if command else created
     return f"<header><h1>{html.escape(line)}</h1><p class='meta'>{meta}</p></header>"
 
 
-def _headlines(summary: dict[str, Any], lang: str) -> str:
+def _headlines(summary: dict[str, Any], lang: str, names: Names) -> str:
     baseline = summary["baseline"]
     cards = [
-        _headline_card(summary, baseline, spec, lang)
+        _headline_card(summary, baseline, spec, lang, names)
         for spec in summary["policies"]
         if spec != baseline
     ]
     if not cards:
-        cards = [_single_card(summary, baseline, lang)]
+        cards = [_single_card(summary, baseline, lang, names)]
     return f"<section class='headlines'>{''.join(cards)}</section>"
 
 
-def _headline_card(summary: dict[str, Any], baseline: str, spec: str, lang: str) -> str:
+def _headline_card(
+    summary: dict[str, Any], baseline: str, spec: str, lang: str, names: Names
+) -> str:
     base = summary["policies"][baseline]["los"]
     los = summary["policies"][spec]["los"]
     change = relative_change(summary, spec)
@@ -163,7 +175,7 @@ def _headline_card(summary: dict[str, Any], baseline: str, spec: str, lang: str)
     return (
         "<div class='card'>"
         f"<div class='label'>{html.escape(t('report_mean_stay', lang))}: "
-        f"{html.escape(baseline)} → {html.escape(spec)}</div>"
+        f"{policy_name(baseline, names)} → {policy_name(spec, names)}</div>"
         f"<div class='big'>{hours(base['mean'])} → {hours(los['mean'])}</div>"
         f"<div class='change {_direction(change['change'])}'>{change_text}</div>"
         f"<div class='ci'>{html.escape(t('report_ci', lang))}: {_ci_hours(base)} → "
@@ -172,22 +184,25 @@ def _headline_card(summary: dict[str, Any], baseline: str, spec: str, lang: str)
     )
 
 
-def _decomposition(summary: dict[str, Any], lang: str) -> str:
+def _decomposition(summary: dict[str, Any], lang: str, names: Names) -> str:
     """Where the gain comes from: a row per step (today's practice → the best simple
     rule → the optimised plan), its paired difference on stay, waiting, overtime and
     cost, so that no step's cost is hidden behind its saving."""
     steps = summary.get("decomposition", [])
     if not steps:
         return ""
-    names = list(steps[0]["paired"])
-    head = "".join(f"<th>Δ {_named(find(m).label[lang], find(m).help[lang])}</th>" for m in names)
+    metric_names = list(steps[0]["paired"])
+    head = "".join(
+        f"<th>Δ {_named(find(m).label[lang], find(m).help[lang])}</th>" for m in metric_names
+    )
     rows = [f"<tr><th>{html.escape(t('decomposition_step', lang))}</th>{head}</tr>"]
     for step in steps:
         cells = "".join(
-            f"<td>{html.escape(signed_interval(step['paired'][m], lang))}</td>" for m in names
+            f"<td>{html.escape(signed_interval(step['paired'][m], lang))}</td>"
+            for m in metric_names
         )
-        label = f"{step['from']} → {step['to']}"
-        rows.append(f"<tr><td>{html.escape(label)}</td>{cells}</tr>")
+        label = f"{policy_name(step['from'], names)} → {policy_name(step['to'], names)}"
+        rows.append(f"<tr><td>{label}</td>{cells}</tr>")
     note = f"<p class='note'>{html.escape(t('decomposition_note', lang))}</p>"
     table = f"<table class='decomposition'>{''.join(rows)}</table>"
     return section(t("decomposition_heading", lang), table + note)
@@ -198,11 +213,12 @@ def _direction(change: float | None) -> str:
     return "better" if change is not None and change < 0 else "worse"
 
 
-def _single_card(summary: dict[str, Any], spec: str, lang: str) -> str:
+def _single_card(summary: dict[str, Any], spec: str, lang: str, names: Names) -> str:
     los = summary["policies"][spec]["los"]
     return (
         "<div class='card'>"
-        f"<div class='label'>{html.escape(t('report_mean_stay', lang))}: {html.escape(spec)}</div>"
+        f"<div class='label'>{html.escape(t('report_mean_stay', lang))}: "
+        f"{policy_name(spec, names)}</div>"
         f"<div class='big'>{hours(los['mean'])}</div>"
         f"<div class='ci'>{html.escape(t('report_ci', lang))}: {_ci_hours(los)}</div></div>"
     )
@@ -213,17 +229,23 @@ def _ci_hours(entry: dict[str, Any]) -> str:
     return "–" if lo is None else f"[{hours(lo)}, {hours(hi)}]"
 
 
-def _comparison_table(data: RunData, lang: str) -> str:
+def _comparison_table(data: RunData, lang: str, names: Names) -> str:
     rows = comparison_rows(data.summary, data.scenario, lang)
-    return comparison_html(rows, data.policies, data.baseline, lang)
+    return comparison_html(rows, data.policies, data.baseline, lang, names=names)
 
 
 def comparison_html(
-    rows: list[ComparisonRow], policies: list[str], baseline: str, lang: str, footer: str = "footer"
+    rows: list[ComparisonRow],
+    policies: list[str],
+    baseline: str,
+    lang: str,
+    footer: str = "footer",
+    names: Names | None = None,
 ) -> str:
     """A comparison table as HTML: a row per metric, the paired difference under each value;
-    ``footer`` is the phrase of its caption."""
-    head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
+    ``footer`` is the phrase of its caption; policies by their names in ``names``."""
+    names = names or Names()
+    head = "".join(policy_cell(p, names) for p in policies)
     lines = [f"<tr><th>{html.escape(t('metric', lang))}</th>{head}</tr>"]
     for row in rows:
         cells = "".join(
@@ -234,7 +256,10 @@ def comparison_html(
         )
         css = " class='sub'" if row.sub else ""
         lines.append(f"<tr><th{css}>{_named(row.label, row.help)}</th>{cells}</tr>")
-    caption = _named(t(footer, lang, baseline=baseline), t("table_help", lang, reference=baseline))
+    reference = names.policy(baseline)
+    caption = _named(
+        t(footer, lang, baseline=reference), t("table_help", lang, reference=reference)
+    )
     return f"<table><caption>{caption}</caption>{''.join(lines)}</table>"
 
 
@@ -246,7 +271,18 @@ def _named(name: str, help_text: str) -> str:
     return f"{html.escape(name)} {marker}"
 
 
-def _figure_sections(data: RunData, lang: str) -> list[str]:
+def policy_name(spec: str, names: Names) -> str:
+    """A policy's display name as HTML, its explanation as the tooltip."""
+    help_text = names.explanation(spec)
+    title = f" title='{html.escape(help_text, quote=True)}'" if help_text else ""
+    return f"<span class='policy'{title}>{html.escape(names.policy(spec))}</span>"
+
+
+def policy_cell(spec: str, names: Names, tag: str = "th") -> str:
+    return f"<{tag}>{policy_name(spec, names)}</{tag}>"
+
+
+def _figure_sections(data: RunData, lang: str, names: Names) -> list[str]:
     tables, policies = data.tables, data.policies
     if not all(name in tables for name in TABLES):
         return [f"<p class='note'>{html.escape(t('report_no_tables', lang))}</p>"]
@@ -256,12 +292,12 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
     sections = [
         section(
             t("fig_stay", lang),
-            plot_html(figures.stay_distributions(tables["patients"], policies, lang)),
+            plot_html(figures.stay_distributions(tables["patients"], policies, lang, names)),
         ),
-        *_patients_section(data, "fig_wait", figures.waiting_distributions, {"wait"}, lang),
+        *_patients_section(data, "fig_wait", figures.waiting_distributions, {"wait"}, lang, names),
         section(
             t("fig_wait_step", lang),
-            plot_html(figures.waiting_by_step(tables["steps"], policies, steps, lang)),
+            plot_html(figures.waiting_by_step(tables["steps"], policies, steps, lang, names)),
         ),
         *_patients_section(
             data,
@@ -269,31 +305,32 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
             partial(figures.access_by_priority, priorities=priorities),
             {"priority", "access_days"},
             lang,
+            names,
         ),
         section(
             t("fig_queue", lang),
             plot_html(
                 figures.queue_through_day(
-                    tables["steps"], policies, resource_keys(data.scenario), lang, hours
+                    tables["steps"], policies, resource_keys(data.scenario), lang, hours, names
                 )
             ),
         ),
-        *_booking_section(data, lang),
-        section(t("report_gantt", lang), _gantts(data, steps, lang)),
-        section(t("report_replay", lang), _replays(data, steps, lang)),
-        section(t("fig_plan", lang), _plan_section(data, lang)),
+        *_booking_section(data, lang, names),
+        section(t("report_gantt", lang), _gantts(data, steps, lang, names)),
+        section(t("report_replay", lang), _replays(data, steps, lang, names)),
+        section(t("fig_plan", lang), _plan_section(data, lang, names)),
         section(
             t("fig_utilisation", lang),
             plot_html(
                 figures.utilisation_by_resource(
-                    data.summary, policies, resource_keys(data.scenario), lang
+                    data.summary, policies, resource_keys(data.scenario), lang, names
                 )
             )
             + "".join(
-                f"<h3>{html.escape(spec)}</h3>"
+                f"<h3>{policy_name(spec, names)}</h3>"
                 + plot_html(
                     figures.utilisation_heatmap(
-                        tables["steps"], tables["resources"], spec, lang, hours
+                        tables["steps"], tables["resources"], spec, lang, hours, names
                     )
                 )
                 for spec in policies
@@ -303,43 +340,44 @@ def _figure_sections(data: RunData, lang: str) -> list[str]:
     return sections
 
 
-def _booking_section(data: RunData, lang: str) -> list[str]:
+def _booking_section(data: RunData, lang: str, names: Names) -> list[str]:
     """The booking process's figure, for a run whose summary has its metrics."""
     if not figures.has_booking(data.summary):
         return []
     return [
         section(
             t("fig_booking", lang),
-            plot_html(figures.booking_outcomes(data.summary, data.policies, lang)),
+            plot_html(figures.booking_outcomes(data.summary, data.policies, lang, names)),
         )
     ]
 
 
-PatientsFigure = Callable[[pd.DataFrame, Sequence[str], str], go.Figure]
+PatientsFigure = Callable[..., go.Figure]  # (patients, policies, lang, names=...)
 
 
 def _patients_section(
-    data: RunData, key: str, draw: PatientsFigure, needs: set[str], lang: str
+    data: RunData, key: str, draw: PatientsFigure, needs: set[str], lang: str, names: Names
 ) -> list[str]:
     """The section of a figure of the patients table, or none when the table lacks a
     column it ``needs`` (``TABLE_COLUMNS`` does not require them: older runs still load)."""
     patients = data.tables["patients"]
     if not needs <= set(patients.columns):
         return []
-    return [section(t(key, lang), plot_html(draw(patients, data.policies, lang)))]
+    return [section(t(key, lang), plot_html(draw(patients, data.policies, lang, names=names)))]
 
 
-def _gantts(data: RunData, steps: list[str], lang: str) -> str:
+def _gantts(data: RunData, steps: list[str], lang: str, names: Names) -> str:
     tables = data.tables
     day = figures.busiest_day(tables["patients"], data.baseline)
     if day is None:
-        return f"<p class='note'>{html.escape(t('headline_none', lang, policy=data.baseline))}</p>"
+        none = t("headline_none", lang, policy=names.policy(data.baseline))
+        return f"<p class='note'>{html.escape(none)}</p>"
     intro = f"<p class='note'>{html.escape(t('report_gantt_note', lang, day=day + 1))}</p>"
     hours = figures.clinic_hours(data.scenario)
     plots = [
         plot_html(
             figures.day_gantt(
-                tables["steps"], tables["resources"], spec, 0, day, steps, lang, hours
+                tables["steps"], tables["resources"], spec, 0, day, steps, lang, hours, names
             )
         )
         for spec in data.policies
@@ -347,15 +385,16 @@ def _gantts(data: RunData, steps: list[str], lang: str) -> str:
     return intro + "".join(plots)
 
 
-def _replays(data: RunData, steps: list[str], lang: str) -> str:
+def _replays(data: RunData, steps: list[str], lang: str, names: Names) -> str:
     """The Gantt charts' day replayed, one animation per policy (paused until Play)."""
     tables = data.tables
     day = figures.busiest_day(tables["patients"], data.baseline)
     if day is None:
-        return f"<p class='note'>{html.escape(t('headline_none', lang, policy=data.baseline))}</p>"
+        none = t("headline_none", lang, policy=names.policy(data.baseline))
+        return f"<p class='note'>{html.escape(none)}</p>"
     intro = f"<p class='note'>{html.escape(t('report_replay_note', lang, day=day + 1))}</p>"
     plots = [
-        f"<h3>{html.escape(spec)}</h3>"
+        f"<h3>{policy_name(spec, names)}</h3>"
         + plot_html(
             replay_figure(
                 day_records(
@@ -370,6 +409,7 @@ def _replays(data: RunData, steps: list[str], lang: str) -> str:
                 steps,
                 "",
                 lang,
+                names.places(),
             )
         )
         for spec in data.policies
@@ -377,7 +417,7 @@ def _replays(data: RunData, steps: list[str], lang: str) -> str:
     return intro + "".join(plots)
 
 
-def _plan_section(data: RunData, lang: str) -> str:
+def _plan_section(data: RunData, lang: str, names: Names) -> str:
     days = figures.planned_vs_simulated_days(data.tables["patients"], data.tables["plans"])
     rows = [
         "<tr>"
@@ -396,7 +436,7 @@ def _plan_section(data: RunData, lang: str) -> str:
         + "</tr>"
     ]
     for spec in data.policies:
-        rows.append(_plan_row(data, spec, days[days["policy"] == spec], lang))
+        rows.append(_plan_row(data, spec, days[days["policy"] == spec], lang, names))
     table = f"<table>{''.join(rows)}</table>"
     note = f"<p class='note'>{html.escape(t('report_plan_note', lang))}</p>"
     plot = (
@@ -404,14 +444,14 @@ def _plan_section(data: RunData, lang: str) -> str:
         if days.empty
         else plot_html(
             figures.planned_and_simulated(
-                data.tables["patients"], data.tables["plans"], data.policies, lang
+                data.tables["patients"], data.tables["plans"], data.policies, lang, names
             )
         )
     )
     return note + table + plot
 
 
-def _plan_row(data: RunData, spec: str, days: pd.DataFrame, lang: str) -> str:
+def _plan_row(data: RunData, spec: str, days: pd.DataFrame, lang: str, names: Names) -> str:
     if days.empty:
         planned = simulated = "–"
     else:
@@ -426,8 +466,13 @@ def _plan_row(data: RunData, spec: str, days: pd.DataFrame, lang: str) -> str:
         kept = ", ".join(f"{name} × {count}" for name, count in solver["origins"].items())
         seconds = _solver_seconds(data.info, spec, lang)
         guarded = str(solver["time_guard_days"])
-    cells = [spec, planned, simulated, status, kept, seconds, guarded]
-    return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+    cells = [planned, simulated, status, kept, seconds, guarded]
+    return (
+        "<tr>"
+        + policy_cell(spec, names, "td")
+        + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+        + "</tr>"
+    )
 
 
 def _solver_seconds(info: dict[str, Any], spec: str, lang: str) -> str:
@@ -482,5 +527,6 @@ caption { caption-side: bottom; color: #57606a; font-size: .8rem; text-align: le
         margin-left: .2em; border: 1px solid #57606a; border-radius: 50%; color: #57606a;
         font-size: .72em; font-weight: 600; text-align: center; cursor: help; }
 .note { color: #57606a; }
+code { font-size: .8rem; }
 footer { margin-top: 2rem; color: #57606a; font-size: .85rem; }
 """
