@@ -5,7 +5,8 @@ and the language, and returns a figure; none reads a file or touches the
 page, so the tests check their traces without a browser. The drawing itself
 is shared with the HTML report (``sim.outputs.figures``); here the figures are picked
 for the dashboard's sections and their numbers written the way the language
-writes them (a decimal comma in Spanish).
+writes them (a decimal comma in Spanish), policies, steps and resources by the
+display names of ``names`` (``sim.outputs.names``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sim.outputs.headline import (
     service_level_values,
 )
 from sim.outputs.i18n import t
+from sim.outputs.names import PLAIN, Names
 from sim.outputs.replay import day_records, replay_figure
 from sim.outputs.rundir import RunData
 
@@ -41,63 +43,64 @@ def localise(fig: go.Figure, lang: str) -> go.Figure:
     return fig
 
 
-def stay(data: RunData, lang: str) -> go.Figure:
-    return localise(figures.stay_distributions(data.tables["patients"], data.policies, lang), lang)
-
-
-def waiting(data: RunData, lang: str) -> go.Figure:
+def stay(data: RunData, lang: str, names: Names = PLAIN) -> go.Figure:
     patients = data.tables["patients"]
-    return localise(figures.waiting_distributions(patients, data.policies, lang), lang)
+    return localise(figures.stay_distributions(patients, data.policies, lang, names), lang)
 
 
-def waiting_steps(data: RunData, lang: str) -> go.Figure:
+def waiting(data: RunData, lang: str, names: Names = PLAIN) -> go.Figure:
+    patients = data.tables["patients"]
+    return localise(figures.waiting_distributions(patients, data.policies, lang, names), lang)
+
+
+def waiting_steps(data: RunData, lang: str, names: Names = PLAIN) -> go.Figure:
     steps = data.tables["steps"]
     order = data.scenario.step_ids()
-    return localise(figures.waiting_by_step(steps, data.policies, order, lang), lang)
+    return localise(figures.waiting_by_step(steps, data.policies, order, lang, names), lang)
 
 
-def access(data: RunData, lang: str) -> go.Figure:
+def access(data: RunData, lang: str, names: Names = PLAIN) -> go.Figure:
     patients = data.tables["patients"]
     priorities = figures.scenario_priorities(data.scenario)
-    return localise(figures.access_by_priority(patients, data.policies, lang, priorities), lang)
-
-
-def heatmap(data: RunData, policy: str, lang: str) -> go.Figure:
-    steps, members = data.tables["steps"], data.tables["resources"]
-    hours = figures.clinic_hours(data.scenario)
-    return localise(figures.utilisation_heatmap(steps, members, policy, lang, hours), lang)
-
-
-def queue(data: RunData, lang: str) -> go.Figure:
-    resources = resource_keys(data.scenario)
-    hours = figures.clinic_hours(data.scenario)
-    return localise(
-        figures.queue_through_day(data.tables["steps"], data.policies, resources, lang, hours),
-        lang,
-    )
-
-
-def utilisation(data: RunData, lang: str) -> go.Figure:
-    resources = resource_keys(data.scenario)
-    fig = figures.utilisation_by_resource(data.summary, data.policies, resources, lang)
+    fig = figures.access_by_priority(patients, data.policies, lang, priorities, names)
     return localise(fig, lang)
 
 
-def plan_against_outcome(data: RunData, lang: str) -> go.Figure | None:
+def heatmap(data: RunData, policy: str, lang: str, names: Names = PLAIN) -> go.Figure:
+    steps, members = data.tables["steps"], data.tables["resources"]
+    hours = figures.clinic_hours(data.scenario)
+    return localise(figures.utilisation_heatmap(steps, members, policy, lang, hours, names), lang)
+
+
+def queue(data: RunData, lang: str, names: Names = PLAIN) -> go.Figure:
+    resources = resource_keys(data.scenario)
+    hours = figures.clinic_hours(data.scenario)
+    steps = data.tables["steps"]
+    fig = figures.queue_through_day(steps, data.policies, resources, lang, hours, names)
+    return localise(fig, lang)
+
+
+def utilisation(data: RunData, lang: str, names: Names = PLAIN) -> go.Figure:
+    resources = resource_keys(data.scenario)
+    fig = figures.utilisation_by_resource(data.summary, data.policies, resources, lang, names)
+    return localise(fig, lang)
+
+
+def plan_against_outcome(data: RunData, lang: str, names: Names = PLAIN) -> go.Figure | None:
     """Planned against simulated stay per day, for runs whose plans predict a stay."""
     if "planned_end" not in data.tables["plans"].columns:
         return None
     fig = figures.planned_and_simulated(
-        data.tables["patients"], data.tables["plans"], data.policies, lang
+        data.tables["patients"], data.tables["plans"], data.policies, lang, names
     )
     return localise(fig, lang)
 
 
-def booking(data: RunData, lang: str) -> go.Figure | None:
+def booking(data: RunData, lang: str, names: Names = PLAIN) -> go.Figure | None:
     """The booking process per policy, for runs that book (``sim.booking.process``)."""
     if not figures.has_booking(data.summary):
         return None
-    return localise(figures.booking_outcomes(data.summary, data.policies, lang), lang)
+    return localise(figures.booking_outcomes(data.summary, data.policies, lang, names), lang)
 
 
 @dataclass(frozen=True)
@@ -124,33 +127,42 @@ def day_choices(data: RunData) -> DayChoice:
     return DayChoice(sorted(days), days, default)
 
 
-def gantt(data: RunData, policy: str, rep: int, day: int, lang: str) -> go.Figure:
+def gantt(
+    data: RunData, policy: str, rep: int, day: int, lang: str, names: Names = PLAIN
+) -> go.Figure:
     steps, members = data.tables["steps"], data.tables["resources"]
     order, hours = data.scenario.step_ids(), figures.clinic_hours(data.scenario)
-    fig = figures.day_gantt(steps, members, policy, rep, day, order, lang, hours)
+    fig = figures.day_gantt(steps, members, policy, rep, day, order, lang, hours, names)
     return localise(fig, lang)
 
 
-def replay(data: RunData, policy: str, rep: int, day: int, lang: str) -> go.Figure:
-    """The animated replay of one simulated day (``sim.outputs.replay``)."""
+def replay(
+    data: RunData, policy: str, rep: int, day: int, lang: str, names: Names = PLAIN
+) -> go.Figure:
+    """The animated replay of one simulated day (``sim.outputs.replay``): its lanes and
+    steps, and the policy in the title, by their display names."""
     tables = data.tables
     records = day_records(
         tables["patients"], tables["steps"], data.scenario, policy, rep, day, tables["resources"]
     )
-    title = t("fig_replay", lang, policy=policy, day=day + 1, rep=rep + 1)
-    return localise(replay_figure(records, data.scenario.step_ids(), title, lang), lang)
+    title = t("fig_replay", lang, policy=names.policy(policy), day=day + 1, rep=rep + 1)
+    order = data.scenario.step_ids()
+    return localise(replay_figure(records, order, title, lang, names.places()), lang)
 
 
-def sweep_figures(sweep: dict[str, Any], lang: str) -> list[go.Figure]:
+def sweep_figures(sweep: dict[str, Any], lang: str, names: Names = PLAIN) -> list[go.Figure]:
     """Stay against overtime by variant (the frontier), then each metric against the
     swept values, a line per policy."""
     labels = {name: short_name(name) for name in sweep["variants"]}
-    frontier = [figures.stay_overtime_frontier(sweep, labels, lang)]
+    frontier = [figures.stay_overtime_frontier(sweep, labels, lang, names)]
     return [
         localise(fig, lang)
         for fig in [
             *(frontier if figures.has_frontier(sweep) else []),
-            *(figures.sweep_metric(sweep, m, labels, lang) for m in sweep_metrics("dashboard")),
+            *(
+                figures.sweep_metric(sweep, m, labels, lang, names)
+                for m in sweep_metrics("dashboard")
+            ),
         ]
     ]
 

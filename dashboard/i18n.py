@@ -263,7 +263,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Policies (the first is the baseline)",
     },
     "policy_help_label": {"es": "¿Qué hace cada política?", "en": "What each policy does"},
-    "policy_booking_mode": {"es": "reserva {mode}", "en": "{mode} booking"},
     "reps_label": {"es": "Réplicas", "en": "Replications"},
     "expect_reps": {
         "es": "Se esperaba un número entero entre 1 y {most}",

@@ -6,7 +6,8 @@ what its class declares (``policies.base.PolicyContract``):
 
 - the specs of the run checklist: a clinic's variants (``fifo:appointment``), or
   for a clinic that books its booking modes (``fifo@end_of_day``); a unit's names;
-- each spec's label (spec and title) and one-line help, in the page's language;
+- each spec's display name (``policies.base.spec_title``: the title and the words of its
+  variant or booking mode) and one-line help (its tooltip), in the page's language;
 - the parameters a what-if may change (``tuned_parameters``), with the kind of
   value their type and bounds ask for and their label and help in both languages.
 """
@@ -21,15 +22,16 @@ from annotated_types import Ge, Gt, Le
 from dash import html
 from pydantic.fields import FieldInfo
 
-from dashboard.i18n import tr
 from policies.base import (
     LANGS,
     PolicyContract,
     SchedulingPolicy,
     parameter_help,
     parameter_label,
-    parse_policy_spec,
+    spec_explanation,
+    spec_title,
 )
+from sim.outputs.names import Names
 
 ParameterKind = Literal["count", "iterations", "share", "rate", "positive"]
 Registry = Mapping[str, type[PolicyContract]]
@@ -70,44 +72,47 @@ def unit_specs(registry: Registry) -> tuple[str, ...]:
 
 
 def policy_options(specs: tuple[str, ...], registry: Registry, lang: str) -> list[dict[str, Any]]:
-    """Checklist options: the spec and the policy's title. Plain text: Dash's renderer
-    fails when the options of a checklist with components as labels are replaced."""
-    return [{"label": policy_label(spec, registry, lang), "value": spec} for spec in specs]
-
-
-def policy_label(spec: str, registry: Registry, lang: str) -> str:
-    return f"{spec} · {registry[_name_of(spec)].title[lang]}"
+    """Checklist options: each spec by its display name, its explanation as the tooltip.
+    Plain text: Dash's renderer fails when the options of a checklist with components as
+    labels are replaced."""
+    return [
+        {
+            "label": spec_title(spec, registry, lang),
+            "value": spec,
+            "title": spec_explanation(spec, registry, lang),
+        }
+        for spec in specs
+    ]
 
 
 def policy_help_list(specs: tuple[str, ...], registry: Registry, lang: str) -> html.Ul:
     """What each offered policy does, one line each, shown under the checklist."""
     return html.Ul(
         [
-            html.Li([html.B(policy_label(spec, registry, lang)), ": ", help_text])
+            html.Li(
+                [
+                    html.B(spec_title(spec, registry, lang)),
+                    ": ",
+                    spec_explanation(spec, registry, lang),
+                ]
+            )
             for spec in specs
-            for help_text in [policy_help(spec, registry[_name_of(spec)], lang)]
         ],
         className="policy-help",
     )
 
 
-def policy_help(spec: str, cls: type[PolicyContract], lang: str) -> str:
-    """The policy's explanation, and what the spec's variant or booking mode sets."""
-    plain, _, mode = spec.partition("@")
-    _name, variant = parse_policy_spec(plain)
-    notes = []
-    shorthand = getattr(cls, "shorthand", None)
-    if variant is not None and shorthand is not None:
-        field = cls.Params.model_fields[shorthand]
-        notes.append(f"{parameter_label(field, shorthand, lang)}: {variant}")
-    if mode:
-        notes.append(tr("policy_booking_mode", lang, mode=mode))
-    explanation = cls.explanation[lang]
-    return f"{explanation} ({'; '.join(notes)})" if notes else explanation
+def named_options(specs: list[str], names: Names) -> list[dict[str, Any]]:
+    """A picker's options: each spec by its display name, its explanation as the tooltip."""
+    return [
+        {"label": names.policy(spec), "value": spec, "title": names.explanation(spec)}
+        for spec in specs
+    ]
 
 
-def _name_of(spec: str) -> str:
-    return parse_policy_spec(spec.partition("@")[0])[0]
+def policy_name(spec: str, names: Names, **extra: Any) -> html.Span:
+    """A policy's display name, its explanation as the tooltip."""
+    return html.Span(names.policy(spec), title=names.explanation(spec), **extra)
 
 
 # ---------------------------------------------------------------- parameter fields

@@ -163,6 +163,16 @@ def offered_scenarios() -> list[str]:
     return bundled_names()
 
 
+def scenario_options() -> list[dict[str, str]]:
+    """The scenario picker's options: each bundled scenario by the ``name:`` in its file, in
+    the order of those names (its file's stem is the value, as the command line names it)."""
+    options = [
+        {"label": str(_raw(stem, None).get("name") or stem), "value": stem}
+        for stem in offered_scenarios()
+    ]
+    return sorted(options, key=lambda option: option["label"])
+
+
 def default_scenario() -> str:
     names = offered_scenarios()
     return "ophthalmology" if "ophthalmology" in names else names[0]

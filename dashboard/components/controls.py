@@ -15,7 +15,7 @@ from dashboard import ids
 from dashboard.components.help import named
 from dashboard.i18n import tr, weekday
 from dashboard.whatif import Control, Evaluation, shown_value
-from sim.scenario import Scenario
+from sim.scenario import Scenario, display_name
 from sim.unit.scenario import UnitScenario
 
 GROUPS = ("unit", "hours", "demand", "behaviour", "booking")  # then each policy's
@@ -105,7 +105,12 @@ def _staff_grid(
     rows = [
         html.Tr(
             [
-                html.Th(named(resource.name or key, by_cell[(key, days[0])].help_text(lang))),
+                html.Th(
+                    named(
+                        display_name(scenario, "resource", key, lang),
+                        by_cell[(key, days[0])].help_text(lang),
+                    )
+                ),
                 *[
                     html.Td(
                         [
@@ -117,7 +122,7 @@ def _staff_grid(
                 ],
             ]
         )
-        for key, resource in scenario.resources.items()
+        for key in scenario.resources
     ]
     return html.Table([html.Thead(head), html.Tbody(rows)], className="staff-grid")
 
@@ -161,6 +166,6 @@ def change_list(
 def describe(control: Control, scenario: Scenario | UnitScenario, lang: str) -> str:
     """``Técnico · lun`` for a staff control, the field's label otherwise."""
     if control.group == "staff" and isinstance(scenario, Scenario):
-        resource = scenario.resources[control.resource]
-        return f"{resource.name or control.resource} · {weekday(control.weekday, lang)}"
+        resource = display_name(scenario, "resource", control.resource, lang)
+        return f"{resource} · {weekday(control.weekday, lang)}"
     return control.label_text(lang)

@@ -1,13 +1,18 @@
-"""The clinic at a glance: staff per weekday, protocol steps with durations, demand."""
+"""The clinic at a glance: staff per weekday, protocol steps with durations, demand.
+
+Every step, resource, class, channel and protocol is shown by its display name
+(``sim.scenario.display_name``: its label in the page's language), the booking mode in
+words."""
 
 from __future__ import annotations
 
 from dash import html
 
 from dashboard.i18n import tr, weekday
+from policies.base import BOOKING_MODE_TEXTS
 from sim.distributions import Distribution
 from sim.outputs.formatting import localised
-from sim.scenario import Scenario, format_clock
+from sim.scenario import Scenario, display_name, display_names, format_clock
 
 
 def clinic_glance(scenario: Scenario, lang: str) -> html.Div:
@@ -35,7 +40,7 @@ def booking_summary(scenario: Scenario, lang: str) -> html.Div:
     line = tr(
         "booking_line",
         lang,
-        mode=booking.mode,
+        mode=BOOKING_MODE_TEXTS[booking.mode][lang],
         closes=format_clock(booking.closes_at),
         order=tr("priority", lang).lower() if refill.order == "priority" else "FIFO",
         notice=_short(refill.min_notice_days, lang),
@@ -45,7 +50,7 @@ def booking_summary(scenario: Scenario, lang: str) -> html.Div:
     rows = [
         html.Tr(
             [
-                html.Th(key),
+                html.Th(display_name(scenario, "channel", key, lang)),
                 html.Td(f"{100 * c.share:.0f} %"),
                 html.Td(f"{format_clock(c.hours.start)}–{format_clock(c.hours.end)}"),
                 html.Td(describe(c.confirm_minutes, lang)),
@@ -77,7 +82,7 @@ def staff_table(scenario: Scenario, lang: str) -> html.Table:
         rows.append(
             html.Tr(
                 [
-                    html.Th(resource.name or key),
+                    html.Th(display_name(scenario, "resource", key, lang)),
                     *[html.Td(str(resource.roster.get(d, resource.base_count))) for d in days],
                     html.Td(f"{format_clock(start)}–{format_clock(end)}"),
                     html.Td(slots_text),
@@ -103,10 +108,10 @@ def demand_summary(scenario: Scenario, lang: str) -> html.Div:
     rows = [
         html.Tr(
             [
-                html.Th(name),
+                html.Th(display_name(scenario, "class", name, lang)),
                 html.Td(f"{100 * c.share:.0f} %"),
                 html.Td(str(c.priority)),
-                html.Td(c.protocol),
+                html.Td(display_name(scenario, "protocol", c.protocol, lang)),
             ]
         )
         for name, c in demand.classes.items()
@@ -121,15 +126,20 @@ def protocol_tables(scenario: Scenario, lang: str) -> list[html.Div]:
         [html.Th(tr(k, lang)) for k in ("step", "resource", "duration", "probability", "after")]
     )
     tables = []
+    steps = display_names(scenario, "step", lang)
     for key, protocol in scenario.protocols.items():
         rows = [
             html.Tr(
                 [
-                    html.Th(step.name or step.id),
-                    html.Td(step.resource or tr("no_resource", lang)),
+                    html.Th(steps[step.id]),
+                    html.Td(
+                        display_name(scenario, "resource", step.resource, lang)
+                        if step.resource
+                        else tr("no_resource", lang)
+                    ),
                     html.Td(describe(step.duration, lang)),
                     html.Td(f"{100 * step.probability:.0f} %"),
-                    html.Td(", ".join(step.after) if step.after else ""),
+                    html.Td(", ".join(steps[a] for a in step.after) if step.after else ""),
                 ]
             )
             for step in protocol.steps
@@ -137,7 +147,7 @@ def protocol_tables(scenario: Scenario, lang: str) -> list[html.Div]:
         tables.append(
             html.Div(
                 [
-                    html.H4(protocol.name or key),
+                    html.H4(display_name(scenario, "protocol", key, lang)),
                     html.Table([html.Thead(head), html.Tbody(rows)], className="glance"),
                 ]
             )

@@ -21,6 +21,7 @@ from dashboard.components.help import named
 from dashboard.i18n import tr
 from sim.outputs.formatting import MINUS, localised, read_number
 from sim.outputs.headline import SERVICE_LEVEL, Headline
+from sim.outputs.names import PLAIN, Names
 
 PERCENT = frozenset({"utilisation", SERVICE_LEVEL})
 PERCENT |= {"bed_occupancy", "chair_occupancy", "study_use", "late_studies"}
@@ -33,11 +34,13 @@ def headline_cards(
     reference: str,
     target_minutes: float,
     lang: str,
+    names: Names = PLAIN,
 ) -> html.Div:
-    """A card per figure; ``reference`` names what the changes are against."""
+    """A card per figure; ``reference`` names what the changes are against; a line per
+    policy, by its display name in ``names`` with its explanation as the tooltip."""
     return html.Div(
         [
-            _card(metric, rows, reference, target_minutes, lang)
+            _card(metric, rows, reference, target_minutes, lang, names)
             for metric, rows in headlines.items()
         ],
         className="headlines",
@@ -79,22 +82,27 @@ def parse_target_hours(text: Any) -> float | None:
 
 
 def _card(
-    metric: str, rows: Sequence[Headline], reference: str, target_minutes: float, lang: str
+    metric: str,
+    rows: Sequence[Headline],
+    reference: str,
+    target_minutes: float,
+    lang: str,
+    names: Names,
 ) -> html.Div:
     title = tr(f"card_{metric}", lang, target=f"{_decimal(target_minutes / 60, lang)} h")
     return html.Div(
         [
             html.Div(named(title, tr(f"card_{metric}_help", lang)), className="label"),
-            html.Table(html.Tbody([_line(row, reference, lang) for row in rows])),
+            html.Table(html.Tbody([_line(row, reference, lang, names) for row in rows])),
         ],
         className="card",
         **{"data-metric": metric},
     )
 
 
-def _line(row: Headline, reference: str, lang: str) -> html.Tr:
+def _line(row: Headline, reference: str, lang: str, names: Names) -> html.Tr:
     cells = [
-        html.Th(row.policy),
+        html.Th(names.policy(row.policy), title=names.explanation(row.policy)),
         html.Td(
             [
                 html.Div(value_text(row.metric, row.mean, lang), className="big"),

@@ -13,23 +13,38 @@ from dashboard import ids
 from dashboard.components.help import named
 from dashboard.i18n import tr
 from sim.outputs.formatting import ComparisonRow, comparison_rows
+from sim.outputs.names import PLAIN, Names
 from sim.outputs.rundir import RunData
 
 
-def comparison_table(data: RunData, lang: str) -> html.Table:
+def comparison_table(data: RunData, lang: str, names: Names = PLAIN) -> html.Table:
     """Every metric per policy (mean ± half-width of the 95 % interval) with the paired
     difference against the baseline beneath."""
     rows = comparison_rows(data.summary, data.scenario, lang)
-    caption = tr("footer", lang, baseline=data.baseline)
-    return rows_table(rows, data.policies, caption, data.baseline, lang)
+    reference = names.policy(data.baseline)
+    caption = tr("footer", lang, baseline=reference)
+    return rows_table(rows, data.policies, caption, reference, lang, names)
 
 
 def rows_table(
-    rows: list[ComparisonRow], policies: list[str], caption: str, reference: str, lang: str
+    rows: list[ComparisonRow],
+    policies: list[str],
+    caption: str,
+    reference: str,
+    lang: str,
+    names: Names = PLAIN,
 ) -> html.Table:
     """Comparison rows (``sim.outputs.formatting.ComparisonRow``) as the page's table, under
-    ``caption``; ``reference`` names what the differences Δ are against."""
-    head = [html.Tr([html.Th(tr("metric", lang)), *[html.Th(p) for p in policies]])]
+    ``caption``; ``reference`` names what the differences Δ are against; a column per
+    policy, by its display name in ``names``, its explanation as the tooltip."""
+    head = [
+        html.Tr(
+            [
+                html.Th(tr("metric", lang)),
+                *[html.Th(names.policy(p), title=names.explanation(p)) for p in policies],
+            ]
+        )
+    ]
     delta_help = tr("delta_help", lang, reference=reference)
     body = [
         html.Tr(

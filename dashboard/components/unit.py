@@ -4,7 +4,8 @@ headline cards, comparison, admissions by policy, calendars, beds, chairs and st
 per block, daily timetables).
 
 The figures are the report's (``sim.outputs.unit_figures``); the tables are drawn from
-the same rows as the terminal's (``sim.outputs.unit_tables``).
+the same rows as the terminal's (``sim.outputs.unit_tables``). Studies and classes are
+shown by their labels in the page's language, policies by their display names.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from dashboard.components.headlines import headline_cards
 from dashboard.components.help import named
 from dashboard.components.results import downloads, rows_table
 from dashboard.i18n import tr, weekday
+from dashboard.policy_offer import named_options
 from sim.experiments.unit_runner import UnitRun
 from sim.outputs.formatting import localised
 from sim.outputs.headline import DEFAULT_TARGET_MINUTES, unit_headlines
+from sim.outputs.names import PLAIN, Names, labelled_instance
 from sim.outputs.unit_figures import (
     admissions_calendar,
     daily_timetable,
@@ -31,7 +34,7 @@ from sim.outputs.unit_figures import (
     timetable_title,
 )
 from sim.outputs.unit_tables import admission_cell, comparison_rows, quiet_note
-from sim.scenario import format_clock
+from sim.scenario import display_name, display_names, format_clock
 from sim.unit.scenario import Offer, UnitScenario
 
 PLOT_CONFIG = {"displaylogo": False}
@@ -80,7 +83,7 @@ def _place(min_stay: int, lang: str) -> str:
 
 def _waiting(scenario: UnitScenario, lang: str) -> html.Table:
     unit = scenario.unit
-    names = {key: study.name or key for key, study in unit.studies.items()}
+    names = display_names(scenario, "study", lang)
     head = [tr(k, lang) for k in ("patient", "priority", "place", "first_block", "prescriptions")]
     rows = [
         [
@@ -98,11 +101,11 @@ def _waiting(scenario: UnitScenario, lang: str) -> html.Table:
 def _demand(scenario: UnitScenario, lang: str) -> html.Div:
     unit = scenario.unit
     assert unit.demand is not None
-    names = {key: study.name or key for key, study in unit.studies.items()}
+    names = display_names(scenario, "study", lang)
     head = [tr(k, lang) for k in ("class", "share", "priority", "place", "prescriptions")]
     rows = [
         [
-            key,
+            display_name(scenario, "class", key, lang),
             f"{100 * c.share:.0f} %",
             str(c.priority),
             _place(c.min_stay, lang),
@@ -121,7 +124,7 @@ def _studies(scenario: UnitScenario, lang: str) -> html.Table:
     head = [tr(k, lang) for k in ("study", "duration", "offered")]
     rows = [
         [
-            study.name or key,
+            display_name(scenario, "study", key, lang),
             describe(study.duration, lang),
             "; ".join(_offer(offer, lang) for offer in study.offered) or "–",
         ]
@@ -150,29 +153,35 @@ def _graph(fig: Any, graph_id: str | None = None) -> dcc.Graph:
     return dcc.Graph(figure=fig, config=PLOT_CONFIG, **extra)
 
 
-def unit_results(run: UnitRun, lang: str) -> html.Div:
+def unit_results(run: UnitRun, lang: str, names: Names) -> html.Div:
+    """A unit run's page; ``names`` gives its policies' display names and explanations."""
     summary = run.summary
+    inst = labelled_instance(run.instance, run.scenario, lang)
     title = tr(
         "unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"]
     )
     created = run.info.get("created", "")
     command = " ".join(run.info.get("command", []))
     last = run.policies[-1]
+    blocks = run.tables["blocks"]
     return html.Div(
         [
             html.H2(title),
-            html.P(f"{created} · {command}", className="meta"),
+            html.P([f"{created} · ", html.Code(command)], className="meta"),
             *_quiet(run, lang),
-            unit_cards(run, lang),
+            unit_cards(run, lang, names),
             downloads(lang, "download_admissions"),
             html.H2(tr("comparison", lang)),
-            unit_comparison(run, lang),
+            unit_comparison(run, lang, names),
             html.H2(tr("admissions_title", lang)),
-            admissions(run, lang),
+            admissions(run, lang, names),
             *[
                 _graph(
                     admissions_calendar(
-                        run.instance, run.plans[s], tr("calendar_title", lang, policy=s), lang
+                        inst,
+                        run.plans[s],
+                        tr("calendar_title", lang, policy=names.policy(s)),
+                        lang,
                     )
                 )
                 for s in run.policies
@@ -182,20 +191,20 @@ def unit_results(run: UnitRun, lang: str) -> html.Div:
                 [
                     html.Label(tr("policy", lang)),
                     dcc.Dropdown(
-                        id=ids.UNIT_BLOCK_POLICY, options=run.policies, value=last, clearable=False
+                        id=ids.UNIT_BLOCK_POLICY,
+                        options=named_options(run.policies, names),
+                        value=last,
+                        clearable=False,
                     ),
                 ],
                 className="pickers",
             ),
             _graph(
-                occupancy_per_block(run.instance, run.tables["blocks"], last, run.reps, lang),
-                ids.UNIT_OCCUPANCY,
+                occupancy_per_block(inst, blocks, last, run.reps, lang, names), ids.UNIT_OCCUPANCY
             ),
-            _graph(
-                studies_per_block(run.instance, run.tables["blocks"], last, lang), ids.UNIT_STUDIES
-            ),
+            _graph(studies_per_block(inst, blocks, last, lang, names), ids.UNIT_STUDIES),
             html.H2(tr("timetables_pick", lang)),
-            _timetable_pickers(run, last, lang),
+            _timetable_pickers(run, last, lang, names),
             _graph(timetable_figure(run, last, None, lang), ids.UNIT_TIMETABLE),
         ],
         className="unit-results",
@@ -207,21 +216,26 @@ def _quiet(run: UnitRun, lang: str) -> list[html.P]:
     return [] if note is None else [html.P(note, className="callout", id=ids.UNIT_QUIET)]
 
 
-def unit_cards(run: UnitRun, lang: str) -> html.Div:
-    """The unit's figures per policy, with the paired change against the baseline (the
-    target stay of the clinic's service level does not apply: no card shows it)."""
-    return headline_cards(unit_headlines(run.summary), run.baseline, DEFAULT_TARGET_MINUTES, lang)
+def unit_cards(run: UnitRun, lang: str, names: Names = PLAIN) -> html.Div:
+    """The unit's figures per policy, by their display names in ``names``, with the paired
+    change against the baseline (the target stay of the clinic's service level does not
+    apply: no card shows it)."""
+    reference = names.policy(run.baseline)
+    shown = unit_headlines(run.summary)
+    return headline_cards(shown, reference, DEFAULT_TARGET_MINUTES, lang, names)
 
 
-def unit_comparison(run: UnitRun, lang: str) -> html.Table:
-    caption = tr("unit_footer", lang, baseline=run.baseline)
-    return rows_table(comparison_rows(run, lang), run.policies, caption, run.baseline, lang)
+def unit_comparison(run: UnitRun, lang: str, names: Names) -> html.Table:
+    reference = names.policy(run.baseline)
+    caption = tr("unit_footer", lang, baseline=reference)
+    return rows_table(comparison_rows(run, lang), run.policies, caption, reference, lang, names)
 
 
-def admissions(run: UnitRun, lang: str) -> html.Table:
+def admissions(run: UnitRun, lang: str, names: Names) -> html.Table:
     """Each patient of replication 0's list and the block each policy admits it in."""
     inst = run.instance
-    head = [tr(k, lang) for k in ("patient", "priority", "place", "first_block")] + run.policies
+    fixed = [tr(k, lang) for k in ("patient", "priority", "place", "first_block")]
+    head = fixed + [names.policy(p) for p in run.policies]
     rows = [
         [
             patient.name,
@@ -237,12 +251,15 @@ def admissions(run: UnitRun, lang: str) -> html.Table:
     return table
 
 
-def _timetable_pickers(run: UnitRun, policy: str, lang: str) -> html.Div:
+def _timetable_pickers(run: UnitRun, policy: str, lang: str, names: Names) -> html.Div:
     return html.Div(
         [
             html.Label(tr("policy", lang)),
             dcc.Dropdown(
-                id=ids.UNIT_TIMETABLE_POLICY, options=run.policies, value=policy, clearable=False
+                id=ids.UNIT_TIMETABLE_POLICY,
+                options=named_options(run.policies, names),
+                value=policy,
+                clearable=False,
             ),
             html.Label(tr("day", lang)),
             dcc.Dropdown(
@@ -269,4 +286,5 @@ def first_day(run: UnitRun, policy: str) -> int | None:
 def timetable_figure(run: UnitRun, policy: str, day: int | None, lang: str) -> Any:
     """The day's studies per patient (the first planned day if ``day`` is None)."""
     day = first_day(run, policy) if day is None else day
-    return daily_timetable(run.instance, run.plans[policy], day if day is not None else 0, lang)
+    inst = labelled_instance(run.instance, run.scenario, lang)
+    return daily_timetable(inst, run.plans[policy], day if day is not None else 0, lang)

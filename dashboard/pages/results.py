@@ -8,6 +8,9 @@ shows each metric against the swept values and links to its variants
 a unit's run (a day or week hospital) shows its comparison, admissions, calendars, use
 per block and timetables (``dashboard.components.unit``). Tables can be downloaded as
 CSV and the run as the HTML report, in the page's language.
+Policies, steps and resources are shown by their display names
+(``sim.models.names.run_names``), each policy's explanation as its tooltip; the command
+that gives the same numbers is shown as code, to be copied.
 """
 
 from __future__ import annotations
@@ -29,14 +32,17 @@ from dashboard.components.unit import day_options, first_day, timetable_figure, 
 from dashboard.components.variants import single_setting, staffing_view, variants_view
 from dashboard.context import page_language, settings
 from dashboard.i18n import checked_lang, tr
+from dashboard.policy_offer import named_options, policy_name
 from dashboard.runs import find_run, open_run
 from dashboard.whatif import controls_of, shown_value
 from sim.distributions import Fixed
 from sim.experiments.sweep import BASE, folder_name, short_name
 from sim.experiments.unit_runner import UnitRun
+from sim.models.names import run_names
 from sim.outputs.catalogue import sweep_metrics
 from sim.outputs.formatting import format_summary, variant_rows
 from sim.outputs.headline import DEFAULT_TARGET_MINUTES, policy_headlines, variant_headlines
+from sim.outputs.names import Names
 from sim.outputs.report import render
 from sim.outputs.rundir import RunData, StaffingData
 from sim.outputs.unit_figures import occupancy_per_block, studies_per_block
@@ -108,7 +114,7 @@ def show(ref: Any, lang: Any) -> Any:
     if isinstance(data, StaffingData):
         return staffing_view(data, lang)
     if isinstance(data, UnitRun):
-        return unit_results(data, lang)
+        return unit_results(data, lang, run_names(data.scenario, data.policies, lang))
     return _run_view(data, lang)
 
 
@@ -117,9 +123,14 @@ def _graph(fig: Any, graph_id: str | None = None) -> dcc.Graph:
     return dcc.Graph(figure=fig, config=PLOT_CONFIG, **extra)
 
 
+def _names(data: RunData, lang: str) -> Names:
+    return run_names(data.scenario, data.policies, lang)
+
+
 def _run_view(data: RunData, lang: str, headlines: bool = True) -> html.Div:
     """A run's headline cards (unless another view shows its own), table and figures."""
     summary = data.summary
+    names = _names(data, lang)
     title = tr(
         "title", lang, scenario=summary["scenario"], reps=summary["reps"], seed=summary["seed"]
     )
@@ -129,63 +140,76 @@ def _run_view(data: RunData, lang: str, headlines: bool = True) -> html.Div:
             target_picker(DEFAULT_TARGET_MINUTES, lang),
             _policy_cards(data, DEFAULT_TARGET_MINUTES, lang),
         ]
-    sections += [downloads(lang), html.H2(tr("comparison", lang)), comparison_table(data, lang)]
+    sections += [
+        downloads(lang),
+        html.H2(tr("comparison", lang)),
+        comparison_table(data, lang, names),
+    ]
     if all(name in data.tables for name in ("patients", "steps", "resources", "plans")):
-        sections += _figure_sections(data, lang)
+        sections += _figure_sections(data, lang, names)
     return html.Div(sections)
 
 
 def _provenance(data: RunData) -> html.P:
+    """When the run was made, and the command line that gives the same numbers (as code:
+    it is to be copied, ids and all)."""
     created = data.info.get("created", "")
     command = " ".join(data.info.get("command", []))
-    return html.P(f"{created} · {command}", className="meta")
+    return html.P([f"{created} · ", html.Code(command)], className="meta")
 
 
 def _policy_cards(data: RunData, target_minutes: float, lang: str) -> html.Div:
     shown = policy_headlines(data.summary, data.tables["patients"], target_minutes)
-    return headline_cards(shown, data.baseline, target_minutes, lang)
+    names = _names(data, lang)
+    return headline_cards(shown, names.policy(data.baseline), target_minutes, lang, names)
 
 
-def _figure_sections(data: RunData, lang: str) -> list[Any]:
+def _figure_sections(data: RunData, lang: str, names: Names) -> list[Any]:
     sections: list[Any] = [
         html.Div(
-            [_graph(figures.stay(data, lang)), _graph(figures.waiting(data, lang))],
+            [_graph(figures.stay(data, lang, names)), _graph(figures.waiting(data, lang, names))],
             className="pair",
         ),
         html.Div(
-            [_graph(figures.access(data, lang)), _graph(figures.waiting_steps(data, lang))],
+            [
+                _graph(figures.access(data, lang, names)),
+                _graph(figures.waiting_steps(data, lang, names)),
+            ],
             className="pair",
         ),
-        _graph(figures.queue(data, lang)),
-        _heatmap_section(data, lang),
-        _gantt_section(data, lang),
-        _replay_section(data, lang),
-        _graph(figures.utilisation(data, lang)),
+        _graph(figures.queue(data, lang, names)),
+        _heatmap_section(data, lang, names),
+        _gantt_section(data, lang, names),
+        _replay_section(data, lang, names),
+        _graph(figures.utilisation(data, lang, names)),
     ]
-    plan = figures.plan_against_outcome(data, lang)
+    plan = figures.plan_against_outcome(data, lang, names)
     if plan is not None:
         sections.append(_graph(plan))
-    booking = figures.booking(data, lang)
+    booking = figures.booking(data, lang, names)
     if booking is not None:
         sections.insert(2, _graph(booking, ids.BOOKING))
     return sections
 
 
-def _heatmap_section(data: RunData, lang: str) -> html.Div:
+def _heatmap_section(data: RunData, lang: str, names: Names) -> html.Div:
     policy = data.policies[-1]
     return html.Div(
         [
             html.Label(tr("policy", lang)),
             dcc.Dropdown(
-                id=ids.HEATMAP_POLICY, options=data.policies, value=policy, clearable=False
+                id=ids.HEATMAP_POLICY,
+                options=named_options(data.policies, names),
+                value=policy,
+                clearable=False,
             ),
-            _graph(figures.heatmap(data, policy, lang), ids.HEATMAP),
+            _graph(figures.heatmap(data, policy, lang, names), ids.HEATMAP),
         ],
         className="picked",
     )
 
 
-def _gantt_section(data: RunData, lang: str) -> html.Div:
+def _gantt_section(data: RunData, lang: str, names: Names) -> html.Div:
     choice = figures.day_choices(data)
     if choice.default is None:
         return html.Div()
@@ -198,7 +222,7 @@ def _gantt_section(data: RunData, lang: str) -> html.Div:
                     html.Label(tr("policy", lang)),
                     dcc.Dropdown(
                         id=ids.GANTT_POLICY,
-                        options=data.policies,
+                        options=named_options(data.policies, names),
                         value=data.baseline,
                         clearable=False,
                     ),
@@ -219,13 +243,13 @@ def _gantt_section(data: RunData, lang: str) -> html.Div:
                 ],
                 className="pickers",
             ),
-            _graph(figures.gantt(data, data.baseline, rep, day, lang), ids.GANTT),
+            _graph(figures.gantt(data, data.baseline, rep, day, lang, names), ids.GANTT),
         ],
         className="picked",
     )
 
 
-def _replay_section(data: RunData, lang: str) -> html.Div:
+def _replay_section(data: RunData, lang: str, names: Names) -> html.Div:
     """The Gantt's day, animated: it follows the Gantt's pickers, so that the chart and
     its replay always show the same day."""
     choice = figures.day_choices(data)
@@ -236,7 +260,7 @@ def _replay_section(data: RunData, lang: str) -> html.Div:
         [
             html.H3(tr("replay_title", lang)),
             html.P(tr("replay_note", lang), className="note"),
-            _graph(figures.replay(data, data.baseline, rep, day, lang), ids.REPLAY),
+            _graph(figures.replay(data, data.baseline, rep, day, lang, names), ids.REPLAY),
         ],
         className="picked",
     )
@@ -261,6 +285,8 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
             + [html.Th("")]
         )
     ]
+    specs = list(sweep["variants"][variants[0]]["summary"]["policies"])
+    names = run_names(_sweep_scenario(ref), specs, lang)
     for name in variants:
         entry = sweep["variants"][name]["summary"]
         link = dcc.Link(
@@ -269,14 +295,21 @@ def _sweep_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.D
         )
         for spec, values in entry["policies"].items():
             cells = [html.Td(format_summary(m, values[m.name], lang)) for m in shown]
-            rows.append(html.Tr([html.Th(short_name(name)), html.Td(spec), *cells, html.Td(link)]))
+            shown = html.Td(policy_name(spec, names))
+            rows.append(html.Tr([html.Th(short_name(name)), shown, *cells, html.Td(link)]))
     return html.Div(
         [
             html.H2(tr("sweep_title", lang, n=len(variants))),
             html.Table(html.Tbody(rows), className="comparison"),
-            *[_graph(fig) for fig in figures.sweep_figures(sweep, lang)],
+            *[_graph(fig) for fig in figures.sweep_figures(sweep, lang, names)],
         ]
     )
+
+
+def _sweep_scenario(ref: dict[str, Any]) -> Any:
+    """The scenario of a sweep's base (its policies' registry and its labels), or None."""
+    base = _variant_data(ref, BASE)
+    return base.scenario if base is not None else None
 
 
 # ---------------------------------------------------------------- as it is against as changed
@@ -301,7 +334,8 @@ def _whatif_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.
     if base is None or changed is None:
         return html.P(tr("no_run", lang), className="note")
     columns = (tr("as_is_short", lang), tr("changed_short", lang))
-    names, rows = variant_rows(sweep, changed_name, base.scenario, columns, lang)
+    names = _names(changed, lang)
+    shown, rows = variant_rows(sweep, changed_name, base.scenario, columns, lang, names)
     open_base = f"/results?run={ref['run']}&variant={BASE}"
     return html.Div(
         [
@@ -312,12 +346,27 @@ def _whatif_view(sweep: dict[str, Any], ref: dict[str, Any], lang: str) -> html.
             target_picker(DEFAULT_TARGET_MINUTES, lang),
             _variant_cards(sweep, base, changed, DEFAULT_TARGET_MINUTES, lang),
             html.H2(tr("comparison", lang)),
-            rows_table(rows, names, tr("whatif_footer", lang), tr("as_is", lang), lang),
+            rows_table(
+                rows,
+                shown,
+                tr("whatif_footer", lang),
+                tr("as_is", lang),
+                lang,
+                _column_names(names, shown),
+            ),
             dcc.Link(tr("open_base", lang), href=open_base),
             html.H2(tr("whatif_details", lang)),
             _run_view(changed, lang, headlines=False),
         ]
     )
+
+
+def _column_names(names: Names, columns: list[str]) -> Names:
+    """The what-if table's columns (``Orden de llegada · como es``, two per policy, in the
+    policies' order) with the explanation of their policy as the tooltip."""
+    specs = [spec for spec in names.policies for _ in range(2)]
+    helps = {column: names.explanation(spec) for column, spec in zip(columns, specs, strict=False)}
+    return Names(explanations=helps)
 
 
 def _variant_cards(
@@ -332,7 +381,7 @@ def _variant_cards(
         changed.tables["patients"],
         target_minutes,
     )
-    return headline_cards(shown, tr("as_is", lang), target_minutes, lang)
+    return headline_cards(shown, tr("as_is", lang), target_minutes, lang, _names(changed, lang))
 
 
 def _change_lines(overrides: list[str], base: RunData, lang: str) -> html.Ul:
@@ -420,9 +469,10 @@ def unit_blocks(policy: Any, ref: Any, lang: Any) -> tuple[Any, Any]:
     if run is None or policy not in run.policies:
         return no_update, no_update
     lang, blocks = checked_lang(lang), run.tables["blocks"]
+    names = run_names(run.scenario, run.policies, lang)
     return (
-        occupancy_per_block(run.instance, blocks, policy, run.reps, lang),
-        studies_per_block(run.instance, blocks, policy, lang),
+        occupancy_per_block(run.instance, blocks, policy, run.reps, lang, names),
+        studies_per_block(run.instance, blocks, policy, lang, names),
     )
 
 
@@ -489,7 +539,8 @@ def gantt(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> Any:
     data = _current(ref)
     if data is None or policy not in data.policies or rep is None or day is None:
         return no_update
-    return figures.gantt(data, policy, int(rep), int(day), checked_lang(lang))
+    lang = checked_lang(lang)
+    return figures.gantt(data, policy, int(rep), int(day), lang, _names(data, lang))
 
 
 @callback(
@@ -505,7 +556,8 @@ def replay(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> Any:
     data = _current(ref)
     if data is None or policy not in data.policies or rep is None or day is None:
         return no_update
-    return figures.replay(data, policy, int(rep), int(day), checked_lang(lang))
+    lang = checked_lang(lang)
+    return figures.replay(data, policy, int(rep), int(day), lang, _names(data, lang))
 
 
 @callback(
@@ -519,7 +571,8 @@ def heatmap(policy: Any, ref: Any, lang: Any) -> Any:
     data = _current(ref)
     if data is None or policy not in data.policies:
         return no_update
-    return figures.heatmap(data, policy, checked_lang(lang))
+    lang = checked_lang(lang)
+    return figures.heatmap(data, policy, lang, _names(data, lang))
 
 
 @callback(
@@ -551,7 +604,9 @@ def download(
         return dcc.send_data_frame(
             data.tables["patients"].to_csv, f"{name}-patients.csv", index=False
         )
-    return {"content": render(data, checked_lang(lang)), "filename": f"{name}-report.html"}
+    lang = checked_lang(lang)
+    content = render(data, lang, _names(data, lang))
+    return {"content": content, "filename": f"{name}-report.html"}
 
 
 def _unit_download(trigger: Any, run: UnitRun, lang: str) -> Any:
@@ -562,4 +617,5 @@ def _unit_download(trigger: Any, run: UnitRun, lang: str) -> Any:
     if trigger == ids.DOWNLOAD_PATIENTS:
         patients = run.tables["patients"]
         return dcc.send_data_frame(patients.to_csv, f"{name}-patients.csv", index=False)
-    return {"content": render_unit(run, lang), "filename": f"{name}-report.html"}
+    content = render_unit(run, lang, run_names(run.scenario, run.policies, lang))
+    return {"content": content, "filename": f"{name}-report.html"}

@@ -48,9 +48,9 @@ from dashboard.whatif import (
     ScenarioChoice,
     base_scenario,
     evaluate,
-    offered_scenarios,
     read_upload,
     same_value,
+    scenario_options,
     shown_value,
 )
 from policies import REGISTRY
@@ -93,7 +93,7 @@ def layout(**_query: Any) -> html.Div:
                     html.Label(id="t-bundled", htmlFor=ids.SCENARIO_PICK),
                     dcc.Dropdown(
                         id=ids.SCENARIO_PICK,
-                        options=offered_scenarios(),
+                        options=scenario_options(),
                         clearable=False,
                         className="pick",
                     ),

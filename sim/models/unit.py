@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from policies import UNIT_REGISTRY, unit_planner
+from policies.base import policy_words
 from sim.experiments.runner import Execution, Progress
 from sim.experiments.unit_runner import UnitRun, run_unit
+from sim.outputs.names import Names
 from sim.outputs.unit_report import write_unit_report
 from sim.outputs.unit_rundir import load_unit_run, unit_run_info, write_unit_run
 from sim.unit.scenario import UnitScenario, load_unit, unit_from_mapping
@@ -63,7 +65,8 @@ class UnitModel:
         return load_unit_run(folder)
 
     def report(self, path: Path, run: UnitRun, lang: str) -> Path:
-        return write_unit_report(path, run, lang)
+        names = Names(*policy_words(run.policies, UNIT_REGISTRY, lang))
+        return write_unit_report(path, run, lang, names)
 
 
 UNIT = UnitModel()

@@ -12,9 +12,11 @@ it does not name, so a run of an older version still draws.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sim.scenario import ScenarioBase, display_names
+from sim.unit.instance import UnitInstance
+from sim.unit.scenario import UnitScenario
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,12 @@ def distinct(names: Mapping[str, str]) -> dict[str, str]:
     for name in names.values():
         counts[name] = counts.get(name, 0) + 1
     return {key: name if counts[name] == 1 else f"{name} [{key}]" for key, name in names.items()}
+
+
+def labelled_instance(inst: UnitInstance, scenario: UnitScenario, lang: str) -> UnitInstance:
+    """A unit's planning problem with its studies named by their labels in ``lang`` (the
+    instance names them by their ``name:``, for every language)."""
+    studies = display_names(scenario, "study", lang)
+    if len(studies) != len(inst.study_names):
+        return inst
+    return replace(inst, study_names=list(studies.values()))

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from sim.outputs.figures import STEP_PALETTE, clock, clock_span, hour_ticks
 from sim.outputs.i18n import t
+from sim.outputs.names import PLAIN, Names
 from sim.unit.instance import BLOCKS_PER_WEEK, WEEKDAYS, UnitInstance
 from sim.unit.plan import UnitPlan
 
@@ -175,7 +176,12 @@ def _block_axis(fig: go.Figure, inst: UnitInstance, lang: str) -> None:
 
 
 def occupancy_per_block(
-    inst: UnitInstance, blocks: pd.DataFrame, policy: str, reps: int, lang: str
+    inst: UnitInstance,
+    blocks: pd.DataFrame,
+    policy: str,
+    reps: int,
+    lang: str,
+    names: Names = PLAIN,
 ) -> go.Figure:
     """Mean beds and chairs taken in each block against D1 and D2."""
     means = block_means(blocks, policy)
@@ -200,7 +206,7 @@ def occupancy_per_block(
     _weekends(fig, inst)
     _block_axis(fig, inst, lang)
     fig.update_layout(
-        title=t("occupancy_title", lang, policy=policy, reps=reps),
+        title=t("occupancy_title", lang, policy=names.policy(policy), reps=reps),
         barmode="group",
         template="plotly_white",
         yaxis_title=t("places_axis", lang),
@@ -210,7 +216,7 @@ def occupancy_per_block(
 
 
 def studies_per_block(
-    inst: UnitInstance, blocks: pd.DataFrame, policy: str, lang: str
+    inst: UnitInstance, blocks: pd.DataFrame, policy: str, lang: str, names: Names = PLAIN
 ) -> go.Figure:
     """Mean studies done in each block against the places μ offers."""
     means = block_means(blocks, policy)
@@ -226,7 +232,7 @@ def studies_per_block(
     _weekends(fig, inst)
     _block_axis(fig, inst, lang)
     fig.update_layout(
-        title=t("studies_block_title", lang, policy=policy),
+        title=t("studies_block_title", lang, policy=names.policy(policy)),
         barmode="overlay",
         template="plotly_white",
         yaxis_title=t("studies_axis", lang),

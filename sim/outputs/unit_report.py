@@ -17,7 +17,15 @@ import plotly.graph_objects as go
 from sim.experiments.unit_runner import UnitRun
 from sim.files import write_text_atomically
 from sim.outputs.i18n import t
-from sim.outputs.report import check_report_path, comparison_html, page, plot_html, section
+from sim.outputs.names import Names, labelled_instance
+from sim.outputs.report import (
+    check_report_path,
+    comparison_html,
+    page,
+    plot_html,
+    policy_cell,
+    section,
+)
 from sim.outputs.unit_figures import (
     admissions_calendar,
     daily_timetable,
@@ -30,30 +38,38 @@ from sim.outputs.unit_tables import admission_cell, comparison_rows, quiet_note
 from sim.unit.instance import UnitInstance
 
 
-def write_unit_report(path: Path, run: UnitRun, lang: str) -> Path:
+def write_unit_report(path: Path, run: UnitRun, lang: str, names: Names | None = None) -> Path:
     check_report_path(path)
-    return write_text_atomically(path, render_unit(run, lang))
+    return write_text_atomically(path, render_unit(run, lang, names))
 
 
-def render_unit(run: UnitRun, lang: str) -> str:
-    inst = run.instance
+def render_unit(run: UnitRun, lang: str, names: Names | None = None) -> str:
+    """The unit's page; ``names`` gives the policies' display names and explanations (the
+    studies are named by the scenario's labels either way)."""
+    names = names or Names()
+    inst = labelled_instance(run.instance, run.scenario, lang)
     summary = run.summary
     title = t("unit_title", lang, scenario=summary["scenario"], reps=run.reps, seed=summary["seed"])
     last = run.policies[-1]
     body = [
         f"<header><h1>{html.escape(title)}</h1></header>",
-        *_guard_notes(summary, lang),
+        *_guard_notes(summary, lang, names),
         *_quiet_note(run, lang),
         section(
             t("report_table", lang),
             comparison_html(
-                comparison_rows(run, lang), run.policies, run.baseline, lang, "unit_footer"
+                comparison_rows(run, lang),
+                run.policies,
+                run.baseline,
+                lang,
+                "unit_footer",
+                names,
             ),
         ),
-        section(t("admissions_title", lang), _admissions(inst, run, lang)),
+        section(t("admissions_title", lang), _admissions(inst, run, lang, names)),
         *[
             section(
-                t("calendar_title", lang, policy=spec),
+                t("calendar_title", lang, policy=names.policy(spec)),
                 plot_html(admissions_calendar(inst, run.plans[spec], spec, lang)),
             )
             for spec in run.policies
@@ -61,13 +77,15 @@ def render_unit(run: UnitRun, lang: str) -> str:
         section(
             t("block_view", lang),
             "".join(
-                _titled(occupancy_per_block(inst, run.tables["blocks"], spec, run.reps, lang))
-                + _titled(studies_per_block(inst, run.tables["blocks"], spec, lang))
+                _titled(
+                    occupancy_per_block(inst, run.tables["blocks"], spec, run.reps, lang, names)
+                )
+                + _titled(studies_per_block(inst, run.tables["blocks"], spec, lang, names))
                 for spec in run.policies
             ),
         ),
         section(
-            t("timetables", lang, policy=last),
+            t("timetables", lang, policy=names.policy(last)),
             "".join(
                 f"<h3>{html.escape(timetable_title(day, lang))}</h3>"
                 + plot_html(daily_timetable(inst, run.plans[last], day, lang))
@@ -78,14 +96,15 @@ def render_unit(run: UnitRun, lang: str) -> str:
     return page(f"clinicsim — {summary['scenario']}", lang, "\n".join(body))
 
 
-def _guard_notes(summary: dict, lang: str) -> list[str]:
+def _guard_notes(summary: dict, lang: str, names: Names) -> list[str]:
     """A note for each policy whose plans the solver's wall-clock guard stopped: those
     plans depend on the machine's speed, not on the work limits."""
-    return [
-        f'<p class="warning">{html.escape(t("unit_guard_note", lang, policy=spec, n=n))}</p>'
+    notes = [
+        t("unit_guard_note", lang, policy=names.policy(spec), n=n)
         for spec, stats in summary.get("solver", {}).items()
         if (n := stats["time_guard_plans"])
     ]
+    return [f'<p class="warning">{html.escape(note)}</p>' for note in notes]
 
 
 def _quiet_note(run: UnitRun, lang: str) -> list[str]:
@@ -99,8 +118,8 @@ def _titled(fig: go.Figure) -> str:
     return f"<h3>{html.escape(fig.layout.title.text or '')}</h3>" + plot_html(fig)
 
 
-def _admissions(inst: UnitInstance, run: UnitRun, lang: str) -> str:
-    head = "".join(f"<th>{html.escape(p)}</th>" for p in run.policies)
+def _admissions(inst: UnitInstance, run: UnitRun, lang: str, names: Names) -> str:
+    head = "".join(policy_cell(p, names) for p in run.policies)
     rows = [
         f"<tr><th>{html.escape(t('patient', lang))}</th><th>w</th><th>nb</th><th>l</th>{head}</tr>"
     ]
