@@ -59,6 +59,7 @@ from dashboard.whatif import (
     same_value,
     shown_value,
 )
+from policies.fifo import FifoPolicy
 from scenarios import bundled_names, bundled_path
 from sim.cli.main import main as cli_main
 from sim.experiments.sweep import folder_name
@@ -75,10 +76,23 @@ POLICIES = ["fifo", "fifo:appointment"]
 REPS = 2
 OPHTHALMOLOGY = bundled_path("ophthalmology").read_text(encoding="utf-8")
 SMALL = OPHTHALMOLOGY.replace("\n  days: 20 ", "\n  days: 2 ")
-RESOURCES = {  # the ophthalmology scenario's resources: key → (name, count)
+RESOURCES = {  # the ophthalmology scenario's resources: key → (Spanish label, count)
     "admissions": ("Admisión", 1),
-    "technician": ("Licenciado/a en oftalmología", 4),
-    "ophthalmologist": ("Oftalmólogo/a", 3),
+    "technician": ("Técnico", 4),
+    "ophthalmologist": ("Oftalmólogo", 3),
+}
+STEP_LABELS = {  # the ophthalmology scenario's steps: id → Spanish label
+    "registration": "Registro",
+    "refraction": "Refracción",
+    "dilation": "Dilatación",
+    "lens_calculation": "Biometría",
+    "pachymetry": "Paquimetría",
+    "fundus": "Fondo de ojo",
+    "consult": "Consulta",
+}
+POLICY_NAMES = {  # POLICIES' display names in Spanish
+    "fifo": "Orden de llegada",
+    "fifo:appointment": "Orden de llegada: citas a intervalos iguales",
 }
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 STEPS = {
@@ -1160,8 +1174,8 @@ def test_clinic_glance_es() -> None:
     rows = {text(r.children[0]): texts(r)[1:] for r in of_type(staff, html.Tr)[1:]}
     assert rows == {
         "Admisión": ["1"] * 5 + ["07:30–15:30", "–"],
-        "Licenciado/a en oftalmología": ["4"] * 5 + ["07:30–15:30", "–"],
-        "Oftalmólogo/a": ["3"] * 5 + ["07:30–15:30", "22"],
+        "Técnico": ["4"] * 5 + ["07:30–15:30", "–"],
+        "Oftalmólogo": ["3"] * 5 + ["07:30–15:30", "22"],
     }
     assert texts(of_type(staff, html.Tr)[0]) == [
         "Recurso",
@@ -1181,22 +1195,24 @@ def test_clinic_glance_es() -> None:
     assert "Catarata — seguimiento" in words
     for steps in STEPS.values():
         for step in steps:
-            assert step in words
+            assert STEP_LABELS[step] in words and step not in words
     protocol_rows = [
-        texts(r) for r in of_type(glance, html.Tr) if texts(r) and texts(r)[0] == "pachymetry"
+        texts(r) for r in of_type(glance, html.Tr) if texts(r) and texts(r)[0] == "Paquimetría"
     ]
-    # step, resource, duration, probability, after (none: the step before)
+    # step, resource, duration, probability, after (none: the step before), by their labels
     assert protocol_rows == [
-        ["pachymetry", "technician", "triangular: low 3, mode 5, high 8", "70 %", ""]
+        ["Paquimetría", "Técnico", "triangular: low 3, mode 5, high 8", "70 %", ""]
     ]
-    fundus = [texts(r) for r in of_type(glance, html.Tr) if texts(r)[:1] == ["fundus"]]
+    fundus = [texts(r) for r in of_type(glance, html.Tr) if texts(r)[:1] == ["Fondo de ojo"]]
     assert fundus == [
-        ["fundus", "technician", "lognormal: mean 10, sd 3", "100 %", "dilation, pachymetry"]
+        ["Fondo de ojo", "Técnico", "lognormal: mean 10, sd 3", "100 %", "Dilatación, Paquimetría"]
     ]
-    dilation = [texts(r) for r in of_type(glance, html.Tr) if texts(r)[:1] == ["dilation"]]
-    assert dilation == [["dilation", "(sin personal)", "uniform: low 25, high 35", "100 %", ""]]
+    dilation = [texts(r) for r in of_type(glance, html.Tr) if texts(r)[:1] == ["Dilatación"]]
+    assert dilation == [["Dilatación", "(sin personal)", "uniform: low 25, high 35", "100 %", ""]]
     assert "60 %" in words and "40 %" in words
-    assert "cataract_followup" in joined
+    classes = [texts(r)[0] for r in of_type(glance, html.Tr) if "Catarata (" in texts(r)[0]]
+    assert classes == ["Catarata (nuevo)", "Catarata (seguimiento)"]
+    assert "cataract_followup" not in joined and "technician" not in joined
 
 
 @pytest.mark.parametrize(
@@ -1251,7 +1267,7 @@ def test_change_list_es() -> None:
     ]
     assert [text(b) for b in buttons] == ["Deshacer", "Deshacer"]
     spans = [of_type(item, html.Span)[0] for item in items]
-    assert text(spans[0]) == "Licenciado/a en oftalmología · lun: 4 → 5"
+    assert text(spans[0]) == "Técnico · lun: 4 → 5"
     assert prop(spans[0], "className") == ""
     assert text(spans[1]) == "Apertura (HH:MM): 07:30 → 25:00 (no válido: no se aplica)"
     assert prop(spans[1], "className") == "invalid"
@@ -1398,7 +1414,7 @@ def test_results_page_of_a_what_if(
     )
     changes = next(c for c in walk(view) if prop(c, "className") == "whatif-changes")
     assert texts(changes) == [
-        "Licenciado/a en oftalmología · lun: 4 → 5",
+        "Técnico · lun: 4 → 5",
         "Tasa de inasistencia (0–1): 0,06 → 0,1",
     ]
     sweep = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
@@ -1413,11 +1429,14 @@ def test_results_page_of_a_what_if(
     head = texts(of_type(table, html.Tr)[0])
     assert head == [
         tr("metric", "es"),
-        "fifo · como es",
-        "fifo · con los cambios",
-        "fifo:appointment · como es",
-        "fifo:appointment · con los cambios",
+        "Orden de llegada · como es",
+        "Orden de llegada · con los cambios",
+        "Orden de llegada: citas a intervalos iguales · como es",
+        "Orden de llegada: citas a intervalos iguales · con los cambios",
     ]
+    # each column's tooltip explains its policy
+    titles = [prop(cell, "title") for cell in of_type(of_type(table, html.Tr)[0], html.Th)[1:]]
+    assert titles == [FifoPolicy.explanation["es"]] * 4
     assert "La clínica con los cambios, en detalle" in words
     links = [link.href for link in of_type(view, dcc.Link)]
     assert f"/results?run={run_id(folder)}&variant=base" in links
@@ -1472,8 +1491,10 @@ def test_sweep_view(results_page: ModuleType, app_settings: Settings, sweep_dir:
     assert texts(view)[0] == "Sweep: 4 variants"
     rows = of_type(view, html.Tr)
     assert len(rows) == 1 + len(names) * len(POLICIES)
+    shown = {"fifo": "First come, first served"}
+    shown["fifo:appointment"] = "First come, first served: equally spaced appointments"
     assert [tuple(texts(r)[:2]) for r in rows[1:]] == [
-        (name, spec) for name in names for spec in POLICIES
+        (name, shown[spec]) for name in names for spec in POLICIES
     ]
     links = of_type(view, dcc.Link)
     assert len(links) == len(rows) - 1
@@ -1482,11 +1503,11 @@ def test_sweep_view(results_page: ModuleType, app_settings: Settings, sweep_dir:
         assert text(link) == "Open the variant"
     frontier, *graphs = of_type(view, dcc.Graph)
     assert len(graphs) == len(sweep_metrics("dashboard"))
-    for graph in graphs:
-        assert [trace.name for trace in graph.figure.data] == POLICIES
+    for graph in graphs:  # a line per policy, by its display name
+        assert [trace.name for trace in graph.figure.data] == [shown[p] for p in POLICIES]
         assert list(graph.figure.data[0].x) == names
     # stay against overtime, a point per variant on each policy's line
-    assert [trace.name for trace in frontier.figure.data] == POLICIES
+    assert [trace.name for trace in frontier.figure.data] == [shown[p] for p in POLICIES]
     for trace, spec in zip(frontier.figure.data, POLICIES, strict=True):
         assert list(trace.text) == names
         stays = [sweep["variants"][v]["summary"]["policies"][spec]["los"]["mean"] for v in names]
