@@ -47,9 +47,12 @@ def test_re_booking_and_moves_are_what_ifs() -> None:
 
 def test_the_booking_at_a_glance() -> None:
     shown = text(clinic_glance(load("health_centre_realtime"), "en"))
-    assert "Booking" in shown and "Scenario's mode: realtime" in shown
+    assert "Booking" in shown and "Scenario's mode: real-time booking" in shown  # in words
     assert "end-of-day booking at 18:00" in shown and "at least 1 days of notice" in shown
-    assert "desk" in shown and "06:30–12:00" in shown and "lognormal: mean 20, sd 15" in shown
+    assert "Desk" in shown and "06:30–12:00" in shown and "lognormal: mean 20, sd 15" in shown
+    assert "desk" not in shown and "realtime" not in shown  # channels by their labels
+    spanish = text(clinic_glance(load("health_centre_realtime"), "es"))
+    assert "Modo del escenario: reserva en tiempo real" in spanish and "Ventanilla" in spanish
     plain = text(clinic_glance(load("ophthalmology"), "en"))
     assert "Scenario's mode" not in plain
 

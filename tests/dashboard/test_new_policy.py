@@ -115,10 +115,12 @@ def test_the_registered_policies_are_offered_as_before(scenario_page: ModuleType
     )
     assert scenario_page.policy_choices_of(UNIT) == ("fifo", "grasp", "mip")
     options, _picked, help_list = scenario_page.offer_policies(CLINIC.to_store(), "es", [])
-    assert options[1]["label"] == "fifo:appointment · Orden de llegada"
+    # each by its display name (the title and the variant's words), explained in its tooltip
+    assert options[1]["label"] == "Orden de llegada: citas a intervalos iguales"
+    assert options[1]["title"].startswith("La práctica de hoy")
     fifo_help = text(help_list.children[1])
-    assert fifo_help.startswith("fifo:appointment · Orden de llegada: La práctica de hoy")
-    assert "llegada de los pacientes: appointment" in fifo_help
+    assert fifo_help.startswith("Orden de llegada: citas a intervalos iguales: La práctica de hoy")
+    assert "appointment" not in fifo_help
 
 
 @pytest.mark.usefixtures("tiny")
@@ -133,12 +135,14 @@ def test_a_new_policy_is_in_the_checklist_with_its_words(scenario_page: ModuleTy
         options, _picked, help_list = scenario_page.offer_policies(
             CLINIC.to_store(), lang, ["tiny"]
         )
-        assert options[-1] == {"value": "tiny", "label": f"tiny · {title}"}
-        assert text(help_list.children[-1]) == f"tiny · {title}: {help_text}"
+        assert options[-1] == {"value": "tiny", "label": title, "title": help_text}
+        assert text(help_list.children[-1]) == f"{title}: {help_text}"
     options, picked, help_list = scenario_page.offer_policies(
         BOOKING.to_store(), "en", ["tiny@realtime"]
     )
-    assert text(help_list.children[-1]).endswith("A test policy. (realtime booking)")
+    assert text(help_list.children[-1]) == (
+        "Tiny: real-time booking: A test policy. Each request gets its slot as it comes in."
+    )
     assert picked == ["tiny@realtime"]
 
 

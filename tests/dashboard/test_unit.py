@@ -21,6 +21,7 @@ from dashboard.components.headlines import change_text, value_text
 from dashboard.components.unit import unit_glance, unit_results
 from dashboard.runs import Settings, find_run, open_run, run_id, run_whatif, stored_runs
 from dashboard.whatif import ScenarioChoice, default_scenario, evaluate, offered_scenarios
+from policies import UNIT_REGISTRY
 from sim.experiments.unit_runner import UnitRun
 from sim.outputs.headline import UNIT_HEADLINES
 from sim.unit.scenario import UnitScenario, load_unit
@@ -132,7 +133,9 @@ def test_the_unit_at_a_glance() -> None:
     more = evaluate(UNIT, {"unit.demand.per_week": "5"}, "en").scenario
     sampled = text(unit_glance(more, "en"))
     assert "Each week 5 patients on average" in sampled
-    assert "trauma_preop" in sampled and "Otro 2 (50 %)" in sampled
+    # classes and studies by their labels in the page's language
+    assert "Trauma pre-op" in sampled and "Other 2 (50 %)" in sampled
+    assert "trauma_preop" not in sampled and "Otro 2" not in sampled
 
 
 def test_a_unit_with_only_a_sampled_list_shows_no_empty_waiting_list() -> None:
@@ -205,8 +208,9 @@ def test_the_unit_pickers_redraw_or_refuse(
 ) -> None:
     ref = {"run": run_id(unit_run[0]), "variant": None}
     occupancy, studies = results_page.unit_blocks("fifo", ref, "en")
-    assert occupancy.layout.title.text.startswith("fifo: beds and chairs")
-    assert studies.layout.title.text.startswith("fifo: studies done per block")
+    fifo = UNIT_REGISTRY["fifo"].title["en"]  # policies by their display names
+    assert occupancy.layout.title.text.startswith(f"{fifo}: beds and chairs")
+    assert studies.layout.title.text.startswith(f"{fifo}: studies done per block")
     assert results_page.unit_blocks("nonsense", ref, "en") == (no_update, no_update)
     options, day = results_page.unit_days("grasp", 999, ref, "es")
     assert day == options[0]["value"] and options[0]["label"].startswith("Martes")

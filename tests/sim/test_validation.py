@@ -561,6 +561,35 @@ CASES: list[Case] = [
         ("{file}: policies.nope: unknown policy",),
         edit=set_at("policies.nope", {}),
     ),
+    # -- labels (the words shown for a step, resource, class, channel or protocol)
+    Case(
+        "label_not_a_text",
+        ("{file}: resources.technician.label: expected a text, or {es: …, en: …}, got 3",),
+        edit=set_at("resources.technician.label", 3),
+    ),
+    Case(
+        "label_unknown_language",
+        ("{file}: demand.classes.new.label: a label takes es and en, got fr",),
+        edit=set_at("demand.classes.new.label", {"es": "Nuevo", "fr": "Nouveau"}),
+    ),
+    Case(
+        "label_without_a_language",
+        ("{file}: protocols.visit.label: expected a text, or {es: …, en: …}",),
+        edit=set_at("protocols.visit.label", {}),
+    ),
+    Case(
+        "label_empty_text",
+        ("{file}: protocols.visit.steps.test.label: expected a non-empty text",),
+        edit=set_at(f"{STEP0}.label", " "),
+    ),
+    Case(
+        "labels_that_look_alike",
+        ("{file}: resources.technician.label: shows as 'Médico' in es, as 'doctor' does",),
+        edit=edits(
+            set_at("resources.doctor.label", {"es": "Médico", "en": "Doctor"}),
+            set_at("resources.technician.label", {"es": "Médico", "en": "Technician"}),
+        ),
+    ),
 ]
 
 COMMANDS = ("validate", "run")

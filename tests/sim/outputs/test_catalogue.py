@@ -44,7 +44,7 @@ from sim.outputs.catalogue import (
 from sim.outputs.formatting import comparison_rows
 from sim.outputs.i18n import LANGUAGES, TEXTS
 from sim.outputs.unit_tables import comparison_rows as unit_comparison_rows
-from sim.scenario import Scenario
+from sim.scenario import Scenario, display_names
 from sim.unit.engine import UNIT_METRICS, unit_values
 from sim.unit.scenario import load_unit
 
@@ -150,9 +150,10 @@ def test_outpatient_table_shows_the_catalogues_rows_in_its_order(
     keys = metrics.scenario_metric_names(booking_scenario)
     for lang in LANGUAGES:
         shown = comparison_rows(_summary(keys), booking_scenario, lang)
+        resources = display_names(booking_scenario, "resource", lang)  # rows by their labels
         expected = []
         for row in rows:
-            expected.append((row.label(lang), row.sub))
+            expected.append((resources[row.resource] if row.resource else row.label(lang), row.sub))
             if row.metric.p90 and row.base:
                 expected.append(("p90", True))
         assert [(r.label, r.sub) for r in shown] == expected
@@ -176,8 +177,8 @@ def test_outpatient_labels_read_as_before(booking_scenario: Scenario) -> None:
             "quintil más vulnerable",
             "FS (Σ necesidad × experiencia / días)",
             "Utilización",
-            "admissions",
-            "doctor",
+            "Admisión y triaje",
+            "Médico",
             "Horas extra (min/día)",
             "Atendidos",
             "Sin atender",

@@ -77,6 +77,11 @@ SMALL_COMPARE = (
     "fifo:appointment",
 )
 MEAN_STAY = {"en": "Mean stay", "es": "Estancia media"}
+SHOWN = {  # how the report names the policies it compares (their display names)
+    "en": {"fifo": "First come, first served", "mip": "Optimised times (MIP)"},
+    "es": {"fifo": "Orden de llegada", "mip": "Horarios óptimos (MIP)"},
+}
+APPOINTMENT = "First come, first served: equally spaced appointments"
 
 
 # ---------------------------------------------------------------- helpers
@@ -122,6 +127,11 @@ def tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
     parser.feed(page)
     parser.close()
     return parser.tags
+
+
+def words(page: str) -> str:
+    """A page's text without its tags (a policy's name is a span with its explanation)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 def values(encoded: Any) -> np.ndarray:
@@ -240,7 +250,7 @@ def test_report_shows_headline_numbers(page: str, summary: dict[str, Any]) -> No
         assert hours(summary["policies"][policy]["los"]["mean"]) in page, policy
     assert card(summary) in page
     assert change_div(summary) in page
-    assert f"{MEAN_STAY['en']}: fifo → mip" in page
+    assert f"{MEAN_STAY['en']}: {SHOWN['en']['fifo']} → {SHOWN['en']['mip']}" in words(page)
 
 
 # ---------------------------------------------------------------- 3. sections and figures
@@ -256,25 +266,26 @@ def test_report_sections_and_figures(
     assert step["paired"]["los"] == summary["paired"]["mip"]["los"]
     assert step["paired"]["cost"] == summary["paired"]["mip"]["cost"]
     gain = section(page, DECOMPOSITION["en"])
-    assert "<td>fifo → mip</td>" in gain
+    assert f"{SHOWN['en']['fifo']} → {SHOWN['en']['mip']}" in words(gain)
     assert signed_interval(step["paired"]["overtime"]) in gain
     assert MINUS in signed_interval(step["paired"]["los"])  # mip shortens the stay
     comparison, stay, _, wait, _, queue, gantt, replayed, plan, utilisation = (
         section(page, title) for title in HEADINGS["en"]
     )  # the total wait and access by priority: tests/sim/outputs/test_figures.py
     (queue_traces,) = plots(queue)
-    assert {tr["name"] for tr in queue_traces} == set(POLICIES)
+    shown = [SHOWN["en"][p] for p in POLICIES]
+    assert {tr["name"] for tr in queue_traces} == set(shown)
     assert plots(comparison) == []
-    for policy in POLICIES:
-        assert f"<th>{policy}</th>" in comparison
+    for name in shown:
+        assert f">{name}</span></th>" in comparison
 
     (stay_traces,) = plots(stay)
-    assert [(tr["type"], tr["name"]) for tr in stay_traces] == [("bar", p) for p in POLICIES]
+    assert [(tr["type"], tr["name"]) for tr in stay_traces] == [("bar", p) for p in shown]
     (wait_traces,) = plots(wait)
-    assert [(tr["type"], tr["name"]) for tr in wait_traces] == [("bar", p) for p in POLICIES]
+    assert [(tr["type"], tr["name"]) for tr in wait_traces] == [("bar", p) for p in shown]
     util_traces, *heatmaps = plots(utilisation)
     assert [[tr["type"] for tr in traces] for traces in heatmaps] == [["heatmap"]] * len(POLICIES)
-    assert [tr["name"] for tr in util_traces] == list(POLICIES)
+    assert [tr["name"] for tr in util_traces] == shown
 
     # One Gantt per policy, in policy order, each drawing that policy's day.
     day = busiest_day_of(data.tables["patients"], "fifo")
@@ -324,9 +335,9 @@ def test_report_sections_and_figures(
     for name, count in statuses.items():
         assert f"{name} × {count}" in plan
     (plan_traces,) = plots(plan)
-    assert [tr["name"] for tr in plan_traces if tr["mode"] == "markers"] == ["mip"]
+    assert [tr["name"] for tr in plan_traces if tr["mode"] == "markers"] == [SHOWN["en"]["mip"]]
     assert "Mean planned stay" in plan and "Solver status (days)" in plan
-    assert "<td>fifo</td><td>–</td><td>–</td><td>–</td>" in plan
+    assert f"{SHOWN['en']['fifo']}––––" in words(plan)  # fifo plans no stay and solves nothing
 
 
 def test_report_command_writes_spanish(spanish_page: str, summary: dict[str, Any]) -> None:
@@ -336,7 +347,7 @@ def test_report_command_writes_spanish(spanish_page: str, summary: dict[str, Any
         DECOMPOSITION["es"],
         *HEADINGS["es"],
     ]
-    assert f"{MEAN_STAY['es']}: fifo → mip" in spanish_page
+    assert f"{MEAN_STAY['es']}: {SHOWN['es']['fifo']} → {SHOWN['es']['mip']}" in words(spanish_page)
     assert card(summary) in spanish_page
     assert change_div(summary) in spanish_page
     for english in ("Policy comparison", "Mean stay", "Plan against outcome"):
@@ -498,7 +509,7 @@ def test_compare_without_out_writes_report_beside_the_stored_run(tmp_path: Path)
     report = (run_dir / REPORT_NAME).read_text(encoding="utf-8")
     assert report.startswith("<!DOCTYPE html>")
     assert [heading for heading, _ in sections(report)] == HEADINGS["en"]
-    assert f"{MEAN_STAY['en']}: fifo → fifo:appointment" in report
+    assert f"{MEAN_STAY['en']}: {SHOWN['en']['fifo']} → {APPOINTMENT}" in words(report)
 
 
 # ---------------------------------------------------------------- 7. figures against the tables

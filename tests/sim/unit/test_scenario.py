@@ -221,7 +221,8 @@ def test_compare_writes_the_units_report(tmp_path: Path) -> None:
     assert result.status == 0, result.stderr
     text = report.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "Admissions by policy" in text
-    assert "admissions of the month" in text and "Studies of each day (fifo)" in text
+    assert "admissions of the month" in text
+    assert "Studies of each day (First come, first served)" in text  # by its display name
     assert "B53 Sat am" in text
 
 
