@@ -34,6 +34,7 @@ from tests.support.browser import (
     DashboardServer,
     choose_policies,
     pick,
+    pick_scenario,
     set_reps,
 )
 
@@ -124,7 +125,9 @@ def test_results_show_headline_cards_and_charts(
     assert "Estancia media" in stay.text and "frente a la clínica como es" in stay.text
     assert "[" in lines[1].text
     table = alice.text("table.comparison")
-    assert "Estancia (min)" in table and "Δ" in table and "mip · como es" in table
+    assert (
+        "Estancia (min)" in table and "Δ" in table and "Horarios óptimos (MIP) · como es" in table
+    )
     assert len(alice.find(".js-plotly-plot")) >= 6
     assert alice.console_errors() == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -287,14 +290,14 @@ def test_the_report_downloads_in_the_page_language(
     report = alice.wait(lambda: list(alice.downloads.glob("*report.html")), message="the report")[0]
     text = alice.wait(lambda: report.read_text(encoding="utf-8"), message="the report's content")
     assert text.startswith("<!DOCTYPE html>") and '<html lang="es">' in text
-    assert "Estancia media" in text and "mip" in text
+    assert "Estancia media" in text and "Horarios óptimos (MIP)" in text
 
 
 def test_a_stored_run_reopens_from_the_list(
     finished_run: dict[str, Any], alice: Browser, server: DashboardServer
 ) -> None:
     alice.driver.get(server.url + "/runs")
-    alice.wait_text("table.runs", "fifo, mip")
+    alice.wait_text("table.runs", "Orden de llegada, Horarios óptimos (MIP)")
     alice.click("table.runs a")
     alice.wait(lambda: len(alice.find(".card")) >= 5, message="the reopened run's cards")
     assert "frente a como es hoy" in alice.text("h2")
@@ -347,7 +350,7 @@ def test_a_good_upload_becomes_the_scenario(
     alice.wait_text("#scenario-title", "Mi clínica")
     alice.driver.refresh()  # kept in the tab's session
     alice.wait_text("#scenario-title", "Mi clínica")
-    pick(alice, "#scenario-pick", "ophthalmology")
+    pick_scenario(alice, "ophthalmology")
     alice.wait_text("#scenario-title", "Oftalmología")
 
 

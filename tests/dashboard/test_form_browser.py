@@ -189,7 +189,7 @@ def test_a_change_is_shown_against_the_clinic_as_it_is(
     assert metrics[:5] == ["los", "wait", "overtime", "utilisation", "service_level"]
     assert "frente a la clínica como es" in cards[0].text
     head = browser.text("table.comparison tr")
-    assert "fifo · como es" in head and "fifo · con los cambios" in head
+    assert "Orden de llegada · como es" in head and "Orden de llegada · con los cambios" in head
     level = browser.find(".card[data-metric='service_level']")[0]
     before = level.text
     box = browser.find("#target-stay")[0]

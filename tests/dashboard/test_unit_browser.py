@@ -161,9 +161,12 @@ def test_the_block_figures_follow_the_policy_picked(
     unit_run: dict[str, Any], carol: Browser
 ) -> None:
     before = carol.text("#unit-studies")
-    assert "grasp" in before
-    pick(carol, "#unit-block-policy", "fifo")
-    carol.wait(lambda: "fifo" in carol.text("#unit-studies"), message="fifo's studies per block")
+    assert "GRASP por prioridad" in before  # policies by their display names
+    pick(carol, "#unit-block-policy", "Orden de llegada")
+    carol.wait(
+        lambda: "Orden de llegada" in carol.text("#unit-studies"),
+        message="fifo's studies per block",
+    )
 
 
 def test_the_unit_report_downloads(unit_run: dict[str, Any], carol: Browser) -> None:
@@ -180,7 +183,7 @@ def test_the_unit_run_is_stored_and_reopens(
     info = json.loads((run_dir / "run.json").read_text())
     assert info["kind"] == "unit" and "unit.beds=2" in info["command"]
     carol.driver.get(server.url + "/runs")
-    carol.wait_text("table.runs", "fifo, grasp")
+    carol.wait_text("table.runs", "Orden de llegada, GRASP por prioridad")
     carol.click("table.runs a")
     carol.wait(lambda: carol.find("table.admissions"), message="the reopened unit run")
 

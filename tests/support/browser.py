@@ -215,9 +215,20 @@ def pick(browser: Browser, dropdown: str, option: str) -> None:
     )[0].click()
 
 
-def pick_scenario(browser: Browser, name: str) -> None:
+def scenario_title(stem: str) -> str:
+    """The ``name:`` of the bundled scenario ``stem``: how the scenario picker shows it."""
+    from scenarios import bundled_path
+    from sim.scenario import read_yaml
+
+    path = bundled_path(stem)
+    assert path is not None, f"no bundled scenario {stem}"
+    return str(read_yaml(path)["name"])
+
+
+def pick_scenario(browser: Browser, stem: str) -> None:
     """Open the scenario picker (again, if a click landed while it was closing) and
-    choose ``name``."""
+    choose the bundled scenario ``stem``, shown by its name."""
+    name = scenario_title(stem)
 
     def option() -> list:
         if not browser.find("#scenario-pick[aria-expanded='true']"):
