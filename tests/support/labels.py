@@ -2,7 +2,8 @@
 
 ``hidden_ids`` lists, for a bundled scenario, every id that has words to be shown
 instead: its labelled steps, resources, patient classes, booking channels and
-protocols (a unit's studies and classes), the names of the policies of its
+protocols (a unit's studies and classes; not those whose Spanish label is the id
+itself, as ``obstetricia``), the names of the policies of its
 model's registry (each has a title) with the values their variants and booking
 modes take (each has its words), and the bundled scenarios' file stems (each
 scenario has a name). ``ids_in`` finds them as whole words in a text.
@@ -17,6 +18,7 @@ from typing import Any
 from policies.base import BOOKING_MODE_TEXTS
 from scenarios import bundled_names
 from sim.models import model_of_scenario
+from sim.scenario import display_name
 
 KINDS = ("step", "resource", "class", "channel", "protocol", "study")
 # an id is a whole word: not inside a longer word, an id or a hyphenated label (Eco-doppler)
@@ -29,11 +31,17 @@ def hidden_ids(scenario: Any) -> set[str]:
         key
         for kind in KINDS
         for key, thing in scenario.named(kind).items()
-        if getattr(thing, "label", None) is not None
+        if getattr(thing, "label", None) is not None and not _own_word(scenario, kind, key)
     }
     registry = model_of_scenario(scenario).registry
     variants = {value for cls in registry.values() for value in cls.variant_texts}
     return things | set(registry) | variants | set(BOOKING_MODE_TEXTS) | set(bundled_names())
+
+
+def _own_word(scenario: Any, kind: str, key: str) -> bool:
+    """Whether an id is its Spanish label itself (``obstetricia``, labelled ``Obstetricia``):
+    a Spanish page may then write the word, in the scenario's description for one."""
+    return display_name(scenario, kind, key, "es").casefold() == key.casefold()
 
 
 def ids_in(text: str, ids: Iterable[str]) -> dict[str, list[str]]:
