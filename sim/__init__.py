@@ -3,6 +3,7 @@
 The core (imports nothing of the packages below, nor ``policies`` or ``dashboard``):
 
 - ``scenario``: the scenario file model (pydantic), loading, cross-reference checks.
+- ``labels``: the words shown for a scenario's steps, resources, classes (``display_name``).
 - ``distributions``: the random distributions a scenario may name.
 - ``overrides``: dotted ``key=value`` overrides (``--set``).
 - ``problems``: what is wrong with an input, as file + dotted path + expectation.

@@ -8,8 +8,8 @@ file, the dotted path and what was expected, e.g.
 ``resources.technician.count: must be ≥ 0, got -1``.
 
 Steps, resources, patient classes, booking channels and protocols may carry a
-``label`` (one text for both languages, or ``{es: …, en: …}``); ``display_name``
-gives the words a page shows for any of them.
+``label`` (one text for both languages, or ``{es: …, en: …}``, ``sim.labels``), whose
+``display_name`` is the words a page shows for them.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from pydantic import (
     StrictInt,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from sim.distributions import Distribution, Fixed
+from sim.labels import Label, LabelTexts, label_clashes
 from sim.limits import (
     MAX_DAILY_SLOTS,
     MAX_DAYS,
@@ -94,60 +94,6 @@ class Strict(BaseModel):
     """Base of every scenario model: unknown keys are errors."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
-
-
-LANGS: tuple[str, ...] = ("es", "en")
-
-
-class LabelTexts(Strict):
-    """A label per language (``{es: Técnico, en: Technician}``); a language left out falls
-    back to the thing's ``name:``, then to the other language, then to its id."""
-
-    es: str | None = Field(default=None, min_length=1)
-    en: str | None = Field(default=None, min_length=1)
-
-    @model_validator(mode="after")
-    def _some_language(self) -> LabelTexts:
-        if self.es is None and self.en is None:
-            raise ValueError("expected a text, or {es: …, en: …} with at least one of them")
-        return self
-
-    def text(self, lang: str) -> str | None:
-        """The label in ``lang``, if given."""
-        return self.es if lang == "es" else self.en if lang == "en" else None
-
-    def any_text(self) -> str:
-        return self.es or self.en or ""
-
-
-def _label_from_text(value: Any) -> Any:
-    """A bare text is the label in both languages; a mapping is checked as ``LabelTexts``."""
-    if isinstance(value, str):
-        if not value.strip():
-            raise ValueError("expected a non-empty text")
-        return {"es": value, "en": value}
-    if isinstance(value, dict):
-        unknown = [str(k) for k in value if k not in LANGS]
-        if unknown:
-            raise ValueError(f"a label takes es and en, got {', '.join(unknown)}")
-        return value
-    if isinstance(value, LabelTexts):
-        return value
-    raise ValueError(f"expected a text, or {{es: …, en: …}}, got {value!r}")
-
-
-def _label_as_written(label: LabelTexts) -> str | dict[str, str]:
-    """One text when both languages say the same, as a file would write it."""
-    if label.es == label.en and label.es is not None:
-        return label.es
-    return {lang: text for lang in LANGS if (text := label.text(lang)) is not None}
-
-
-Label = Annotated[
-    LabelTexts,
-    BeforeValidator(_label_from_text),
-    PlainSerializer(_label_as_written),
-]
 
 
 class Horizon(Strict):
@@ -384,6 +330,15 @@ class Scenario(ScenarioBase):
                 order.setdefault(step.id, None)
         return list(order)
 
+    def content_json(self, policies: bool = True) -> str:
+        """The scenario as JSON for the hashes of what a result depends on (the result
+        store's keys, a plan's sampled scenarios): without its labels, whose words change
+        no number, and without its ``policies:`` block unless ``policies``."""
+        exclude: dict[str, Any] = dict(_LABEL_FIELDS)
+        if not policies:
+            exclude["policies"] = True
+        return self.model_dump_json(exclude=exclude)
+
     def named(self, kind: str) -> Mapping[str, Any]:
         if kind == "step":
             return _steps_by_id(self.protocols)
@@ -395,6 +350,14 @@ class Scenario(ScenarioBase):
             "protocol": self.protocols,
         }
         return kinds.get(kind, {})
+
+
+_LABEL_FIELDS: dict[str, Any] = {  # where labels are, for ``Scenario.content_json``
+    "resources": {"__all__": {"label": True}},
+    "demand": {"classes": {"__all__": {"label": True}}},
+    "booking": {"channels": {"__all__": {"label": True}}},
+    "protocols": {"__all__": {"label": True, "steps": {"__all__": {"label": True}}}},
+}
 
 
 def _steps_by_id(protocols: Mapping[str, ProtocolModel | None]) -> dict[str, Step]:
@@ -412,29 +375,6 @@ def _steps_by_id(protocols: Mapping[str, ProtocolModel | None]) -> dict[str, Ste
 def _words(thing: Any) -> str | None:
     label = getattr(thing, "label", None)
     return label.any_text() if label is not None else getattr(thing, "name", None)
-
-
-# ---------------------------------------------------------------- display names
-
-
-def display_name(scenario: ScenarioBase, kind: str, key: str, lang: str) -> str:
-    """The words a page shows for a step, resource, patient class, booking channel or
-    protocol (a unit's study or class) of ``scenario``: its label in ``lang``, else its
-    ``name:``, else its label in the other language, else its id."""
-    return name_of(scenario.named(kind).get(key), key, lang)
-
-
-def display_names(scenario: ScenarioBase, kind: str, lang: str) -> dict[str, str]:
-    """``display_name`` of every thing of a kind, by id."""
-    return {key: name_of(thing, key, lang) for key, thing in scenario.named(kind).items()}
-
-
-def name_of(thing: Any, key: str, lang: str) -> str:
-    """``display_name`` of one thing (a resource, a step …) whose id is ``key``."""
-    label: LabelTexts | None = getattr(thing, "label", None)
-    own = label.text(lang) if label is not None else None
-    other = label.any_text() if label is not None else None
-    return own or getattr(thing, "name", None) or other or key
 
 
 # ---------------------------------------------------------------- loading
@@ -635,32 +575,6 @@ def _step_label_problems(protocols: Mapping[str, ProtocolModel]) -> list[Problem
                     "one step, labelled once (or alike in every protocol)"
                 )
                 problems.append(Problem(f"protocols.{key}.steps.{step.id}.label", message))
-    return problems
-
-
-def _labelled(thing: Any) -> bool:
-    return getattr(thing, "label", None) is not None
-
-
-def label_clashes(things: Iterable[tuple[str, str, Any]]) -> list[Problem]:
-    """Things of one kind, each ``(path, id, thing)``, that a page would show with the same
-    words in a language when one of them has a label: tables and figures could not tell
-    them apart."""
-    problems: list[Problem] = []
-    listed = [(where, key, thing) for where, key, thing in things if thing is not None]
-    for lang in LANGS:
-        seen: dict[str, tuple[str, Any]] = {}
-        for where, key, thing in listed:
-            shown = name_of(thing, key, lang)
-            other = seen.setdefault(shown, (key, thing))
-            labelled = _labelled(thing) or _labelled(other[1])
-            problem = Problem(
-                f"{where}.label",
-                f"shows as {shown!r} in {lang}, as {other[0]!r} does: a page could not tell "
-                "them apart",
-            )
-            if other[0] != key and labelled and problem not in problems:
-                problems.append(problem)
     return problems
 
 

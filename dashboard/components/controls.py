@@ -15,7 +15,8 @@ from dashboard import ids
 from dashboard.components.help import named
 from dashboard.i18n import tr, weekday
 from dashboard.whatif import Control, Evaluation, shown_value
-from sim.scenario import Scenario, display_name
+from sim.labels import display_name
+from sim.scenario import Scenario
 from sim.unit.scenario import UnitScenario
 
 GROUPS = ("unit", "hours", "demand", "behaviour", "booking")  # then each policy's

@@ -11,8 +11,9 @@ from dash import html
 from dashboard.i18n import tr, weekday
 from policies.base import BOOKING_MODE_TEXTS
 from sim.distributions import Distribution
+from sim.labels import display_name, display_names
 from sim.outputs.formatting import localised
-from sim.scenario import Scenario, display_name, display_names, format_clock
+from sim.scenario import Scenario, format_clock
 
 
 def clinic_glance(scenario: Scenario, lang: str) -> html.Div:

@@ -22,6 +22,7 @@ from dashboard.components.results import downloads, rows_table
 from dashboard.i18n import tr, weekday
 from dashboard.policy_offer import named_options
 from sim.experiments.unit_runner import UnitRun
+from sim.labels import display_name, display_names
 from sim.outputs.formatting import localised
 from sim.outputs.headline import DEFAULT_TARGET_MINUTES, unit_headlines
 from sim.outputs.names import PLAIN, Names, labelled_instance
@@ -34,7 +35,7 @@ from sim.outputs.unit_figures import (
     timetable_title,
 )
 from sim.outputs.unit_tables import admission_cell, comparison_rows, quiet_note
-from sim.scenario import display_name, display_names, format_clock
+from sim.scenario import format_clock
 from sim.unit.scenario import Offer, UnitScenario
 
 PLOT_CONFIG = {"displaylogo": False}

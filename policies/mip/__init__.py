@@ -141,7 +141,7 @@ class MipPolicy(SchedulingPolicy):
         """The scenario and parameters a plan depends on, hashed once per clinic."""
         last: tuple[Clinic, str] | None = getattr(self, "_last_fingerprint", None)
         if last is None or last[0] is not clinic:
-            text = clinic.scenario.model_dump_json() + self.params.model_dump_json()
+            text = clinic.scenario.content_json() + self.params.model_dump_json()
             last = (clinic, hashlib.sha256(text.encode()).hexdigest())
             self._last_fingerprint = last
         return last[1]
@@ -190,7 +190,7 @@ class MipPolicy(SchedulingPolicy):
 
 def _clinic_only(clinic: Clinic) -> str:
     """The scenario without its policies' parameters, hashed."""
-    text = clinic.scenario.model_dump_json(exclude={"policies"})
+    text = clinic.scenario.content_json(policies=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -57,7 +57,7 @@ class Task:
         """The hash of everything the result depends on, code included."""
         text = "\n".join(
             [
-                self.scenario.model_dump_json(),
+                self.scenario.content_json(),
                 self.spec,
                 str(self.rep),
                 code_fingerprint(),

@@ -5,6 +5,7 @@ ask "which model?" once and then speak to either the same way.
 - ``clinic``: the outpatient clinic (``sim`` core, ``sim.experiments.runner``, run dirs).
 - ``unit``: the day-hospital unit planned in blocks (``sim.unit``, its runner and run dirs).
 - ``which``: the one place that decides which model a file, mapping or run directory is.
+- ``names``: a run's display names (its policies by the words of its model's registry).
 """
 
 from sim.models.contract import Model

@@ -6,4 +6,5 @@
 - ``figures``, ``unit_figures``: Plotly figures, pure functions of a run's tables.
 - ``formatting``: numbers as people read them (hours, intervals, comparison rows).
 - ``i18n``: the words in Spanish and English.
+- ``names``: a run's ids by the words people read (policies, steps, resources).
 """

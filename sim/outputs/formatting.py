@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sim.clinic import resource_keys
+from sim.labels import display_names
 from sim.outputs.catalogue import (
     OUTPATIENT,
     P90_HELP,
@@ -30,7 +31,7 @@ from sim.outputs.catalogue import (
 )
 from sim.outputs.i18n import t
 from sim.outputs.names import PLAIN, Names
-from sim.scenario import Scenario, display_names
+from sim.scenario import Scenario
 
 MINUS = "\u2212"  # the one minus sign of every number shown
 

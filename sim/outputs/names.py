@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from sim.scenario import ScenarioBase, display_names
+from sim.labels import display_names
+from sim.scenario import ScenarioBase
 from sim.unit.instance import UnitInstance
 from sim.unit.scenario import UnitScenario
 

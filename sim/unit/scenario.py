@@ -40,16 +40,15 @@ from typing import Any, Literal
 from pydantic import Field, StrictFloat, StrictInt
 
 from sim.distributions import Distribution, Fixed
+from sim.labels import Label, label_clashes
 from sim.problems import Problem
 from sim.scenario import (
     SHARE_TOLERANCE,
     Hours,
-    Label,
     ScenarioBase,
     Strict,
     Weekday,
     _parse_clock,
-    label_clashes,
     read_scenario,
     validate_as,
 )

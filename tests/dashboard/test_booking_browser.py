@@ -59,7 +59,8 @@ def test_the_ways_of_booking_are_offered(dora: Browser, server: DashboardServer)
     offered = [b.get_attribute("value") for b in dora.find("#policies input[type='checkbox']")]
     assert offered[:4] == ["fifo@walk_in", "fifo@realtime", "fifo@end_of_day", "grasp@end_of_day"]
     glance = dora.text("#glance")
-    assert "Reserva de citas" in glance and "web" in glance and "realtime" in glance
+    assert "Reserva de citas" in glance and "Ventanilla" in glance and "Web" in glance
+    assert "Modo del escenario: reserva en tiempo real" in glance  # the mode in words
     assert dora.console_errors() == []
 
 

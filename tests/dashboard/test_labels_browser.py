@@ -185,8 +185,9 @@ def choose(browser: Browser, specs: list[str]) -> None:
         if box.is_selected() != (box.get_attribute("value") in specs):
             into_view(browser, box).click()
     browser.wait(
-        lambda: [b.get_attribute("value") for b in browser.find("#policies input:checked")]
-        == specs,
+        lambda: (
+            [b.get_attribute("value") for b in browser.find("#policies input:checked")] == specs
+        ),
         message=f"{specs} ticked",
     )
 

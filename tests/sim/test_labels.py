@@ -14,17 +14,10 @@ from typing import Any
 import pytest
 
 from scenarios import bundled_names
+from sim.labels import LANGS, display_name, display_names
 from sim.models import model_of_source
 from sim.problems import ScenarioError
-from sim.scenario import (
-    LANGS,
-    Scenario,
-    display_name,
-    display_names,
-    from_mapping,
-    load,
-    read_scenario,
-)
+from sim.scenario import Scenario, from_mapping, load, read_scenario
 from sim.unit.scenario import UnitScenario, load_unit
 
 KINDS = ("step", "resource", "class", "channel", "protocol")
@@ -206,3 +199,18 @@ def test_the_ophthalmology_clinic_speaks_the_clinics_words() -> None:
     assert display_name(scenario, "class", "cataract_new", "es") == "Catarata (nuevo)"
     assert display_name(scenario, "class", "cataract_new", "en") == "Cataract (new)"
     assert read_scenario("ophthalmology")[1]["resources"]["technician"]["name"]  # kept
+
+
+def test_labels_change_no_number() -> None:
+    """What a result depends on (the result store's keys, the sampled scenarios of a
+    plan) is hashed without the labels: relabelling a clinic reuses its results."""
+    plain = load("ophthalmology")
+    relabelled = load(
+        "ophthalmology",
+        ["resources.technician.label=Óptico", "protocols.cataract_new.steps.0.label=Entrada"],
+    )
+    assert display_name(relabelled, "resource", "technician", "es") == "Óptico"
+    assert relabelled.content_json() == plain.content_json()
+    assert relabelled.content_json(policies=False) == plain.content_json(policies=False)
+    assert "label" not in plain.content_json() and "Técnico" not in plain.content_json()
+    assert plain.content_json() != load("ophthalmology", ["horizon.days=3"]).content_json()

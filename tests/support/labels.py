@@ -17,8 +17,8 @@ from typing import Any
 
 from policies.base import BOOKING_MODE_TEXTS
 from scenarios import bundled_names
+from sim.labels import display_name
 from sim.models import model_of_scenario
-from sim.scenario import display_name
 
 KINDS = ("step", "resource", "class", "channel", "protocol", "study")
 # an id is a whole word: not inside a longer word, an id or a hyphenated label (Eco-doppler)

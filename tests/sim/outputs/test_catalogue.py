@@ -24,6 +24,7 @@ from sim import scenario as scenario_module
 from sim.clinic import resource_keys
 from sim.experiments.tasks import play
 from sim.experiments.unit_runner import UnitRun, run_unit
+from sim.labels import display_names
 from sim.outputs import catalogue
 from sim.outputs.catalogue import (
     CATALOGUE,
@@ -44,7 +45,7 @@ from sim.outputs.catalogue import (
 from sim.outputs.formatting import comparison_rows
 from sim.outputs.i18n import LANGUAGES, TEXTS
 from sim.outputs.unit_tables import comparison_rows as unit_comparison_rows
-from sim.scenario import Scenario, display_names
+from sim.scenario import Scenario
 from sim.unit.engine import UNIT_METRICS, unit_values
 from sim.unit.scenario import load_unit
 
