@@ -35,7 +35,7 @@ from dashboard.components.modes import (
 )
 from dashboard.components.unit import unit_glance
 from dashboard.context import page_language
-from dashboard.i18n import checked_lang, tr
+from dashboard.i18n import DEFAULT_LANG, checked_lang, tr
 from dashboard.messages import localise_problem
 from dashboard.modes import MIN_STAFF_REPS, STAFF_FIELDS, changes_of, policy_choices_of
 from dashboard.pages.scenario_modes import STAFF_IDS, Form, SetProgress, mode_in_use
@@ -145,7 +145,11 @@ def _run_panel() -> html.Section:
                     ),
                     dcc.Checklist(
                         id=ids.POLICIES,
-                        options=list(clinic_specs(REGISTRY, books=False)),
+                        # by their names from the start (the callback redraws them in the
+                        # page's language), never a flash of codes
+                        options=policy_options(
+                            clinic_specs(REGISTRY, books=False), REGISTRY, DEFAULT_LANG
+                        ),
                         value=DEFAULT_POLICIES,
                         inline=True,
                         persistence=True,
