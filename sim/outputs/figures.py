@@ -153,7 +153,7 @@ def _served_histograms(
             col=col,
         )
         if len(minutes):
-            _mean_line(fig, policy, float(minutes.mean()), col, lang)
+            _mean_line(fig, names.policy(policy), float(minutes.mean()), col, lang)
         fig.update_xaxes(title_text=find(column).label[lang], row=1, col=col)
     fig.update_yaxes(title_text=t("share_patients", lang), row=1, col=1)
     return _layout(fig, t(title_key, lang))
@@ -547,7 +547,7 @@ def utilisation_by_resource(
                 name=names.policy(policy),
                 marker_color=colours[policy],
                 error_y=interval_bars(entries, 100, metric_bounds("utilisation")),
-                hovertemplate="%{x}: %{y:.0f} %<extra>" + policy + "</extra>",
+                hovertemplate="%{x}: %{y:.0f} %<extra>" + names.policy(policy) + "</extra>",
             )
         )
     fig.update_layout(barmode="group")

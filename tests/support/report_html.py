@@ -51,6 +51,11 @@ def section(page: str, title: str) -> str:
 
 def plots(fragment: str) -> list[list[dict[str, Any]]]:
     """The traces of every ``Plotly.newPlot(id, data, layout, config)`` call in ``fragment``."""
+    return [traces for traces, _layout in figures(fragment)]
+
+
+def figures(fragment: str) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """The traces and the layout of every ``Plotly.newPlot`` call in ``fragment``."""
     decoder = json.JSONDecoder()
     found = []
     for match in re.finditer(r"Plotly\.newPlot\(", fragment):
@@ -60,7 +65,7 @@ def plots(fragment: str) -> list[list[dict[str, Any]]]:
                 pos += 1
             value, pos = decoder.raw_decode(fragment, pos)
             args.append(value)
-        found.append(args[1])
+        found.append((args[1], args[2]))
     return found
 
 

@@ -11,6 +11,7 @@ categories of its figures' traces hold no id that has a label or a title
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -23,7 +24,7 @@ from sim.outputs.report import render
 from sim.outputs.rundir import RunData, run_data, run_info
 from sim.scenario import load
 from tests.support.labels import hidden_ids, ids_in
-from tests.support.report_html import plots
+from tests.support.report_html import figures
 
 POLICIES = ["fifo", "fifo:appointment"]
 
@@ -51,15 +52,18 @@ def visible_text(page: str) -> str:
 
 
 def figure_words(page: str) -> str:
-    """The words the figures show: trace names and the categories on their axes."""
+    """The words the figures show: trace names, the categories on their axes, and their
+    layouts' titles and annotations (subplot titles, labelled lines)."""
     words = []
-    for traces in plots(page):
+    for traces, layout in figures(page):
         for trace in traces:
             words.append(str(trace.get("name", "")))
             for axis in ("x", "y"):
                 values = trace.get(axis)
                 if isinstance(values, list):
                     words += [v for v in values if isinstance(v, str)]
+        words += [str(note.get("text", "")) for note in layout.get("annotations", [])]
+        words.append(json.dumps(layout.get("title", "")))
     return "\n".join(words)
 
 
