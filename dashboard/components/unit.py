@@ -23,6 +23,7 @@ from dashboard.i18n import tr, weekday
 from dashboard.policy_offer import named_options
 from sim.experiments.unit_runner import UnitRun
 from sim.labels import display_name, display_names
+from sim.models.names import run_names
 from sim.outputs.formatting import localised
 from sim.outputs.headline import DEFAULT_TARGET_MINUTES, unit_headlines
 from sim.outputs.names import PLAIN, Names, labelled_instance
@@ -154,8 +155,10 @@ def _graph(fig: Any, graph_id: str | None = None) -> dcc.Graph:
     return dcc.Graph(figure=fig, config=PLOT_CONFIG, **extra)
 
 
-def unit_results(run: UnitRun, lang: str, names: Names) -> html.Div:
-    """A unit run's page; ``names`` gives its policies' display names and explanations."""
+def unit_results(run: UnitRun, lang: str) -> html.Div:
+    """A unit run's page, its policies by their display names (their explanations as
+    tooltips), its studies by their labels."""
+    names = run_names(run.scenario, run.policies, lang)
     summary = run.summary
     inst = labelled_instance(run.instance, run.scenario, lang)
     title = tr(

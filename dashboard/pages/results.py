@@ -114,7 +114,7 @@ def show(ref: Any, lang: Any) -> Any:
     if isinstance(data, StaffingData):
         return staffing_view(data, lang)
     if isinstance(data, UnitRun):
-        return unit_results(data, lang, run_names(data.scenario, data.policies, lang))
+        return unit_results(data, lang)
     return _run_view(data, lang)
 
 

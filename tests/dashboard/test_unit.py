@@ -267,7 +267,8 @@ def test_the_unit_cards_show_the_summarys_numbers(
             )
         change = summary["paired"]["grasp"][metric]["diff"]
         assert cells["grasp"][2] == change_text(metric, change, "en")
-        assert "against fifo" in cells["grasp"][3] and len(cells["fifo"]) == 2
+        fifo = UNIT_REGISTRY["fifo"].title["en"]  # the reference by its display name
+        assert f"against {fifo}" in cells["grasp"][3] and len(cells["fifo"]) == 2
     assert card_cells(cards, "admitted")["fifo"][0].endswith(" patients")
     assert card_cells(cards, "bed_occupancy")["fifo"][0].endswith(" %")
 
