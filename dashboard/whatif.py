@@ -166,11 +166,16 @@ def offered_scenarios() -> list[str]:
 def scenario_options() -> list[dict[str, str]]:
     """The scenario picker's options: each bundled scenario by the ``name:`` in its file, in
     the order of those names (its file's stem is the value, as the command line names it)."""
-    options = [
-        {"label": str(_raw(stem, None).get("name") or stem), "value": stem}
-        for stem in offered_scenarios()
-    ]
+    options = [{"label": scenario_title(stem), "value": stem} for stem in offered_scenarios()]
     return sorted(options, key=lambda option: option["label"])
+
+
+def scenario_title(stem: str) -> str:
+    """A bundled scenario's ``name:`` (its stem if it has none, or no such file)."""
+    try:
+        return str(_raw(stem, None).get("name") or stem)
+    except ScenarioError:
+        return stem
 
 
 def default_scenario() -> str:

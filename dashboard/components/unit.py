@@ -21,6 +21,7 @@ from dashboard.components.help import named
 from dashboard.components.results import downloads, rows_table
 from dashboard.i18n import tr, weekday
 from dashboard.policy_offer import named_options
+from dashboard.whatif import scenario_title
 from sim.experiments.unit_runner import UnitRun
 from sim.labels import display_name, display_names
 from sim.models.names import run_names
@@ -35,7 +36,7 @@ from sim.outputs.unit_figures import (
     studies_per_block,
     timetable_title,
 )
-from sim.outputs.unit_tables import admission_cell, comparison_rows, quiet_note
+from sim.outputs.unit_tables import BUSY_EXAMPLE, admission_cell, comparison_rows, quiet_note
 from sim.scenario import format_clock
 from sim.unit.scenario import Offer, UnitScenario
 
@@ -216,7 +217,9 @@ def unit_results(run: UnitRun, lang: str) -> html.Div:
 
 
 def _quiet(run: UnitRun, lang: str) -> list[html.P]:
-    note = quiet_note(run, lang)
+    """The note of a unit that was not congested, naming the congested unit as the
+    scenario picker shows it."""
+    note = quiet_note(run, lang, f"«{scenario_title(BUSY_EXAMPLE)}»")
     return [] if note is None else [html.P(note, className="callout", id=ids.UNIT_QUIET)]
 
 

@@ -341,12 +341,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "lugares que racionar, así que las políticas no pueden diferir en ellos: cada una "
         "admite a cada paciente tan pronto como lo permiten las admisiones por bloque y los "
         "lugares de sus estudios. Para comparar políticas, use una unidad congestionada "
-        "(p. ej. day_hospital_busy).",
+        "(p. ej. {example}).",
         "en": "The unit is not congested: no block had more than {peaks} taken (below "
         "{threshold} % each). With beds and chairs to spare there are no places to ration, so "
         "the policies cannot differ on them: each admits every patient as soon as the "
         "admissions a block and the places of their studies allow. To compare policies, use "
-        "a congested unit (e.g. day_hospital_busy).",
+        "a congested unit (e.g. {example}).",
     },
     "peak_beds": {"es": "{taken} de {n} camas ({share})", "en": "{taken} of {n} beds ({share})"},
     "peak_chairs": {

@@ -85,8 +85,13 @@ def is_quiet(found: list[Peak]) -> bool:
     return bool(found) and all(peak.share < QUIET_PEAK for peak in found)
 
 
-def quiet_note(run: UnitRun, lang: str) -> str | None:
-    """The note that the unit was not congested, with its peaks; ``None`` if it was."""
+BUSY_EXAMPLE = "day_hospital_busy"  # the bundled congested unit, as the command line names it
+
+
+def quiet_note(run: UnitRun, lang: str, example: str = BUSY_EXAMPLE) -> str | None:
+    """The note that the unit was not congested, with its peaks, pointing to ``example``
+    (a congested unit: the bundled one's name on a page that picks scenarios by name);
+    ``None`` if it was congested."""
     found = peaks(run.tables["blocks"], run.instance.beds, run.instance.chairs)
     if not is_quiet(found):
         return None
@@ -94,7 +99,8 @@ def quiet_note(run: UnitRun, lang: str) -> str | None:
         t(f"peak_{peak.place}", lang, taken=peak.taken, n=peak.capacity, share=_percent(peak))
         for peak in found
     )
-    return t("unit_quiet_note", lang, peaks=figures, threshold=round(100 * QUIET_PEAK))
+    threshold = round(100 * QUIET_PEAK)
+    return t("unit_quiet_note", lang, peaks=figures, threshold=threshold, example=example)
 
 
 def _percent(peak: Peak) -> str:

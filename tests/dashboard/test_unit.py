@@ -280,6 +280,9 @@ def test_the_note_shows_only_when_the_unit_is_not_congested(app_settings: Settin
     assert isinstance(quiet, UnitRun)
     notes = [c for c in walk(unit_results(quiet, "es")) if prop(c, "id") == ids.UNIT_QUIET]
     assert len(notes) == 1 and "La unidad no está congestionada" in text(notes[0])
+    # the congested unit named as the scenario picker shows it, not by its file's stem
+    assert "«Unidad de Cuidados Mínimos congestionada" in text(notes[0])
+    assert "day_hospital_busy" not in text(notes[0])
     busy = ScenarioChoice("day_hospital_busy")
     full = open_run(run_whatif(app_settings, busy, {"policies.grasp.iterations": "5"}, ["fifo"], 1))
     assert isinstance(full, UnitRun)

@@ -135,7 +135,7 @@ def test_the_unit_run_has_headline_cards(unit_run: dict[str, Any], carol: Browse
     assert [c.get_attribute("data-metric") for c in cards] == list(UNIT_HEADLINES)
     admitted = carol.text("#headlines .card[data-metric='admitted']")
     assert "Pacientes admitidos" in admitted and "pacientes" in admitted
-    assert "frente a fifo" in carol.text("#headlines .card[data-metric='wait_blocks']")
+    assert "frente a Orden de llegada" in carol.text("#headlines .card[data-metric='wait_blocks']")
     # 2 beds for the 5 bed patients: the beds fill, so no "not congested" note
     assert "Ocupación de camas" in carol.text("#headlines") and not carol.find("#unit-quiet")
 

@@ -245,7 +245,8 @@ def test_cli_out_is_listed_and_reported_again(tmp_path: Path) -> None:
     again = clinicsim("report", str(out), "--out", str(report), "--lang", "en")
     assert again.status == 0, again.stderr
     page = report.read_text(encoding="utf-8")
-    assert "fifo: admissions of the month" in page and "Use per block" in page
+    assert "First come, first served: admissions of the month" in page  # by its name
+    assert "Use per block" in page
     assert "beds and chairs taken per block" in page
 
 
