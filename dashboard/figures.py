@@ -160,7 +160,7 @@ def sweep_figures(sweep: dict[str, Any], lang: str, names: Names = PLAIN) -> lis
         for fig in [
             *(frontier if figures.has_frontier(sweep) else []),
             *(
-                figures.sweep_metric(sweep, m, labels, lang, names)
+                figures.sweep_metric(sweep, m, labels, lang, names=names)
                 for m in sweep_metrics("dashboard")
             ),
         ]
@@ -174,9 +174,11 @@ def variant_figures(
     current: str,
     patients: Mapping[str, pd.DataFrame],
     lang: str,
+    names: Names = PLAIN,
 ) -> list[go.Figure]:
     """Each headline figure of a sweep of one setting against its values (``order``,
-    labelled by ``labels``, ``current`` marked), a line per policy with 95 % intervals:
+    labelled by ``labels``, ``current`` marked), a line per policy (by its display name
+    in ``names``) with 95 % intervals:
     stay, waiting, overtime, utilisation, days to appointment where the clinic books
     ahead, and the service level (within the default target stay) where every value's
     patients were kept."""
@@ -185,10 +187,12 @@ def variant_figures(
     for name in headline_metrics(base):
         if name == SERVICE_LEVEL:
             if all(v in patients for v in order):
-                shown.append(_service_level_figure(sweep, order, labels, current, patients, lang))
+                shown.append(
+                    _service_level_figure(sweep, order, labels, current, patients, lang, names)
+                )
             continue
         metric = find(name)
-        shown.append(figures.sweep_metric(sweep, metric, labels, lang, order, current))
+        shown.append(figures.sweep_metric(sweep, metric, labels, lang, order, current, names))
     return [localise(fig, lang) for fig in shown]
 
 
@@ -199,6 +203,7 @@ def _service_level_figure(
     current: str,
     patients: Mapping[str, pd.DataFrame],
     lang: str,
+    names: Names = PLAIN,
 ) -> go.Figure:
     reps = int(sweep["reps"])
     policies = list(sweep["variants"][BASE]["summary"]["policies"])
@@ -213,7 +218,7 @@ def _service_level_figure(
     title = tr("card_service_level", lang, target=target)
     marked = order.index(current) if current in order else None
     x = [labels[v] for v in order]
-    return figures.against_values(series, x, title, 100.0, marked, SHARE)
+    return figures.against_values(series, x, title, 100.0, marked, SHARE, names)
 
 
 def summary_table(summary: dict[str, Any]) -> pd.DataFrame:

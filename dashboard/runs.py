@@ -40,6 +40,7 @@ from sim.experiments.store import run_id as run_id  # the pages name runs by it
 from sim.experiments.sweep import BASE, Loader, Variant, resolve, run_sweep, variants_from
 from sim.experiments.tasks import versions
 from sim.experiments.unit_runner import UnitRun
+from sim.labels import LANGS, display_name
 from sim.models import model_of_run, model_of_scenario
 from sim.outputs.rundir import (
     RunData,
@@ -275,7 +276,8 @@ def run_staffing(
         **staffing.as_json(evidence, answer, request.target, request.resource, request.policy),
         "scenario": scenario.name,
         "seed": scenario.seed,
-        "resource_name": _resource_name(choice, request.resource),
+        "resource_name": _resource_name(choice, request.resource, "es"),
+        "resource_names": {lang: _resource_name(choice, request.resource, lang) for lang in LANGS},
         "weekday": request.weekday,
         "range": [request.counts.start, request.counts.stop - 1],
         "reps": reps,
@@ -291,10 +293,11 @@ def run_staffing(
     return folder
 
 
-def _resource_name(choice: ScenarioChoice, resource: str) -> str:
+def _resource_name(choice: ScenarioChoice, resource: str, lang: str) -> str:
+    """The resource by its label in ``lang`` (a search names it in both languages)."""
     scenario = base_scenario(choice)
     assert isinstance(scenario, Scenario)
-    return scenario.resources[resource].name or resource
+    return display_name(scenario, "resource", resource, lang)
 
 
 def _staff_command(

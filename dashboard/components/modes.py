@@ -20,6 +20,7 @@ from dashboard.components.help import help_marker
 from dashboard.i18n import tr, weekday
 from dashboard.modes import MODES, OPERATORS, STATISTICS, TARGET_METRICS, target_metrics
 from dashboard.whatif import Control
+from sim.labels import display_name
 from sim.outputs.catalogue import find
 from sim.scenario import Scenario
 
@@ -190,8 +191,12 @@ def setting_options(
     ]
 
 
-def resource_options(scenario: Scenario) -> list[dict[str, str]]:
-    return [{"label": r.name or key, "value": key} for key, r in scenario.resources.items()]
+def resource_options(scenario: Scenario, lang: str) -> list[dict[str, str]]:
+    """The resources to staff, by their labels."""
+    return [
+        {"label": display_name(scenario, "resource", key, lang), "value": key}
+        for key in scenario.resources
+    ]
 
 
 def weekday_options(scenario: Scenario, lang: str) -> list[dict[str, str]]:

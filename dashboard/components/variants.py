@@ -23,11 +23,16 @@ from dashboard.components.controls import describe
 from dashboard.components.results import rows_table
 from dashboard.i18n import tr, weekday
 from dashboard.modes import STATISTICS
+from dashboard.policy_offer import policy_name
 from dashboard.whatif import Control, controls_of, parse_value, same_value, shown_value
+from policies import REGISTRY
+from policies.base import spec_title
 from sim.experiments.staffing import parse_target
 from sim.experiments.sweep import BASE
+from sim.models.names import run_names
 from sim.outputs.catalogue import Row, find, sweep_metrics
 from sim.outputs.formatting import localised, summary_rows
+from sim.outputs.names import Names
 from sim.outputs.rundir import RunData, StaffingData
 
 PLOT_CONFIG = {"displaylogo": False}
@@ -123,13 +128,15 @@ def variants_view(
         reps=sweep["reps"],
         seed=sweep["seed"],
     )
+    specs = list(sweep["variants"][axis.variants[0]]["summary"]["policies"])
+    names = run_names(base.scenario, specs, lang)
     graphs = figures.variant_figures(
-        sweep, axis.variants, axis.labels, axis.current, patients, lang
+        sweep, axis.variants, axis.labels, axis.current, patients, lang, names
     )
     return html.Div(
         [
             html.H2(title),
-            html.P(" ".join(base.info.get("command", [])), className="meta"),
+            html.P(html.Code(" ".join(base.info.get("command", []))), className="meta"),
             html.H3(tr("variants_figures", lang)),
             html.P(tr("variants_note", lang), className="note"),
             html.Div(
@@ -137,15 +144,16 @@ def variants_view(
                 className="variant-figures",
             ),
             html.H2(tr("comparison", lang)),
-            *_tables(sweep, axis, lang),
+            *_tables(sweep, axis, lang, names),
             _links(run, axis, [n for n, d in opened.items() if d is not None], lang),
         ],
         className="variants",
     )
 
 
-def _tables(sweep: Mapping[str, Any], axis: Axis, lang: str) -> list[Any]:
-    """A table per policy: a row per sweep metric, a column per value."""
+def _tables(sweep: Mapping[str, Any], axis: Axis, lang: str, names: Names) -> list[Any]:
+    """A table per policy (by its display name): a row per sweep metric, a column per
+    value."""
     first = sweep["variants"][axis.variants[0]]["summary"]
     rows = [Row(m.name, m) for m in sweep_metrics("dashboard")]
     shown: list[Any] = []
@@ -161,7 +169,7 @@ def _tables(sweep: Mapping[str, Any], axis: Axis, lang: str) -> list[Any]:
         combined = {"baseline": axis.labels[axis.current], "policies": policies, "paired": paired}
         table_rows = summary_rows(combined, rows, lang)
         shown += [
-            html.H3(f"{tr('policy', lang)}: {spec}"),
+            html.H3([f"{tr('policy', lang)}: ", policy_name(spec, names)]),
             rows_table(
                 table_rows,
                 list(policies),
@@ -189,7 +197,11 @@ def staffing_view(data: StaffingData, lang: str) -> html.Div:
     """The question, the answer (or that no count tried meets the target) and the
     evidence table, a row per count tried, the answer's row marked."""
     search = data.search
-    resource = search.get("resource_name") or search["resource"]
+    resource = (
+        search.get("resource_names", {}).get(lang)
+        or search.get("resource_name")
+        or search["resource"]
+    )
     day = f" · {weekday(search['weekday'], lang)}" if search.get("weekday") else ""
     low, high = search.get("range") or [None, None]
     answer = search["answer"]
@@ -201,7 +213,7 @@ def staffing_view(data: StaffingData, lang: str) -> html.Div:
         "staffing_question",
         lang,
         target=target_sentence(search["target"], lang),
-        policy=search["policy"],
+        policy=spec_title(search["policy"], REGISTRY, lang),
         reps=search["reps"],
         low=low,
         high=high,
@@ -210,7 +222,7 @@ def staffing_view(data: StaffingData, lang: str) -> html.Div:
         [
             html.H2(tr("staffing_title", lang, resource=resource, day=day)),
             html.P(
-                f"{search.get('created', '')} · {' '.join(search.get('command', []))}",
+                [f"{search.get('created', '')} · ", html.Code(" ".join(search.get("command", [])))],
                 className="meta",
             ),
             html.P(question, className="staffing-question"),

@@ -47,6 +47,7 @@ from dashboard.modes import (
 from dashboard.policy_offer import policy_options
 from dashboard.runs import MAX_REPS, run_staffing, run_variants, run_whatif
 from dashboard.whatif import ScenarioChoice, base_scenario, evaluate
+from sim.labels import display_name
 from sim.models import model_of_scenario
 from sim.scenario import Scenario
 
@@ -129,7 +130,7 @@ def offer_mode_fields(stored: Any, lang: Any, *picked: Any) -> tuple[Any, ...]:
     controls = choice.controls()
     offered = [
         setting_options(controls, base, lang),
-        resource_options(base),
+        resource_options(base, lang),
         weekday_options(base, lang),
         statistic_options(lang),
         metric_options(base, lang),
@@ -300,7 +301,7 @@ class Form:
             return messages.get("reps") or tr("fix_fields", lang)
         base = base_scenario(self.choice)
         assert isinstance(base, Scenario)
-        resource = base.resources[request.resource].name or request.resource
+        resource = display_name(base, "resource", request.resource, lang)
         trying: dict[str, int] = {}
 
         def count_tried(count: int) -> None:

@@ -267,7 +267,7 @@ def test_a_manager_varies_technicians_on_monday(
     choose(
         browser,
         "#vary-key",
-        "Personal por día de la semana: Licenciado/a en oftalmología · lun",
+        "Personal por día de la semana: Técnico · lun",
     )
     browser.wait_text("#vary-hint", "Valor actual: 4")
     assert browser.find("#vary-values")[0].get_attribute("value") == "3; 4; 5; 6"
@@ -281,7 +281,7 @@ def test_a_manager_varies_technicians_on_monday(
     browser.click("#lang-switch input[value='en']")
     browser.wait_text("#run-mode", "Vary a value")
     browser.wait_text("#vary-hint", "Current value: 4")
-    assert "Staff per weekday: Licenciado/a en oftalmología · Mon" in browser.text("#vary-key")
+    assert "Staff per weekday: Technician · Mon" in browser.text("#vary-key")
     assert browser.find("#vary-values")[0].get_attribute("value") == "3; 5"
     browser.click("#lang-switch input[value='es']")
     browser.wait_text("#run-mode", "Variar un valor")
@@ -296,7 +296,7 @@ def test_a_manager_varies_technicians_on_monday(
         timeout=240,
         message="each key figure against the value",
     )
-    assert "Licenciado/a en oftalmología · lun: 3 valores (2 réplicas" in browser.text("h2")
+    assert "Técnico · lun: 3 valores (2 réplicas" in browser.text("h2")
     ticks = [t.text for t in browser.find(".variant-figures .xtick text")]
     assert {"3", "4 (actual)", "5"} <= set(ticks)
     titles = [t.text for t in browser.find(".variant-figures .gtitle")]
@@ -322,9 +322,9 @@ def test_a_manager_finds_the_fewest_technicians_on_monday(
     markers = browser.find("#staff-form label .help")
     assert len(markers) == 4, "resource, target, range and policy each have their help"
     browser.wait(lambda: all(m.get_attribute("title") for m in markers), message="the forms' help")
-    choose(browser, "#staff-resource", "Licenciado/a en oftalmología")
+    choose(browser, "#staff-resource", "Técnico")
     choose(browser, "#staff-weekday", "lun")
-    choose(browser, "#staff-policy", "fifo:appointment · Orden de llegada")
+    choose(browser, "#staff-policy", "Orden de llegada: citas a intervalos iguales")
     assert "el p90 (9 de cada 10) de" in browser.text("#staff-statistic")
     assert "Espera total (min)" in browser.text("#staff-metric")
     type_text(browser, "#staff-value", "60")
@@ -344,7 +344,7 @@ def test_a_manager_finds_the_fewest_technicians_on_monday(
         message="the staffing answer",
     )
     answer = browser.text(".staffing-answer")
-    assert answer.startswith("Mínima dotación de Licenciado/a en oftalmología que cumple: ")
+    assert answer.startswith("Mínima dotación de Técnico que cumple: ")
     count = answer.rsplit(": ", 1)[1]
     rows = browser.find("table.evidence tr")
     assert rows[0].text.split() == ["Dotación", "Estimación", "IC", "95", "%", "Cota", "Cumple"]

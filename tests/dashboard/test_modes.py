@@ -62,6 +62,8 @@ SMALL = (
     .replace("\n  days: 20 ", "\n  days: 2 ")
 )
 POLICIES = ["fifo", "fifo:appointment"]
+SPANISH_NAMES = {"fifo": "Orden de llegada"}
+SPANISH_NAMES["fifo:appointment"] = "Orden de llegada: citas a intervalos iguales"
 REPS = 2
 MONDAY_TECHNICIANS = "resources.technician.roster.mon"
 OTHER_CHANGE = {"behaviour.no_show": "0,1"}  # a --set under the sweep
@@ -369,7 +371,7 @@ def test_the_variant_view_draws_each_key_figure_against_the_value(
     assert single_setting(sweep) == MONDAY_TECHNICIANS
     view = results_page.show({"run": run_id(variant_run), "variant": None}, "es")
     words = texts(view)
-    assert "Licenciado/a en oftalmología · lun: 3 valores (2 réplicas, semilla 20261121)" in words
+    assert "Técnico · lun: 3 valores (2 réplicas, semilla 20261121)" in words  # by its label
     graphs = graphs_of(view)
     titles = [g.layout.title.text for g in graphs]
     assert titles[:4] == [
@@ -382,18 +384,17 @@ def test_the_variant_view_draws_each_key_figure_against_the_value(
     # 3 and 5 technicians on Monday, and the clinic's 4 (the base) between them, marked
     order = ["resources.technician.roster.mon=3", "base", "resources.technician.roster.mon=5"]
     stay = graphs[0]
-    for trace in stay.data:
+    for trace, spec in zip(stay.data, POLICIES, strict=True):
         assert list(trace.x) == ["3", "4 (actual)", "5"]
-        means = [
-            sweep["variants"][v]["summary"]["policies"][trace.name]["los"]["mean"] for v in order
-        ]
+        means = [sweep["variants"][v]["summary"]["policies"][spec]["los"]["mean"] for v in order]
         assert list(trace.y) == pytest.approx(means)
         assert list(trace.marker.symbol) == ["circle", "diamond", "circle"]
-    assert [trace.name for trace in stay.data] == POLICIES
+    # a line per policy, by its display name
+    assert [trace.name for trace in stay.data] == [SPANISH_NAMES[p] for p in POLICIES]
     band = stay.layout.shapes[0]
     assert (band.x0, band.x1) == pytest.approx((0.55, 1.45))  # around the second value
     utilisation = graphs[3]
-    fifo = next(t for t in utilisation.data if t.name == "fifo")
+    fifo = next(t for t in utilisation.data if t.name == SPANISH_NAMES["fifo"])
     expected = [
         100 * sweep["variants"][v]["summary"]["policies"]["fifo"]["utilisation"]["mean"]
         for v in order
@@ -412,9 +413,7 @@ def test_the_variant_view_in_english(results_page: ModuleType, variant_run: Path
     view = results_page.show({"run": run_id(variant_run), "variant": None}, "en")
     stay = graphs_of(view)[0]
     assert list(stay.data[0].x) == ["3", "4 (current)", "5"]
-    assert "Licenciado/a en oftalmología · Mon: 3 values (2 replications, seed 20261121)" in texts(
-        view
-    )
+    assert "Technician · Mon: 3 values (2 replications, seed 20261121)" in texts(view)
 
 
 def test_the_current_value_is_one_of_the_values_or_placed_among_them() -> None:
@@ -452,8 +451,8 @@ def test_the_staffing_view_shows_the_answer_and_its_evidence(
     search = json.loads((staffing_run / "staffing.json").read_text(encoding="utf-8"))
     view = results_page.show({"run": run_id(staffing_run), "variant": None}, "es")
     words = texts(view)
-    assert "Dotación mínima: Licenciado/a en oftalmología · lun" in words
-    answer = f"Mínima dotación de Licenciado/a en oftalmología que cumple: {search['answer']}"
+    assert "Dotación mínima: Técnico · lun" in words  # the resource by its label
+    answer = f"Mínima dotación de Técnico que cumple: {search['answer']}"
     assert answer in words
     rows = of_type(of_type(view, html.Table)[0], html.Tr)
     assert texts(rows[0]) == ["Dotación", "Estimación", "IC 95 %", "Cota", "Cumple"]
