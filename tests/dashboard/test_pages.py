@@ -90,10 +90,7 @@ STEP_LABELS = {  # the ophthalmology scenario's steps: id → Spanish label
     "fundus": "Fondo de ojo",
     "consult": "Consulta",
 }
-POLICY_NAMES = {  # POLICIES' display names in Spanish
-    "fifo": "Orden de llegada",
-    "fifo:appointment": "Orden de llegada: citas a intervalos iguales",
-}
+APPOINTMENT_EN = "First come, first served: equally spaced appointments"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 STEPS = {
     "cataract_new": [
@@ -1379,14 +1376,14 @@ def test_the_replay_shows_the_gantt_day_and_follows_its_pickers(
     rep, day = choice.default
     assert (
         shown.figure.layout.title.text
-        == f"Repetición del día: fifo, día {day + 1}, réplica {rep + 1}"
+        == f"Repetición del día: Orden de llegada, día {day + 1}, réplica {rep + 1}"
     )
     assert "Repetición de un día" in texts(view)
     other = 1 - day
     picked = results_page.replay("fifo:appointment", 1, other, ref, "en")
     assert (
         picked.layout.title.text
-        == f"Replay of the day: fifo:appointment, day {other + 1}, replication 2"
+        == f"Replay of the day: {APPOINTMENT_EN}, day {other + 1}, replication 2"
     )
     patients = run_data.tables["patients"]
     came = patients[

@@ -307,7 +307,8 @@ def test_report_sections_and_figures(
     # The Gantt's day replayed under each policy, paused until Play: its patients are the
     # day's (sim.outputs.replay and its tests), one animation per policy in policy order.
     assert f"Day {day + 1} of replication 1" in replayed
-    assert [name for name in re.findall(r"<h3>(.*?)</h3>", replayed)] == list(POLICIES)
+    headings = [words(name) for name in re.findall(r"<h3>(.*?)</h3>", replayed)]
+    assert headings == [SHOWN["en"][p] for p in POLICIES]  # by their display names
     replays = plots(replayed)
     assert len(replays) == len(POLICIES) == replayed.count("Plotly.addFrames(")
     assert "Plotly.animate(" not in replayed
