@@ -212,8 +212,8 @@ def test_the_replay_follows_the_gantt_day_and_plays(
     graph = alice.wait(lambda: alice.find(REPLAY)[0], message="the replay")
     alice.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", graph)
     assert "Repetición de un día" in alice.text("#results")
-    pick(alice, "#gantt-policy", "mip")
-    alice.wait_text("#replay .gtitle", "Repetición del día: mip")
+    pick(alice, "#gantt-policy", "Horarios óptimos (MIP)")  # policies by their names
+    alice.wait_text("#replay .gtitle", "Repetición del día: Horarios óptimos (MIP)")
     labels = replay_figure(alice, "gd.layout.sliders[0].steps.map(s => s.label)")
     first = alice.wait(lambda: slider_clock(alice), message="the replay's clock")
     assert first == labels[0] == drawn_clock(alice)
