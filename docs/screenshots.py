@@ -7,7 +7,14 @@ result store of its own, plays the manager's story in headless Chromium at
 - ``dashboard-scenario.png``: the scenario page with Monday's technicians changed
   from 4 to 5 (the field highlighted, the change listed, Run and Cancel in view);
 - ``dashboard-whatif.png``: that change against the clinic as it is, for
-  ``fifo``, ``fifo:appointment`` and ``mip`` (cards and the paired table).
+  ``fifo``, ``fifo:appointment`` and ``mip`` (cards and the paired table);
+- ``dashboard-gantt.png`` and ``dashboard-replay.png``: a day of that run under
+  ``fifo`` (the closing time, shift ends and overtime marked) and its replay at
+  about 10:00;
+- ``dashboard-vary.png``: Monday's technicians at 3, 4, 5 and 6, each key figure
+  against the value;
+- ``dashboard-staff.png``: the fewest technicians on Monday so that 9 patients in
+  10 wait at most 30 minutes, and the evidence.
 
 Each shot is a function of the browser and the server; the list ``SHOTS`` says
 which are taken and in what order (a later shot may build on an earlier one's run).
@@ -27,8 +34,11 @@ sys.path.insert(0, str(ROOT))
 from tests.support.browser import (  # noqa: E402  (the project's root is put first above)
     Browser,
     DashboardServer,
+    choose,
+    choose_mode,
     choose_policies,
     set_reps,
+    type_text,
 )
 
 DOCS = ROOT / "docs"
@@ -37,7 +47,10 @@ MAX_HEIGHT = 3200
 STAFF_KEY = "resources.technician.roster.mon"
 POLICIES = ["fifo", "fifo:appointment", "mip"]
 REPS = "5"
-RUN_TIMEOUT_S = 600
+RUN_TIMEOUT_S = 900
+REPLAY_SHARE = 0.3  # how far into the day the replay is shown
+STAFF_LABEL = "Técnico"
+STAFF_POLICY = "Orden de llegada: citas a intervalos iguales"  # fifo:appointment
 
 
 def full_page(browser: Browser, name: str, height: int | None = None) -> Path:
@@ -73,7 +86,84 @@ def whatif_results(browser: Browser, server: DashboardServer) -> Path:
     return full_page(browser, "dashboard-whatif.png", height=1800)
 
 
-SHOTS: list[Callable[[Browser, DashboardServer], Path]] = [scenario_page, whatif_results]
+def element_shot(browser: Browser, css: str, name: str) -> Path:
+    """A screenshot of one element of the page (a figure and its pickers)."""
+    element = browser.wait(lambda: browser.find(css)[0], message=css)
+    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", element)
+    time.sleep(1.0)  # the scroll settles before the picture; nothing is measured here
+    path = DOCS / name
+    element.screenshot(str(path))
+    return path
+
+
+def gantt(browser: Browser, server: DashboardServer) -> Path:
+    browser.driver.set_window_size(WIDTH, 1200)
+    return element_shot(browser, "#gantt", "dashboard-gantt.png")
+
+
+def replay(browser: Browser, server: DashboardServer) -> Path:
+    browser.wait(lambda: browser.find("#replay .slider-rail-touch-rect"), message="the replay")
+    script = (
+        "const gd = document.querySelector('#replay .js-plotly-plot');"
+        "const frames = gd._transitionData._frames;"
+        "const frame = frames[Math.round(arguments[0] * (frames.length - 1))].name;"
+        "return Plotly.animate(gd, [frame], {mode: 'immediate', transition: {duration: 0},"
+        " frame: {duration: 0, redraw: true}}).then(() => frame);"
+    )
+    browser.driver.execute_script(script, REPLAY_SHARE)
+    return element_shot(browser, "#replay", "dashboard-replay.png")
+
+
+def vary(browser: Browser, server: DashboardServer) -> Path:
+    browser.driver.set_window_size(WIDTH, 1000)
+    browser.driver.get(server.url + "/")
+    browser.field(STAFF_KEY)
+    browser.click("#reset-all")
+    choose_mode(browser, "vary", "#vary-form")
+    choose(browser, "#vary-key", f"Personal por día de la semana: {STAFF_LABEL} · lun")
+    type_text(browser, "#vary-values", "3; 4; 5; 6")
+    choose_policies(browser, ["fifo:appointment"])
+    set_reps(browser, REPS)
+    browser.click("#run")
+    browser.wait(
+        lambda: (
+            "/results" in browser.driver.current_url
+            and len(browser.find(".variant-figures .js-plotly-plot")) >= 4
+        ),
+        timeout=RUN_TIMEOUT_S,
+        message="each key figure against the value",
+    )
+    return full_page(browser, "dashboard-vary.png", height=1500)
+
+
+def staff(browser: Browser, server: DashboardServer) -> Path:
+    browser.driver.get(server.url + "/")
+    browser.field(STAFF_KEY)
+    choose_mode(browser, "staff", "#staff-form")
+    choose(browser, "#staff-resource", STAFF_LABEL)
+    choose(browser, "#staff-weekday", "lun")
+    choose(browser, "#staff-policy", STAFF_POLICY)
+    type_text(browser, "#staff-value", "30")
+    type_text(browser, "#staff-low", "2")
+    type_text(browser, "#staff-high", "6")
+    set_reps(browser, REPS)
+    browser.click("#run")
+    browser.wait(
+        lambda: "/results" in browser.driver.current_url and browser.find(".staffing-answer"),
+        timeout=RUN_TIMEOUT_S,
+        message="the staffing answer",
+    )
+    return full_page(browser, "dashboard-staff.png", height=900)
+
+
+SHOTS: list[Callable[[Browser, DashboardServer], Path]] = [
+    scenario_page,
+    whatif_results,
+    gantt,
+    replay,
+    vary,
+    staff,
+]
 
 
 def main() -> int:

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 
 from scenarios import bundled_path
 from tests.support.browser import (
@@ -35,8 +34,11 @@ from tests.support.browser import (
     CHROMIUM,
     Browser,
     DashboardServer,
+    choose,
+    choose_mode,
     choose_policies,
     set_reps,
+    type_text,
 )
 from tests.support.slow import SlowProxy
 
@@ -217,32 +219,6 @@ def upload_small_clinic(browser: Browser, url: str, folder: Path) -> None:
     browser.wait(lambda: browser.find("#upload input[type='file']"), message="the upload")
     browser.find("#upload input[type='file']")[0].send_keys(str(path))
     browser.wait_text("#upload-message", SMALL_FILE)
-
-
-def choose_mode(browser: Browser, mode: str, form: str) -> None:
-    browser.click(f"#run-mode input[value='{mode}']")
-    browser.wait(lambda: browser.find(form)[0].is_displayed(), message=f"the form of {mode}")
-
-
-def choose(browser: Browser, dropdown: str, option: str) -> None:
-    """Pick ``option`` in a dropdown of the run panel (its list opens in a popover)."""
-    browser.click(dropdown)
-    xpath = (
-        f"//*[@role='option'][normalize-space()='{option}']"
-        "[not(ancestor::*[@id='policies' or @id='run-mode'])]"
-    )
-    found = browser.wait(
-        lambda: browser.driver.find_elements(By.XPATH, xpath), message=f"{option} in {dropdown}"
-    )
-    browser.tap(found[0])
-    browser.wait(lambda: option in browser.text(dropdown), message=f"{option} chosen")
-
-
-def type_text(browser: Browser, css: str, value: str) -> None:
-    box = browser.wait(lambda: browser.find(css)[0], message=css)
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys(Keys.DELETE)
-    box.send_keys(value, Keys.ENTER)
 
 
 def outlined(browser: Browser, css: str) -> bool:

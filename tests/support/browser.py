@@ -238,3 +238,31 @@ def pick_scenario(browser: Browser, stem: str) -> None:
 
     # the list scrolls under its search box once it holds more names than it shows
     browser.tap(browser.wait(option, message=f"scenario {name} in the picker")[0])
+
+
+def choose_mode(browser: Browser, mode: str, form: str) -> None:
+    """Choose a run mode (``compare``, ``vary``, ``staff``) and wait for its form."""
+    browser.click(f"#run-mode input[value='{mode}']")
+    browser.wait(lambda: browser.find(form)[0].is_displayed(), message=f"the form of {mode}")
+
+
+def choose(browser: Browser, dropdown: str, option: str) -> None:
+    """Pick ``option`` in a dropdown of the run panel (its list opens in a popover)."""
+    browser.click(dropdown)
+    xpath = (
+        f"//*[@role='option'][normalize-space()='{option}']"
+        "[not(ancestor::*[@id='policies' or @id='run-mode'])]"
+    )
+    found = browser.wait(
+        lambda: browser.driver.find_elements(By.XPATH, xpath), message=f"{option} in {dropdown}"
+    )
+    browser.tap(found[0])
+    browser.wait(lambda: option in browser.text(dropdown), message=f"{option} chosen")
+
+
+def type_text(browser: Browser, css: str, value: str) -> None:
+    """Replace a text field's value and press Enter (fields send on Enter or blur)."""
+    box = browser.wait(lambda: browser.find(css)[0], message=css)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys(value, Keys.ENTER)
