@@ -153,7 +153,7 @@ def staff(browser: Browser, server: DashboardServer) -> Path:
         timeout=RUN_TIMEOUT_S,
         message="the staffing answer",
     )
-    return full_page(browser, "dashboard-staff.png", height=900)
+    return full_page(browser, "dashboard-staff.png", height=420)
 
 
 SHOTS: list[Callable[[Browser, DashboardServer], Path]] = [
