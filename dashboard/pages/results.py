@@ -528,22 +528,6 @@ def gantt_days(rep: Any, day: Any, ref: Any) -> tuple[Any, Any]:
 
 @callback(
     Output(ids.GANTT, "figure"),
-    Input(ids.GANTT_POLICY, "value"),
-    Input(ids.GANTT_REP, "value"),
-    Input(ids.GANTT_DAY, "value"),
-    State(ids.RUN_REF, "data"),
-    State(ids.RESULTS_LANG, "data"),
-    prevent_initial_call=True,
-)
-def gantt(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> Any:
-    data = _current(ref)
-    if data is None or policy not in data.policies or rep is None or day is None:
-        return no_update
-    lang = checked_lang(lang)
-    return figures.gantt(data, policy, int(rep), int(day), lang, _names(data, lang))
-
-
-@callback(
     Output(ids.REPLAY, "figure"),
     Input(ids.GANTT_POLICY, "value"),
     Input(ids.GANTT_REP, "value"),
@@ -552,12 +536,16 @@ def gantt(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> Any:
     State(ids.RESULTS_LANG, "data"),
     prevent_initial_call=True,
 )
-def replay(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> Any:
+def day_figures(policy: Any, rep: Any, day: Any, ref: Any, lang: Any) -> tuple[Any, Any]:
+    """The Gantt chart of the day the pickers choose, and its replay: the same day."""
     data = _current(ref)
     if data is None or policy not in data.policies or rep is None or day is None:
-        return no_update
-    lang = checked_lang(lang)
-    return figures.replay(data, policy, int(rep), int(day), lang, _names(data, lang))
+        return no_update, no_update
+    lang, names = checked_lang(lang), _names(data, checked_lang(lang))
+    return (
+        figures.gantt(data, policy, int(rep), int(day), lang, names),
+        figures.replay(data, policy, int(rep), int(day), lang, names),
+    )
 
 
 @callback(

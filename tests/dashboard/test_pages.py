@@ -1380,7 +1380,8 @@ def test_the_replay_shows_the_gantt_day_and_follows_its_pickers(
     )
     assert "Repetición de un día" in texts(view)
     other = 1 - day
-    picked = results_page.replay("fifo:appointment", 1, other, ref, "en")
+    gantt, picked = results_page.day_figures("fifo:appointment", 1, other, ref, "en")
+    assert gantt.layout.title.text == f"{APPOINTMENT_EN}: day {other + 1}, replication 2"
     assert (
         picked.layout.title.text
         == f"Replay of the day: {APPOINTMENT_EN}, day {other + 1}, replication 2"
@@ -1395,7 +1396,7 @@ def test_the_replay_shows_the_gantt_day_and_follows_its_pickers(
     status = picked.frames[-1].data[2].text[0]
     assert f"{len(came) - int(came['departure'].isna().sum())} gone" in status
     assert picked.layout.separators == ".,"
-    assert results_page.replay("nobody", 0, 0, ref, "es") is no_update
+    assert results_page.day_figures("nobody", 0, 0, ref, "es") == (no_update, no_update)
 
 
 def test_results_page_of_a_what_if(
