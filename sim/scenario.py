@@ -282,6 +282,17 @@ class ProtocolModel(Strict):
         return None
 
 
+class Provenance(Strict):
+    """Where one number of a scenario comes from: a document's table, a fitted event log
+    (with the observations behind the value and the fit's statistics), or an assumption
+    and why. Words for the reader: no number depends on them."""
+
+    source: str = Field(min_length=1)
+    n: StrictInt | None = Field(default=None, ge=0, description="observations behind the value")
+    fit: dict[str, Any] = Field(default_factory=dict, description="the fit's statistics")
+    note: str | None = None
+
+
 class ScenarioBase(Strict):
     """What every scenario file has: its name, seed and policy parameters. An outpatient
     clinic (``Scenario``) adds resources, demand and protocols; a day or week hospital
@@ -293,6 +304,9 @@ class ScenarioBase(Strict):
         default=0, ge=0, le=MAX_SEED, description="below 2⁶³ (the store's int64)"
     )
     policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    provenance: dict[str, Provenance] = Field(
+        default_factory=dict, description="by the dotted path of a value: where it comes from"
+    )
     _source: str = PrivateAttr(default="<scenario>")
 
     @property
@@ -309,6 +323,9 @@ class ScenarioBase(Strict):
         """The resolved scenario as YAML (overrides applied, defaults filled in)."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         data["policies"] = data.pop("policies")  # last, as files write it
+        provenance = data.pop("provenance", None)
+        if provenance:
+            data["provenance"] = provenance  # after what it tells of
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -334,7 +351,7 @@ class Scenario(ScenarioBase):
         """The scenario as JSON for the hashes of what a result depends on (the result
         store's keys, a plan's sampled scenarios): without its labels, whose words change
         no number, and without its ``policies:`` block unless ``policies``."""
-        exclude: dict[str, Any] = dict(_LABEL_FIELDS)
+        exclude: dict[str, Any] = {**_LABEL_FIELDS, "provenance": True}
         if not policies:
             exclude["policies"] = True
         return self.model_dump_json(exclude=exclude)
@@ -477,11 +494,36 @@ def validate_as(
         if check_lenient is not None:
             problems += check_lenient(raw)
         raise ScenarioError(source, blame_overrides(problems, overrides)) from None
-    problems += check(scenario)
+    problems += check(scenario) + provenance_problems(scenario)
     if problems:
         raise ScenarioError(source, blame_overrides(problems, overrides))
     scenario._source = source
     return scenario
+
+
+def provenance_problems(scenario: ScenarioBase) -> list[Problem]:
+    """A provenance entry must name a value the scenario has (steps by their id)."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude={"provenance"})
+    return [
+        Problem(
+            f"provenance.{path}",
+            "names no value of the scenario (a dotted path such as "
+            "protocols.cataract.steps.consult.duration)",
+        )
+        for path in scenario.provenance
+        if not _has_path(data, path.split("."))
+    ]
+
+
+def _has_path(node: Any, keys: list[str]) -> bool:
+    if not keys:
+        return True
+    key, rest = keys[0], keys[1:]
+    if isinstance(node, dict):
+        return key in node and _has_path(node[key], rest)
+    if isinstance(node, list):  # a list of steps: an item by its id
+        return any(isinstance(i, dict) and i.get("id") == key and _has_path(i, rest) for i in node)
+    return False
 
 
 def _deep_copy(value: Any) -> Any:
