@@ -19,7 +19,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+from pydantic import TypeAdapter, ValidationError
 from scipy import stats
+
+from sim.distributions import Distribution
 
 MIN_OBSERVATIONS = 30  # below this no parametric fit: an empirical distribution
 CRITERION = "AIC"
@@ -41,6 +44,8 @@ EMPIRICAL_DECIMALS = 2
 TRIANGULAR_SUBSAMPLE = 5_000
 SUBSAMPLE_SEED = 20_261_121
 JITTER_SEED = 20_261_122
+
+_SCENARIO_DISTRIBUTION: TypeAdapter[Any] = TypeAdapter(Distribution)
 
 OVERDISPERSION_LEVEL = 0.01
 DISPERSION_TEST = "index of dispersion, (n − 1)·s²/mean against χ²(n − 1), upper tail"
@@ -194,8 +199,9 @@ def fit_duration(
 ) -> FittedDistribution:
     """The distribution of durations (minutes, ≥ 0) among ``families``, by least AIC.
 
-    A normal is written with ``min: 0`` and a triangular kept at ``low ≥ 0`` (a scenario's
-    durations cannot be negative, and a negative duration is refused). The families that
+    A normal is written with ``min: 0`` (its AIC is the unclipped normal's) and a triangular
+    kept at ``low ≥ 0``: a scenario's durations cannot be negative, and a negative duration
+    is refused. The families that
     cannot hold a duration of 0 (lognormal, gamma) are not tried when the sample has one,
     and the note says so.
     """
@@ -226,10 +232,11 @@ def _fit_sample(x: np.ndarray, families: Sequence[str], durations: bool) -> Fitt
         raise ValueError(f"unknown families {unknown}; known: {sorted(_FAMILIES)}")
     if _all_equal(x):
         note = f"all {x.size} observations equal within 1 second: a fixed value"
-        return FittedDistribution(float(np.median(x)), "fixed", x.size, {}, None, None, note)
+        spec = _valid(float(np.median(x)))
+        return FittedDistribution(spec, "fixed", x.size, {}, None, None, note)
     if x.size < MIN_OBSERVATIONS:
         note = f"{x.size} observations (fewer than {MIN_OBSERVATIONS}): empirical distribution"
-        return FittedDistribution(_empirical(x), "empirical", x.size, {}, None, None, note)
+        return FittedDistribution(_valid(_empirical(x)), "empirical", x.size, {}, None, None, note)
     tried = [name for name in families if _FAMILIES[name].holds(x)]
     if not tried:
         raise ValueError(f"none of {list(families)} can hold the sample's values")
@@ -240,7 +247,7 @@ def _fit_sample(x: np.ndarray, families: Sequence[str], durations: bool) -> Fitt
     grid = _rounding_grid(x)
     ks = stats.kstest(_undo_rounding(x, grid), _FAMILIES[best.family].scipy(*best.params).cdf)
     return FittedDistribution(
-        spec=_spec(best, x, durations),
+        spec=_valid(_spec(best, x, durations)),
         family=best.family,
         n=x.size,
         aic={fit.family: fit.aic for fit in fits},
@@ -249,6 +256,15 @@ def _fit_sample(x: np.ndarray, families: Sequence[str], durations: bool) -> Fitt
         note=_untried_note(x, families, tried, fits),
         grid=grid,
     )
+
+
+def _valid(spec: Any) -> Any:
+    """``spec`` once checked as a scenario distribution (values beyond its bounds fail)."""
+    try:
+        _SCENARIO_DISTRIBUTION.validate_python(spec)
+    except ValidationError as error:
+        raise ValueError(f"the fitted {spec!r} is no scenario distribution: {error}") from None
+    return spec
 
 
 def _all_equal(x: np.ndarray) -> bool:

@@ -237,6 +237,11 @@ def test_an_empty_or_non_finite_sample_is_refused(bad: list[float]) -> None:
         fit_duration(bad)
 
 
+def test_values_beyond_the_scenario_format_s_bounds_are_refused() -> None:
+    with pytest.raises(ValueError, match="no scenario distribution"):
+        fit_signed(np.linspace(-3e9, 3e9, MIN_OBSERVATIONS))
+
+
 def test_an_unknown_family_is_refused() -> None:
     with pytest.raises(ValueError, match="weibull"):
         fit_duration(draws(DURATIONS["gamma"]), families=("weibull",))
