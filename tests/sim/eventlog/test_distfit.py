@@ -46,6 +46,7 @@ from sim.eventlog.distfit import (
     fit_share,
     fit_signed,
 )
+from sim.scenario import Provenance
 
 N = 5_000
 SEED = 20261121
@@ -322,7 +323,7 @@ def test_an_impossible_share_is_refused(successes: int, trials: int) -> None:
 # ---------------------------------------------------------------- provenance
 
 
-def test_every_provenance_is_plain_json_and_yaml() -> None:
+def test_every_provenance_is_plain_json_and_yaml_and_a_scenario_provenance_entry() -> None:
     records = [
         fit_duration(np.round(draws(DURATIONS["gamma"]), 2)).provenance(),
         fit_duration(np.full(5, 4.0)).provenance(),
@@ -333,6 +334,9 @@ def test_every_provenance_is_plain_json_and_yaml() -> None:
     for record in records:
         assert json.loads(json.dumps(record)) == record
         assert yaml.safe_load(yaml.safe_dump(record, allow_unicode=True)) == record
+        statistics = {k: v for k, v in record.items() if k not in ("n", "note")}
+        entry = {"source": "event log", "n": record["n"], "note": record.get("note")}
+        assert Provenance.model_validate(entry | {"fit": statistics}).fit == statistics
     fitted = records[0]
     assert fitted["criterion"] == "AIC" and fitted["test"] == "Kolmogorov–Smirnov"
     assert set(fitted["aic"]) == set(DURATION_FAMILIES)
