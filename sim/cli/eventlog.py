@@ -5,8 +5,10 @@ command that reads a log shares (``--column NAME=COLUMN``, ``--columns FILE``).
 event log, CSV or Parquet by LOG's suffix, in clinicsim's columns: the log a clinic's
 records would give, for ``fit`` or a process-mining tool. RUN is a run directory or a
 stored run's id (as ``report`` takes it); the run's baseline policy and replication 0
-unless ``--policy`` and ``--rep`` say otherwise; working day d is given the d-th date of
-the horizon's weekdays from ``--start-date`` on (by default Monday 2026-01-05).
+unless ``--policy`` and ``--rep`` say otherwise. Working day 0 is given the first date
+on or after ``--start-date`` (by default Monday 2026-01-05) that falls on its weekday,
+and day d the d-th date of the horizon's weekdays from there: each simulated day keeps
+its weekday.
 
 RUN may also be a log file (``.csv``, ``.parquet``, ``.pq``): it is read and checked
 (in any column names ``--column``/``--columns`` map) and written again in clinicsim's
@@ -19,10 +21,12 @@ problems) is exit 2 with every problem named, and nothing written.
 from __future__ import annotations
 
 import argparse
+from datetime import date, timedelta
 from pathlib import Path
 
 from sim.cli.argtypes import iso_date, non_negative_int
 from sim.cli.runs import find_run
+from sim.clinic import Clinic
 from sim.eventlog.columns import NAMES, check_mapping, read_mapping
 from sim.eventlog.export import START_DATE, run_event_log
 from sim.eventlog.log import EventLog
@@ -32,6 +36,7 @@ from sim.models import model_of_run
 from sim.models.unit import UNIT
 from sim.outputs.rundir import RunData, is_staffing, is_sweep, load_run
 from sim.problems import Problem, ScenarioError
+from sim.scenario import WEEKDAYS, Scenario
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,7 +63,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         type=iso_date,
         default=START_DATE,
         metavar="YYYY-MM-DD",
-        help=f"the date of working day 0 or the first working day after (default: {START_DATE})",
+        help="working day 0 is the first date on or after it on its weekday "
+        f"(default: {START_DATE})",
     )
     export.add_argument("--store", type=Path, metavar="DIR", help="where to look up an id")
     add_column_options(export)
@@ -108,19 +114,27 @@ def cmd_export_log(args: argparse.Namespace) -> int:
         run_dir = find_run(args.run, args.store)
         run = _clinic_run(run_dir)
         policy, rep = _policy(run, args.policy), _rep(run, args.rep)
-        log = run_event_log(
-            run.tables, run.scenario, policy, rep, source=str(run_dir), start=args.start_date
-        )
+        start = first_working_date(run.scenario, args.start_date)
+        log = run_event_log(run.tables, run.scenario, policy, rep, source=str(run_dir), start=start)
         described = f"policy {policy}, replication {rep}"
     write_log(log, out)
     print(f"wrote {out}: {_counts(log)} ({described})")
     return 0
 
 
+def first_working_date(scenario: Scenario, start: date) -> date:
+    """The first date on or after ``start`` on the weekday of the run's working day 0,
+    so that every simulated day is given a date of its own weekday."""
+    weekday = WEEKDAYS.index(Clinic(scenario).weekday_of_day[0])
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
 def _counts(log: EventLog) -> str:
     no_shows = int(log.visits["no_show"].sum())
+    dates = f" from {log.dates[0]}" if log.dates else ""
     return (
-        f"{len(log.visits)} visits ({no_shows} no-shows), {len(log.steps)} steps, {log.days} days"
+        f"{len(log.visits)} visits ({no_shows} no-shows), {len(log.steps)} steps, "
+        f"{log.days} days{dates}"
     )
 
 

@@ -189,6 +189,7 @@ class _Rows:
     times: dict[str, np.ndarray] = field(default_factory=dict)
     given: dict[str, np.ndarray] = field(default_factory=dict)  # time cells holding anything
     firsts: dict[str, np.ndarray] = field(default_factory=dict)  # visit attributes per visit
+    misdated: set[int] = field(default_factory=set)  # visits with a date or time flagged
 
     @property
     def code(self) -> np.ndarray:
@@ -242,6 +243,7 @@ def _case_days(rows: _Rows, problems: _Problems) -> np.ndarray:
     if not rows.columns.has(DAY):
         return np.full(rows.visits, np.nan)
     days, unreadable = dates(rows.raw[rows.columns[DAY]])
+    rows.misdated.update(rows.code[unreadable].tolist())
     problems.add(
         unreadable,
         rows.columns[DAY],
@@ -289,7 +291,8 @@ def _absolute(rows: _Rows, name: str, problems: _Problems) -> np.ndarray:
         column,
         lambda i: f"not a time: {rows.cell(name, read.unreadable[i])!r}; {TIME_FORMS}",
     )
-    undated = np.flatnonzero(clock & np.isnan(day))
+    undated = np.flatnonzero(clock & np.isnan(day) & (rows.code >= 0))
+    rows.misdated.update(rows.code[np.concatenate([read.unreadable, undated])].tolist())
     needs = "the visit's day" if rows.columns.has(DAY) else "a day column"
     problems.add(
         undated,
@@ -396,7 +399,8 @@ def _flag_unpaired(rows: _Rows, paired: pd.DataFrame, problems: _Problems) -> No
 
 def _visit_days(rows: _Rows, steps: pd.DataFrame, problems: _Problems) -> np.ndarray:
     """Each visit's date (epoch days): its day, else the date of its arrival, of its
-    first start, of its appointment; flagging the visits with none of them."""
+    first start, of its appointment; flagging the visits with none of them (but those
+    whose date or times were flagged already)."""
     first_start = np.full(rows.visits, np.inf)
     np.fmin.at(first_start, steps["code"].to_numpy(), steps["start"].to_numpy())
     first_start[np.isinf(first_start)] = np.nan
@@ -405,7 +409,7 @@ def _visit_days(rows: _Rows, steps: pd.DataFrame, problems: _Problems) -> np.nda
         if minutes is not None:
             undated = np.isnan(day)
             day[undated] = np.floor(minutes[undated] / DAY_MINUTES)
-    undated_visits = np.flatnonzero(np.isnan(day))
+    undated_visits = np.setdiff1d(np.flatnonzero(np.isnan(day)), list(rows.misdated))
     if len(undated_visits):
         given = np.flatnonzero(rows.code >= 0)
         visits, first = np.unique(rows.code[given], return_index=True)
@@ -446,6 +450,8 @@ def _check_steps(rows: _Rows, steps: pd.DataFrame, problems: _Problems) -> None:
 def _check_unassigned(
     rows: _Rows, steps: pd.DataFrame, picked: np.ndarray, problems: _Problems
 ) -> None:
+    if not len(picked):  # a file with no member column among them
+        return
     member_column = rows.columns[MEMBER]
     column = rows.columns[RESOURCE] if rows.columns.has(RESOURCE) else member_column
     at = steps["start_row"].to_numpy()[picked]
@@ -506,6 +512,8 @@ def _check_patient_overlaps(
 def _check_member_overlaps(
     rows: _Rows, steps: pd.DataFrame, picked: np.ndarray, problems: _Problems
 ) -> None:
+    if not len(picked):  # a file with no member column among them
+        return
     members = len(rows.label(MEMBER).values) + 1
     pair = steps["resource"].to_numpy()[picked] * members + steps["member"].to_numpy()[picked]
     later, earlier = _overlapping(steps, picked, pair)
