@@ -62,6 +62,7 @@ SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 MAX_PROBLEMS = 20
 SEPARATORS = (",", ";", "\t")
 ENCODINGS = ("utf-8-sig", "cp1252")  # Excel on Windows saves "CSV" in the latter
+SAME_TIME_MIN = 1e-6  # a clock time and a timestamp of one instant may differ by rounding
 EPOCH_DATE = date(1970, 1, 1)
 EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday
 KINDS = {"start": 0, "complete": 1}  # lifecycle transitions, in lower case
@@ -219,7 +220,8 @@ class _Rows:
 
 def _rows(raw: pd.DataFrame, found: FileColumns, problems: _Problems) -> _Rows:
     rows = _Rows(raw, found, {n: labels(raw[found[n]]) for n in TEXTS if found.has(n)})
-    no_case = np.flatnonzero(rows.code < 0)
+    blank = raw.isna().to_numpy().all(axis=1)  # a spreadsheet's trailing ";;;;" rows
+    no_case = np.flatnonzero((rows.code < 0) & ~blank)
     problems.add(no_case, found[CASE], lambda i: "empty: every row names its visit (case)")
     rows.case_day = _case_days(rows, problems)
     named = (APPOINTMENT, ARRIVAL, *((TIMESTAMP,) if found.lifecycle else (START, END)))
@@ -262,7 +264,8 @@ def _per_visit(rows: _Rows, name: str, values: np.ndarray, problems: _Problems) 
     per_visit[visits] = values[given[first]]
     first_row = np.full(rows.visits, -1)
     first_row[visits] = given[first]
-    differing = given[values[given] != per_visit[code]]
+    same = np.isclose(values[given], per_visit[code], rtol=0, atol=SAME_TIME_MIN)
+    differing = given[~same]
 
     def describe(i: int) -> str:
         here = differing[i]

@@ -191,6 +191,13 @@ def test_a_good_log_reads_into_visits_and_steps(tmp_path: Path) -> None:
     assert pd.isna(steps.loc[1, "resource"]) and pd.isna(steps.loc[1, "member"])
 
 
+def test_blank_rows_and_one_instant_in_two_forms_are_no_problem(tmp_path: Path) -> None:
+    """A spreadsheet's trailing empty rows, and a visit's arrival given as a clock time on
+    one row and as a timestamp on another."""
+    lines = [*GOOD, "v1,2026-01-05,2026-01-05 07:30:00.000,,,,,", ",,,,,,,", ",,,,,,,"]
+    assert_same_log(read_log(_write(tmp_path, lines)), read_log(_write(tmp_path, GOOD)))
+
+
 def test_a_step_past_midnight_ends_after_minute_1440(tmp_path: Path) -> None:
     lines = ["v1,,2026-01-05 23:30,surgery,surgeon,Eva,2026-01-05 23:40,2026-01-06 00:25"]
     log = read_log(_write(tmp_path, lines))
