@@ -38,7 +38,14 @@ import pandas as pd
 from pyarrow import ArrowException
 
 from sim.eventlog.cells import DAY_MINUTES, Labels, dates, labels, times
-from sim.eventlog.columns import LIFECYCLE, TIMESTAMP, FileColumns, check_mapping, find_columns
+from sim.eventlog.columns import (
+    LIFECYCLE,
+    TIMESTAMP,
+    FileColumns,
+    check_mapping,
+    find_columns,
+    read_mapping,
+)
 from sim.eventlog.log import (
     APPOINTMENT,
     ARRIVAL,
@@ -57,6 +64,8 @@ from sim.eventlog.log import (
 )
 from sim.problems import Problem, ScenarioError
 from sim.scenario import WEEKDAYS
+
+__all__ = ["MAX_PROBLEMS", "SUFFIXES", "read_log", "read_mapping"]
 
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 MAX_PROBLEMS = 20
