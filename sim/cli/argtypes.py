@@ -1,8 +1,9 @@
-"""Argument types of the command line: whole numbers and fractions, with clear messages."""
+"""Argument types of the command line: whole numbers, fractions and dates, with clear messages."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 
 def non_negative_int(text: str) -> int:
@@ -37,3 +38,10 @@ def port_number(text: str) -> int:
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text}")
     return value
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None

@@ -1,5 +1,6 @@
-"""The ``clinicsim`` command line: ``run``, ``compare``, ``report``, ``validate``, and the
-thesis's ``generate-instance``, ``greedy`` and ``grasp`` (``cli_thesis``).
+"""The ``clinicsim`` command line: ``run``, ``compare``, ``report``, ``validate``, the
+thesis's ``generate-instance``, ``greedy`` and ``grasp`` (``cli_thesis``), and the event
+log's ``export-log`` (``cli_eventlog``).
 
 Every run and compare is kept as a run directory, ``--out``'s or, without it, one in
 the result store (``sim.cli.runs``), where ``compare`` also writes its report; ``report``
@@ -22,6 +23,7 @@ from typing import Any
 from rich.console import Console
 
 from policies.base import policy_words
+from sim.cli import eventlog as cli_eventlog
 from sim.cli import experiments as cli_experiments
 from sim.cli import thesis as cli_thesis
 from sim.cli import unit as cli_unit
@@ -183,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.set_defaults(handler=cmd_dashboard)
     cli_experiments.add_commands(commands, experiment_options)
     cli_thesis.add_commands(commands)
+    cli_eventlog.add_commands(commands)
     return parser
 
 

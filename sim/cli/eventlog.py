@@ -1,0 +1,186 @@
+"""The event log on the command line: ``export-log``, and the column options every
+command that reads a log shares (``--column NAME=COLUMN``, ``--columns FILE``).
+
+``clinicsim export-log RUN --out LOG`` writes one policy's replication of a run as an
+event log, CSV or Parquet by LOG's suffix, in clinicsim's columns: the log a clinic's
+records would give, for ``fit`` or a process-mining tool. RUN is a run directory or a
+stored run's id (as ``report`` takes it); the run's baseline policy and replication 0
+unless ``--policy`` and ``--rep`` say otherwise. Working day 0 is given the first date
+on or after ``--start-date`` (by default Monday 2026-01-05) that falls on its weekday,
+and day d the d-th date of the horizon's weekdays from there: each simulated day keeps
+its weekday.
+
+RUN may also be a log file (``.csv``, ``.parquet``, ``.pq``): it is read and checked
+(in any column names ``--column``/``--columns`` map) and written again in clinicsim's
+columns, so a clinic's own log can be checked and normalised before it is fitted.
+
+Bad input (an unknown policy or replication, an output that is no log file, a log with
+problems) is exit 2 with every problem named, and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, timedelta
+from pathlib import Path
+
+from sim.cli.argtypes import iso_date, non_negative_int
+from sim.cli.runs import find_run
+from sim.clinic import Clinic
+from sim.eventlog.columns import NAMES, check_mapping, read_mapping
+from sim.eventlog.export import START_DATE, run_event_log
+from sim.eventlog.log import EventLog
+from sim.eventlog.read import SUFFIXES, read_log
+from sim.eventlog.write import write_log
+from sim.models import model_of_run
+from sim.models.unit import UNIT
+from sim.outputs.rundir import RunData, is_staffing, is_sweep, load_run
+from sim.problems import Problem, ScenarioError
+from sim.scenario import WEEKDAYS, Scenario
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    export = commands.add_parser(
+        "export-log",
+        help="write a run's event log (CSV or Parquet), as a clinic's own records would be",
+    )
+    export.add_argument(
+        "run",
+        type=Path,
+        metavar="RUN",
+        help="a run directory, a stored run's id (`clinicsim runs`), or a log file to check "
+        "and write again in clinicsim's columns",
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="LOG", help="the log: .csv, .parquet or .pq"
+    )
+    export.add_argument("--policy", help="the policy whose log to write (default: the baseline)")
+    export.add_argument(
+        "--rep", type=non_negative_int, default=0, help="the replication (default: 0)"
+    )
+    export.add_argument(
+        "--start-date",
+        type=iso_date,
+        default=START_DATE,
+        metavar="YYYY-MM-DD",
+        help="working day 0 is the first date on or after it on its weekday "
+        f"(default: {START_DATE})",
+    )
+    export.add_argument("--store", type=Path, metavar="DIR", help="where to look up an id")
+    add_column_options(export)
+    export.set_defaults(handler=cmd_export_log)
+
+
+def add_column_options(parser: argparse.ArgumentParser) -> None:
+    """``--column NAME=COLUMN`` (repeatable) and ``--columns FILE``: a log's column names."""
+    parser.add_argument(
+        "--column",
+        dest="column_names",
+        action="append",
+        default=[],
+        metavar="NAME=COLUMN",
+        help=f"the log's column for one of clinicsim's names ({', '.join(NAMES)}), "
+        "e.g. --column case=VisitID",
+    )
+    parser.add_argument(
+        "--columns",
+        dest="columns_file",
+        type=Path,
+        metavar="FILE",
+        help="a YAML mapping of clinicsim's names to the log's columns, e.g. "
+        "{case: VisitID, step: Activity}",
+    )
+
+
+def columns_of(args: argparse.Namespace) -> dict[str, str] | None:
+    """The column mapping ``--columns`` and ``--column`` give (the latter wins)."""
+    mapping = read_mapping(args.columns_file) if args.columns_file is not None else {}
+    for item in args.column_names:
+        name, equals, column = item.partition("=")
+        if not equals or not name.strip() or not column.strip():
+            message = f"expected NAME=COLUMN (e.g. case=VisitID), got {item!r}"
+            raise ScenarioError("--column", [Problem(item, message)])
+        mapping[name.strip()] = column.strip()
+    check_mapping(mapping, "--column")
+    return mapping or None
+
+
+def cmd_export_log(args: argparse.Namespace) -> int:
+    out = _checked_out(args.out)
+    if args.run.suffix.lower() in SUFFIXES and not args.run.is_dir():
+        log = read_log(args.run, columns_of(args))
+        described = "read and checked"
+    else:
+        run_dir = find_run(args.run, args.store)
+        run = _clinic_run(run_dir)
+        policy, rep = _policy(run, args.policy), _rep(run, args.rep)
+        start = first_working_date(run.scenario, args.start_date)
+        log = run_event_log(run.tables, run.scenario, policy, rep, source=str(run_dir), start=start)
+        described = f"policy {policy}, replication {rep}"
+    write_log(log, out)
+    print(f"wrote {out}: {_counts(log)} ({described})")
+    return 0
+
+
+def first_working_date(scenario: Scenario, start: date) -> date:
+    """The first date on or after ``start`` on the weekday of the run's working day 0,
+    so that every simulated day is given a date of its own weekday."""
+    weekday = WEEKDAYS.index(Clinic(scenario).weekday_of_day[0])
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def _counts(log: EventLog) -> str:
+    no_shows = int(log.visits["no_show"].sum())
+    dates = f" from {log.dates[0]}" if log.dates else ""
+    return (
+        f"{len(log.visits)} visits ({no_shows} no-shows), {len(log.steps)} steps, "
+        f"{log.days} days{dates}"
+    )
+
+
+def _checked_out(path: Path) -> Path:
+    """The log to write, refused before any work if it cannot be one."""
+    if path.suffix.lower() not in SUFFIXES:
+        got = repr(path.suffix) if path.suffix else "no suffix"
+        message = f"expected a file ending .csv, .parquet or .pq, got {got}"
+    elif path.is_dir():
+        message = "is a directory, expected a file"
+    elif not path.parent.is_dir():
+        message = "its folder does not exist"
+    else:
+        return path
+    raise ScenarioError(str(path), [Problem("--out", message)])
+
+
+def _clinic_run(run_dir: Path) -> RunData:
+    """A clinic run's data; a sweep, a staffing search or a unit's run has no one log."""
+    if run_dir.is_dir():
+        if is_sweep(run_dir):
+            message = "a sweep: give one of its variants, e.g. RUN/variants/base"
+        elif is_staffing(run_dir):
+            message = "a staffing search has no event log"
+        elif model_of_run(run_dir) is UNIT:
+            message = "a day-hospital unit's run is planned in blocks: it has no event log"
+        else:
+            return load_run(run_dir)
+        raise ScenarioError(str(run_dir), [Problem("RUN", message)])
+    return load_run(run_dir)
+
+
+def _policy(run: RunData, wanted: str | None) -> str:
+    policies = list(run.summary["policies"])
+    if wanted is None:
+        return str(run.summary["baseline"])
+    if wanted not in policies:
+        message = f"not a policy of this run; it has {', '.join(policies)}"
+        raise ScenarioError("--policy", [Problem(wanted, message)])
+    return wanted
+
+
+def _rep(run: RunData, wanted: int) -> int:
+    reps = int(run.summary["reps"])
+    if wanted >= reps:
+        shown = "replication 0 only" if reps == 1 else f"replications 0 to {reps - 1}"
+        message = f"the run has {shown}"
+        raise ScenarioError("--rep", [Problem(str(wanted), message)])
+    return wanted
