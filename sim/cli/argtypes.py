@@ -45,3 +45,13 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def clock_time(text: str) -> int:
+    """``"07:30"`` → 450, minutes after midnight."""
+    hours, colon, minutes = text.strip().partition(":")
+    if colon and hours.isdigit() and minutes.isdigit() and len(minutes) == 2:
+        value = int(hours) * 60 + int(minutes)
+        if int(hours) < 24 and int(minutes) < 60:
+            return value
+    raise argparse.ArgumentTypeError(f'expected a time of day "HH:MM", got {text!r}')

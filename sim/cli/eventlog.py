@@ -1,5 +1,11 @@
-"""The event log on the command line: ``export-log``, and the column options every
-command that reads a log shares (``--column NAME=COLUMN``, ``--columns FILE``).
+"""The event log on the command line: ``fit``, ``export-log``, and the column options
+every command that reads a log shares (``--column NAME=COLUMN``, ``--columns FILE``).
+
+``clinicsim fit LOG --out scenario.yaml`` reads a clinic's log and writes the scenario it
+shows (``sim.eventlog.fit``), validated, with its ``provenance:`` block; the fit's
+warnings (a closing time read from the end of work, overdispersed daily counts, thin
+samples) go to standard error. ``--open``/``--close`` give the clinic's hours when they
+are known; ``--name`` its name. Without ``--out`` the scenario goes to standard output.
 
 ``clinicsim export-log RUN --out LOG`` writes one policy's replication of a run as an
 event log, CSV or Parquet by LOG's suffix, in clinicsim's columns: the log a clinic's
@@ -21,25 +27,44 @@ problems) is exit 2 with every problem named, and nothing written.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from sim.cli.argtypes import iso_date, non_negative_int
+from sim.cli.argtypes import clock_time, iso_date, non_negative_int
 from sim.cli.runs import find_run
 from sim.clinic import Clinic
 from sim.eventlog.columns import NAMES, check_mapping, read_mapping
 from sim.eventlog.export import START_DATE, run_event_log
+from sim.eventlog.fit import FitChoices, fit_log
 from sim.eventlog.log import EventLog
 from sim.eventlog.read import SUFFIXES, read_log
 from sim.eventlog.write import write_log
+from sim.files import write_text_atomically
 from sim.models import model_of_run
 from sim.models.unit import UNIT
 from sim.outputs.rundir import RunData, is_staffing, is_sweep, load_run
 from sim.problems import Problem, ScenarioError
-from sim.scenario import WEEKDAYS, Scenario
+from sim.scenario import WEEKDAYS, Scenario, from_text
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    fit = commands.add_parser("fit", help="fit a scenario to a clinic's event log (CSV or Parquet)")
+    fit.add_argument("log", type=Path, metavar="LOG", help="the log: .csv, .parquet or .pq")
+    fit.add_argument(
+        "--out", type=Path, metavar="SCENARIO", help="the scenario to write (default: print it)"
+    )
+    fit.add_argument("--name", help="the scenario's name (default: after the log's file)")
+    fit.add_argument("--open", type=clock_time, metavar="HH:MM", help="opening time, when known")
+    fit.add_argument(
+        "--close",
+        type=clock_time,
+        metavar="HH:MM",
+        help="closing time, when known (a log shows when work ended, not when shifts did)",
+    )
+    add_column_options(fit)
+    fit.set_defaults(handler=cmd_fit)
+
     export = commands.add_parser(
         "export-log",
         help="write a run's event log (CSV or Parquet), as a clinic's own records would be",
@@ -103,6 +128,44 @@ def columns_of(args: argparse.Namespace) -> dict[str, str] | None:
         mapping[name.strip()] = column.strip()
     check_mapping(mapping, "--column")
     return mapping or None
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    out = _checked_scenario_out(args.out)
+    log = read_log(args.log, columns_of(args))
+    choices = FitChoices(name=args.name, open=args.open, close=args.close)
+    fitted = fit_log(log, choices)
+    text = fitted.to_yaml()
+    from_text(text, str(out or "<the fitted scenario>"))  # what is written reads back
+    for warning in fitted.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    write_text_atomically(out, text)
+    scenario = fitted.scenario
+    steps = sum(len(p.steps) for p in scenario.protocols.values())
+    print(
+        f"wrote {out}: {len(scenario.protocols)} protocols, {steps} steps, "
+        f"{len(scenario.resources)} resources, {len(scenario.demand.classes)} classes, "
+        f"from {_counts(log)}"
+    )
+    return 0
+
+
+def _checked_scenario_out(path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        got = repr(path.suffix) if path.suffix else "no suffix"
+        message = f"expected a scenario file ending .yaml or .yml, got {got}"
+    elif path.is_dir():
+        message = "is a directory, expected a file"
+    elif not path.parent.is_dir():
+        message = "its folder does not exist"
+    else:
+        return path
+    raise ScenarioError(str(path), [Problem("--out", message)])
 
 
 def cmd_export_log(args: argparse.Namespace) -> int:
