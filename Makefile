@@ -57,6 +57,7 @@ bench: $(STAMP) $(BROWSER)
 	$(BIN)/python benchmarks/dayhospital.py
 	$(BIN)/python benchmarks/booking.py
 	$(BIN)/python benchmarks/interrupt.py
+	$(BIN)/python benchmarks/fit.py
 
 # the README's measured blocks, run anew on the locked install (docs/measured.py)
 readme: $(STAMP)

@@ -126,6 +126,7 @@ class _Draft:
 def fit_log(log: EventLog, choices: FitChoices | None = None) -> FittedScenario:
     """The scenario a log shows, validated, with its provenance and the fit's warnings."""
     choices = choices or FitChoices()
+    log = log.compact()
     draft = _Draft(source=f"event log {Path(log.source).name}")
     ids = _Ids()
     shapes = infer_protocols(log)

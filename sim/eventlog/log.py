@@ -79,7 +79,26 @@ class EventLog:
                 return bool(table[column].notna().any())
         return False
 
+    def compact(self) -> EventLog:
+        """The same log with its texts as categories: a year's log repeats a few step,
+        resource and member names 300 000 times, and joins on codes are fast."""
+        return EventLog(
+            source=self.source,
+            visits=_categorised(self.visits, ("case", "weekday", "class", "protocol")),
+            steps=_categorised(self.steps, ("case", "step", "resource", "member")),
+            dates=self.dates,
+        )
+
     def durations(self, step: str) -> pd.Series:
         """The minutes each doing of ``step`` took."""
         rows = self.steps[self.steps["step"] == step]
         return rows["end"] - rows["start"]
+
+
+def _categorised(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    changed = {
+        c: table[c].astype("category")
+        for c in columns
+        if c in table.columns and not isinstance(table[c].dtype, pd.CategoricalDtype)
+    }
+    return table.assign(**changed) if changed else table

@@ -197,65 +197,118 @@ def _all_waited_for(shape: ProtocolShape, index: int) -> set[str]:
 
 def _idle_colleague_evidence(steps: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
     """Per (protocol, step): waits beside an idle colleague at work, and waits that had a
-    colleague at work to show it. Vectorised over (doing, colleague) pairs: a year's log
-    has some 300 000 doings."""
-    staffed = steps.dropna(subset=["resource", "member"]).reset_index(drop=True)
-    staffed = staffed.assign(resource=staffed["resource"].astype(str))
-    staffed = staffed.assign(member=staffed["member"].astype(str))
-    workdays = _workdays(staffed)
-    opening = workdays.groupby(["day", "resource"])["first"].transform("min")
-    workdays = workdays.assign(opening=opening)
-    doings = staffed.reset_index(names="doing").merge(
-        workdays[["day", "resource", "opening"]].drop_duplicates(), on=["day", "resource"]
+    colleague at work to show it. In integer codes over (doing, colleague) pairs: a
+    year's log has some 300 000 doings."""
+    staffed = steps.dropna(subset=["resource", "member"])
+    doings = _Doings.of(staffed)
+    work = _MemberDays.of(doings)
+    at = np.maximum(doings.ready, work.opening[doings.team])
+    waited = np.flatnonzero(doings.start - at > WAITED)
+    doing, colleague = work.colleagues(doings.team[waited])
+    doing = waited[doing]
+    other = colleague != doings.workday[doing]
+    doing, colleague = doing[other], colleague[other]
+    t = at[doing]
+    present = (t >= work.first[colleague]) & (t <= work.last[colleague])
+    idle = present & ~work.busy(colleague, t, doings)
+    seen = np.zeros(len(doings.start), dtype=bool)
+    beside_idle = np.zeros(len(doings.start), dtype=bool)
+    np.logical_or.at(seen, doing, present)
+    np.logical_or.at(beside_idle, doing, idle)
+    tally = (
+        pd.DataFrame(
+            {
+                "protocol": staffed["protocol"].to_numpy()[seen],
+                "step": staffed["step"].to_numpy()[seen],
+                "idle": beside_idle[seen],
+            }
+        )
+        .groupby(["protocol", "step"], observed=True)["idle"]
+        .agg(["sum", "count"])
     )
-    doings["at"] = np.maximum(doings["ready"], doings["opening"])
-    doings = doings[doings["start"] - doings["at"] > WAITED]
-    pairs = doings[["doing", "protocol", "step", "day", "resource", "member", "at"]].merge(
-        workdays.drop(columns="opening"), on=["day", "resource"], suffixes=("", "_other")
-    )
-    pairs = pairs[pairs["member"] != pairs["member_other"]]
-    at = pairs["at"].to_numpy()
-    present = (at >= pairs["first"].to_numpy()) & (at <= pairs["last"].to_numpy())
-    idle = present & ~_busy_at(staffed, workdays, pairs["code"].to_numpy(), at)
-    per_doing = (
-        pd.DataFrame({"doing": pairs["doing"], "present": present, "idle": idle})
-        .groupby("doing")[["present", "idle"]]
-        .any()
-    )
-    per_doing = per_doing[per_doing["present"]].join(
-        doings.set_index("doing")[["protocol", "step"]]
-    )
-    tally = per_doing.groupby(["protocol", "step"])["idle"].agg(["sum", "count"])
     return {(str(p), str(s)): (int(a), int(b)) for (p, s), (a, b) in tally.iterrows()}
 
 
-def _workdays(staffed: pd.DataFrame) -> pd.DataFrame:
-    """One row per member and day: a code, the first start and the last end."""
-    days = staffed.groupby(["day", "resource", "member"], sort=True).agg(
-        first=("start", "min"), last=("end", "max")
-    )
-    days = days.reset_index().rename(columns={"member": "member_other"})
-    return days.assign(code=np.arange(len(days)))
+@dataclass(frozen=True)
+class _Doings:
+    """The staffed doings as arrays: times, and the codes of their team (day and
+    resource) and member-day."""
+
+    start: np.ndarray
+    end: np.ndarray
+    ready: np.ndarray
+    team: np.ndarray  # index of (day, resource)
+    workday: np.ndarray  # index of (day, resource, member)
+
+    @classmethod
+    def of(cls, staffed: pd.DataFrame) -> _Doings:
+        day = staffed["day"].to_numpy(dtype=np.int64)
+        resource = _codes(staffed["resource"])
+        member = _codes(staffed["member"])
+        _, team = np.unique(day * (resource.max() + 1) + resource, return_inverse=True)
+        _, workday = np.unique((team * (member.max() + 1) + member), return_inverse=True)
+        return cls(
+            start=staffed["start"].to_numpy(dtype=float),
+            end=staffed["end"].to_numpy(dtype=float),
+            ready=staffed["ready"].to_numpy(dtype=float),
+            team=team,
+            workday=workday,
+        )
 
 
-def _busy_at(
-    staffed: pd.DataFrame, workdays: pd.DataFrame, codes: np.ndarray, times: np.ndarray
-) -> np.ndarray:
-    """Whether member-day ``codes[i]`` was doing something at ``times[i]``."""
-    code_of = workdays.set_index(["day", "resource", "member_other"])["code"]
-    keys = pd.MultiIndex.from_frame(staffed[["day", "resource", "member"]])
-    code = code_of.reindex(keys).to_numpy()
-    span = float(max(staffed["end"].max(), times.max(initial=0.0))) + 1.0
-    order = np.lexsort((staffed["start"].to_numpy(), code))
-    key = code[order] * span + staffed["start"].to_numpy()[order]
-    ends = staffed["end"].to_numpy()[order]
-    index = np.searchsorted(key, codes * span + times, side="right") - 1
-    found = index >= 0
-    same = np.zeros(len(times), dtype=bool)
-    same[found] = code[order][index[found]] == codes[found]
-    busy = np.zeros(len(times), dtype=bool)
-    busy[same] = ends[index[same]] > times[same]
-    return busy
+def _codes(column: pd.Series) -> np.ndarray:
+    return column.astype("category").cat.codes.to_numpy().astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _MemberDays:
+    """Each member-day's team, first start and last end; each team's opening and its
+    member-days (contiguous, since member-days are numbered within teams)."""
+
+    team: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    opening: np.ndarray  # per team
+    bounds: np.ndarray  # per team: its member-days are bounds[t] .. bounds[t + 1] - 1
+    order: np.ndarray  # doings by member-day, then start
+
+    @classmethod
+    def of(cls, doings: _Doings) -> _MemberDays:
+        days = int(doings.workday.max()) + 1
+        team = np.zeros(days, dtype=np.int64)
+        team[doings.workday] = doings.team
+        first = np.full(days, np.inf)
+        last = np.full(days, -np.inf)
+        np.minimum.at(first, doings.workday, doings.start)
+        np.maximum.at(last, doings.workday, doings.end)
+        teams = int(doings.team.max()) + 1
+        opening = np.full(teams, np.inf)
+        np.minimum.at(opening, team, first)
+        bounds = np.searchsorted(team, np.arange(teams + 1))
+        order = np.lexsort((doings.start, doings.workday))
+        return cls(team, first, last, opening, bounds, order)
+
+    def colleagues(self, teams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (i, member-day) pair of the member-days of ``teams[i]``'s team."""
+        counts = self.bounds[teams + 1] - self.bounds[teams]
+        index = np.repeat(np.arange(len(teams)), counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return index, self.bounds[teams][index] + offsets
+
+    def busy(self, workdays: np.ndarray, times: np.ndarray, doings: _Doings) -> np.ndarray:
+        """Whether member-day ``workdays[i]`` was doing something at ``times[i]``: the
+        last of its doings to start by then had not ended (doings sorted by one key,
+        member-day then start)."""
+        sorted_day = doings.workday[self.order]
+        starts, ends = doings.start[self.order], doings.end[self.order]
+        span = float(max(ends.max(), times.max(initial=0.0)) - min(starts.min(), 0.0)) + 1.0
+        key = sorted_day * span + starts
+        index = np.searchsorted(key, workdays * span + times, side="right") - 1
+        found = index >= 0
+        found[found] = sorted_day[index[found]] == workdays[found]
+        busy = np.zeros(len(times), dtype=bool)
+        busy[found] = ends[index[found]] > times[found]
+        return busy
 
 
 def _mark_assigned(
