@@ -6,6 +6,7 @@ columns as ``columns`` says (clinicsim's names, mapped ones or the process-minin
 conventions) and reading its cells as ``cells`` says; ``write`` writes an ``EventLog``
 as such a file; ``export`` makes a run's records an ``EventLog``; ``distfit`` chooses
 and fits the distribution of a sample; ``infer`` reads protocols, staff, hours and
-demand from a log; ``fit`` assembles a scenario with its provenance; ``check``
+demand from a log; ``fit`` assembles a scenario with its provenance; ``practice`` turns
+a log's visits into a scenario's patients and plan over the log's days; ``check``
 simulates a scenario under the practice a log shows and compares it with what happened.
 """
