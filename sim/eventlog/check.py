@@ -150,6 +150,16 @@ class _Measures:
 # ---------------------------------------------------------------- reading figures
 
 
+def figures_of_log(practice: LoggedPractice) -> dict[str, float]:
+    """The figures the log shows, by name."""
+    return _measure(practice, _observed_trace(practice)).values
+
+
+def figures_of_records(practice: LoggedPractice, records: SimRecords) -> dict[str, float]:
+    """The figures a simulation of the logged period gives, by name."""
+    return _measure(practice, _simulated_trace(practice, records)).values
+
+
 def _observed_trace(practice: LoggedPractice) -> _Trace:
     visits = practice.log.visits
     number = pd.Series(np.arange(len(visits)), index=visits["case"].astype(str).to_numpy())
