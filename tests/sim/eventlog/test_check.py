@@ -40,7 +40,6 @@ from sim.eventlog.export import run_event_log
 from sim.eventlog.log import EventLog
 from sim.eventlog.practice import LoggedPractice
 from sim.experiments.runner import gather_tables, run_replication
-from sim.plan import NO_MEMBER
 from sim.problems import ScenarioError
 from sim.scenario import WEEKDAYS, Scenario, load
 
@@ -96,9 +95,7 @@ def figure(result: CheckResult, name: str) -> pd.Series:
 # ---------------------------------------------------------------- the verdicts
 
 
-def test_the_right_scenario_agrees_on_every_figure(
-    period: Scenario, period_log: EventLog
-) -> None:
+def test_the_right_scenario_agrees_on_every_figure(period: Scenario, period_log: EventLog) -> None:
     result = check_fit(period_log, period)
     assert result.reps == DEFAULT_REPS
     assert result.figures["figure"].tolist() == figure_names(period)
