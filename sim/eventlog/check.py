@@ -103,6 +103,23 @@ class CheckResult:
         """The figures that differ, in table order."""
         return self.figures.loc[~self.figures["agrees"], "figure"].tolist()
 
+    def to_dict(self) -> dict[str, object]:
+        """The check as plain data (for ``--json``): an undefined number is ``None``."""
+        figures = [
+            {k: _plain(v) for k, v in row.items()} for row in self.figures.to_dict(orient="records")
+        ]
+        return {
+            "scenario": self.scenario,
+            "log": self.log,
+            "reps": self.reps,
+            "days": self.days,
+            "visits": self.visits,
+            "confidence": self.confidence,
+            "agrees": self.agrees,
+            "differing": self.differing,
+            "figures": figures,
+        }
+
 
 def check_fit(
     log: EventLog,
@@ -410,6 +427,15 @@ def prediction_interval(values: np.ndarray, confidence: float) -> tuple[float, f
     quantile = stats.t.ppf(1 - (1 - confidence) / 2, df=n - 1)
     half = float(quantile * np.std(values, ddof=1) * math.sqrt(1 + 1 / n))
     return mean - half, mean, mean + half
+
+
+def _plain(value: object) -> object:
+    """A table cell as JSON holds it: Python numbers and booleans, NaN as ``None``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def _defined(value: float | None) -> bool:
