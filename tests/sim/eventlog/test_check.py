@@ -9,8 +9,8 @@ and the verdict of each of its 12 figures is a prediction interval at level
 1 − 0.05/12 (Bonferroni), ±3.2 standard deviations of a period's value. So the right
 scenario passes with at least 95 % probability whatever the seed, and, the seeds being
 fixed, every time here. The wrong scenarios are far outside that noise: a refraction
-30 % slower puts the mean stay about 17 minutes above the logged one, one technician
-fewer about 57 minutes, against intervals ±6 to ±7 minutes wide, so they fail on any
+30 % slower puts the simulated mean stay 30 minutes above the logged one, one technician
+fewer 58 minutes, against intervals ±6 to ±7 minutes wide, so they fail on any
 seed, not only on this one. The other tests use 5-day logs and a few replications:
 they check how the practice is built and how the figures are read, not the verdict.
 """
