@@ -62,7 +62,6 @@ FIGURE_COLUMNS = (
     "high",
     "agrees",
 )
-KINDS = ("stay", "wait", "utilisation", "throughput", "no_show")
 _SAME = 1e-9  # relative room for a figure no replication varies (a rate of zero)
 
 Progress = Callable[[int, int], None]
