@@ -11,6 +11,7 @@ YAML changes no number, and adding a step leaves the other steps' draws alone.
 
 ``realise`` draws everything up front, before any policy acts: every policy of
 a replication faces the same patients and the same luck (common random numbers).
+``draw_outcomes`` draws the outcomes of requests given from elsewhere (a log's visits).
 Policies see only ``Requests``; the engine also sees ``Outcomes``.
 """
 
@@ -110,7 +111,7 @@ def realise(scenario: Scenario, rep: int) -> Realisation:
         class_specialty=[c.specialty for c in classes],
         attributes=_draw_attributes(scenario, rep, class_names, class_index),
     )
-    return Realisation(rep, requests, _draw_outcomes(scenario, rep, requests))
+    return Realisation(rep, requests, draw_outcomes(scenario, rep, requests))
 
 
 def _draw_attributes(
@@ -127,7 +128,10 @@ def _draw_attributes(
     return values
 
 
-def _draw_outcomes(scenario: Scenario, rep: int, requests: Requests) -> Outcomes:
+def draw_outcomes(scenario: Scenario, rep: int, requests: Requests) -> Outcomes:
+    """Every random outcome of ``requests`` in replication ``rep``: each step's duration
+    and whether it happens, punctuality, no-show, cancellation and its notice (what
+    ``realise`` draws for the requests it draws; ``sim.eventlog.check`` for a log's)."""
     seed, n = scenario.seed, len(requests)
     behaviour = scenario.behaviour
     max_steps = max(len(p.steps) for p in scenario.protocols.values())

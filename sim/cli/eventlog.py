@@ -1,5 +1,6 @@
-"""The event log on the command line: ``fit``, ``export-log``, and the column options
-every command that reads a log shares (``--column NAME=COLUMN``, ``--columns FILE``).
+"""The event log on the command line: ``fit``, ``export-log``, ``check-fit``, and the
+column options every command that reads a log shares (``--column NAME=COLUMN``,
+``--columns FILE``).
 
 ``clinicsim fit LOG --out scenario.yaml`` reads a clinic's log and writes the scenario it
 shows (``sim.eventlog.fit``), validated, with its ``provenance:`` block; the fit's
@@ -20,8 +21,17 @@ RUN may also be a log file (``.csv``, ``.parquet``, ``.pq``): it is read and che
 (in any column names ``--column``/``--columns`` map) and written again in clinicsim's
 columns, so a clinic's own log can be checked and normalised before it is fitted.
 
+``clinicsim check-fit LOG SCENARIO`` simulates the log's period under the practice the
+log shows with the scenario's durations, staff and behaviour (``sim.eventlog.check``),
+prints the table of figures (observed, simulated mean, prediction interval, verdict) and
+writes the page with the observed against the simulated distributions
+(``sim.outputs.checkfit_report``): ``--out``, by default ``LOG-check.html`` beside the
+log (``clinic.csv`` → ``clinic-check.html``). Exit 0 when every figure agrees, 1 when
+one differs; ``--json`` prints the figures as JSON instead of the table.
+
 Bad input (an unknown policy or replication, an output that is no log file, a log with
-problems) is exit 2 with every problem named, and nothing written.
+problems, a log the scenario cannot take) is exit 2 with every problem named, and
+nothing written.
 """
 
 from __future__ import annotations
@@ -31,9 +41,16 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from sim.cli.argtypes import clock_time, iso_date, non_negative_int
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sim.cli.argtypes import clock_time, iso_date, non_negative_int, positive_int
+from sim.cli.options import progress_bar
 from sim.cli.runs import find_run
 from sim.clinic import Clinic
+from sim.eventlog.check import DEFAULT_REPS, CheckResult, check_fit
 from sim.eventlog.columns import NAMES, check_mapping, read_mapping
 from sim.eventlog.export import START_DATE, run_event_log
 from sim.eventlog.fit import FitChoices, fit_log
@@ -41,11 +58,24 @@ from sim.eventlog.log import EventLog
 from sim.eventlog.read import SUFFIXES, read_log
 from sim.eventlog.write import write_log
 from sim.files import write_text_atomically
+from sim.jsontext import finite_json
 from sim.models import model_of_run
 from sim.models.unit import UNIT
+from sim.outputs.checkfit_report import (
+    table_headers,
+    verdict_line,
+    verdict_rows,
+    write_check_page,
+)
+from sim.outputs.i18n import LANGUAGES, language, t
+from sim.outputs.names import Names
+from sim.outputs.report import check_report_path
 from sim.outputs.rundir import RunData, is_staffing, is_sweep, load_run
 from sim.problems import Problem, ScenarioError
-from sim.scenario import WEEKDAYS, Scenario, from_text
+from sim.scenario import WEEKDAYS, Scenario, from_text, load
+
+EXIT_DIFFERS = 1
+PAGE_SUFFIX = "-check.html"
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -94,6 +124,41 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     export.add_argument("--store", type=Path, metavar="DIR", help="where to look up an id")
     add_column_options(export)
     export.set_defaults(handler=cmd_export_log)
+    _add_check_fit(commands)
+
+
+def _add_check_fit(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    check = commands.add_parser(
+        "check-fit",
+        help="simulate a log's period under a scenario and compare it with what happened "
+        "(exit 0: every figure agrees, 1: one differs)",
+    )
+    check.add_argument("log", type=Path, metavar="LOG", help="the clinic's log: .csv or .parquet")
+    check.add_argument("scenario", metavar="SCENARIO", help="scenario file, or a bundled name")
+    check.add_argument(
+        "--reps",
+        type=positive_int,
+        default=DEFAULT_REPS,
+        help=f"replications of the logged period (default: {DEFAULT_REPS})",
+    )
+    check.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="dotted override of the scenario, e.g. resources.technician.count=3",
+    )
+    check.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help=f"the HTML page (default: beside LOG, named LOG{PAGE_SUFFIX})",
+    )
+    check.add_argument("--lang", choices=LANGUAGES, help="language of the table and page (es|en)")
+    check.add_argument("--json", action="store_true", help="print the figures as JSON")
+    add_column_options(check)
+    check.set_defaults(handler=cmd_check_fit)
 
 
 def add_column_options(parser: argparse.ArgumentParser) -> None:
@@ -183,6 +248,48 @@ def cmd_export_log(args: argparse.Namespace) -> int:
     write_log(log, out)
     print(f"wrote {out}: {_counts(log)} ({described})")
     return 0
+
+
+def cmd_check_fit(args: argparse.Namespace) -> int:
+    lang = language(args.lang)
+    log = read_log(args.log, columns_of(args))
+    scenario = load(args.scenario, args.overrides)
+    page = args.out if args.out is not None else page_beside(args.log)
+    check_report_path(page)
+    with progress_bar(args, lang) as progress:
+        result = check_fit(log, scenario, args.reps, progress)
+    names = Names.of(scenario, lang)
+    write_check_page(page, result, lang, names)
+    if args.json:
+        sys.stdout.write(finite_json({**result.to_dict(), "page": str(page)}, "--json"))
+    else:
+        print_check(Console(), result, lang, names)
+        print(t("checkfit_written", lang, path=page))
+    return 0 if result.agrees else EXIT_DIFFERS
+
+
+def page_beside(log: Path) -> Path:
+    """``clinic.csv`` → ``clinic-check.html`` in the log's folder."""
+    return log.with_name(log.stem + PAGE_SUFFIX)
+
+
+def print_check(console: Console, result: CheckResult, lang: str, names: Names) -> None:
+    """The table of figures, the verdict of each coloured, and the verdict as a whole."""
+    title = t("checkfit_title", lang, scenario=result.scenario, log=result.log)
+    meta = t("checkfit_meta", lang, days=result.days, visits=result.visits, reps=result.reps)
+    table = Table(title=escape(f"{title}\n{meta}"), box=box.SIMPLE_HEAD, show_edge=False)
+    rows = verdict_rows(result, lang, names)
+    label, *values = table_headers(lang)
+    table.add_column(label, ratio=1)  # labels wrap at words; numbers are never cut
+    for k, header in enumerate(values):
+        width = max(len(header), *(len(cells[k + 1]) for cells in rows))
+        table.add_column(header, justify="right", no_wrap=True, min_width=width)
+    for cells, agrees in zip(rows, result.figures["agrees"], strict=True):
+        *shown, verdict = (escape(c) for c in cells)
+        colour = "green" if agrees else "bold red"
+        table.add_row(*shown, f"[{colour}]{verdict}[/]")
+    console.print(table)
+    console.print(escape(verdict_line(result, lang, names)), highlight=False)
 
 
 def first_working_date(scenario: Scenario, start: date) -> date:

@@ -354,6 +354,86 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{taken} of {n} chairs ({share})",
     },
     "peaks_and": {"es": " y ", "en": " and "},
+    # clinicsim check-fit: a scenario against a clinic's log
+    "checkfit_title": {
+        "es": "{scenario} frente al registro {log}",
+        "en": "{scenario} against the log {log}",
+    },
+    "checkfit_meta": {
+        "es": "{days} días, {visits} visitas; {reps} réplicas del período registrado",
+        "en": "{days} days, {visits} visits; {reps} replications of the logged period",
+    },
+    "checkfit_agrees_all": {
+        "es": "El escenario concuerda con el registro en las {total} cifras.",
+        "en": "The scenario agrees with the log on all {total} figures.",
+    },
+    "checkfit_differs_some": {
+        "es": "El escenario difiere del registro en {count} de {total} cifras: {figures}.",
+        "en": "The scenario differs from the log on {count} of {total} figures: {figures}.",
+    },
+    "checkfit_table": {
+        "es": "Cifras observadas y simuladas",
+        "en": "Observed and simulated figures",
+    },
+    "checkfit_figure": {"es": "Cifra", "en": "Figure"},
+    "checkfit_observed": {"es": "Registro", "en": "Log"},
+    "checkfit_simulated": {"es": "Simulado", "en": "Simulated"},
+    "checkfit_interval": {"es": "Intervalo", "en": "Interval"},
+    "checkfit_verdict": {"es": "Veredicto", "en": "Verdict"},
+    "checkfit_agrees": {"es": "concuerda", "en": "agrees"},
+    "checkfit_differs": {"es": "difiere", "en": "differs"},
+    "checkfit_stay": {"es": "Estancia media (min)", "en": "Mean stay (min)"},
+    "checkfit_wait": {"es": "Espera antes de {step} (min)", "en": "Wait before {step} (min)"},
+    "checkfit_utilisation": {"es": "Utilización de {resource}", "en": "Utilisation of {resource}"},
+    "checkfit_throughput": {"es": "Visitas atendidas por día", "en": "Visits served a day"},
+    "checkfit_no_show": {"es": "Ausencias", "en": "No-shows"},
+    "checkfit_method": {
+        "es": "Cada réplica simula los días del registro con sus visitas (ausencias incluidas), "
+        "su hora de cita o todos a la apertura, y su profesional; duraciones, pasos "
+        "opcionales, puntualidad y ausencias se sortean del escenario. Ambas columnas se leen "
+        "igual: la espera de un paso va desde el fin de los pasos que espera según el "
+        "protocolo del escenario (o la llegada); la utilización, sobre los minutos de turno "
+        "del escenario. Intervalo de predicción de una cifra de un período: media ± t · sd · "
+        "√(1 + 1/R) entre las R réplicas, a nivel {level} en cada cifra (Bonferroni sobre "
+        "{total} cifras), de modo que un escenario correcto pasa en todas a la vez con al "
+        "menos 95 % de probabilidad.",
+        "en": "Each replication simulates the log's days with its visits (no-shows included), "
+        "their appointment times or everyone at opening, and their staff member; durations, "
+        "optional steps, punctuality and no-shows are drawn from the scenario. Both columns "
+        "are read the same way: a step's wait runs from the end of the steps it waits for in "
+        "the scenario's protocol (or the arrival); utilisation is over the scenario's shift "
+        "minutes. Prediction interval for one period's figure: mean ± t · sd · √(1 + 1/R) "
+        "over the R replications, at level {level} for each figure (Bonferroni over {total} "
+        "figures), so that a right scenario passes on all at once with at least 95 % "
+        "probability.",
+    },
+    "checkfit_fig_stay": {"es": "Estancia por visita", "en": "Stay per visit"},
+    "checkfit_fig_wait": {"es": "Espera por paso", "en": "Wait per step"},
+    "checkfit_fig_utilisation": {
+        "es": "Utilización por recurso y día",
+        "en": "Utilisation per resource and day",
+    },
+    "checkfit_fig_note": {
+        "es": "Izquierda: histogramas del registro y de la simulación (todas las réplicas), en "
+        "% de cada uno. Derecha: gráfico Q–Q, los percentiles 1 a 99 de la simulación frente "
+        "a los del registro; sobre la diagonal, las distribuciones coinciden.",
+        "en": "Left: histograms of the log and of the simulation (every replication), in % of "
+        "each. Right: Q–Q plot, percentiles 1 to 99 of the simulation against the log's; on "
+        "the diagonal, the distributions match.",
+    },
+    "checkfit_log": {"es": "registro", "en": "log"},
+    "checkfit_simulation": {"es": "simulación", "en": "simulation"},
+    "checkfit_share": {"es": "% de los valores", "en": "% of values"},
+    "checkfit_minutes": {"es": "minutos", "en": "minutes"},
+    "checkfit_quantile_log": {"es": "Percentil del registro", "en": "Log's percentile"},
+    "checkfit_quantile_sim": {
+        "es": "Percentil de la simulación",
+        "en": "Simulation's percentile",
+    },
+    "checkfit_written": {
+        "es": "Página de la comprobación escrita en {path}",
+        "en": "Check page written to {path}",
+    },
 }
 
 
