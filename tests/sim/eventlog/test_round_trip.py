@@ -28,6 +28,7 @@ from scipy import stats
 
 from sim.clinic import Clinic
 from sim.distributions import Distribution
+from sim.eventlog.check import check_fit
 from sim.eventlog.fit import FitChoices, fit_log
 from sim.eventlog.log import EventLog
 from sim.experiments.runner import run_experiment
@@ -199,3 +200,11 @@ def test_key_figures_of_the_refitted_scenario_agree(name: str) -> None:
         z = stats.norm.ppf(0.995)
         difference = refitted[name]["mean"] - entry["mean"]
         assert abs(difference) <= z * error + 1e-9, (name, entry["mean"], refitted[name]["mean"])
+
+
+def test_a_booking_clinic_refitted_passes_check_fit_against_its_log() -> None:
+    """The health centre's key figures under the practice its log shows (the logged
+    appointment times): the refitted scenario agrees with what happened on every one."""
+    _, log, fitted = _trip("health_centre_realtime")
+    result = check_fit(log, fitted)
+    assert result.agrees, result.differing
