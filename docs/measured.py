@@ -66,9 +66,15 @@ def stale(text: str) -> list[str]:
     return [m["command"] for m in blocks(text) if m["stamp"] != stamp(m["command"], digest)]
 
 
+EXPECTED_EXIT = re.compile(r"#\s*exits? (\d+)\s*$")
+
+
 def run(command: str) -> str:
-    """The command's standard output at 80 columns; ``clinicsim`` is the installed one."""
-    words = shlex.split(command)
+    """The command's standard output at 80 columns; ``clinicsim`` is the installed one. A
+    command that ends in ``# exit N`` is expected to exit with status N (``check-fit``
+    exits 1 when a figure differs), any other with 0."""
+    expected = EXPECTED_EXIT.search(command)
+    words = shlex.split(command, comments=True)
     if words[0] == "clinicsim":
         words = [sys.executable, "-m", "sim.cli.main", *words[1:]]
     environment = {**os.environ, "COLUMNS": str(COLUMNS), "TERM": "dumb"}
@@ -76,7 +82,7 @@ def run(command: str) -> str:
     done = subprocess.run(
         words, cwd=ROOT, env=environment, capture_output=True, text=True, check=False
     )
-    if done.returncode != 0:
+    if done.returncode != (int(expected.group(1)) if expected else 0):
         sys.exit(f"{command}: exit {done.returncode}\n{done.stderr}")
     return "\n".join(line.rstrip() for line in done.stdout.splitlines()) + "\n"
 
