@@ -130,7 +130,7 @@ def fit_log(log: EventLog, choices: FitChoices | None = None) -> FittedScenario:
     draft = _Draft(source=f"event log {Path(log.source).name}")
     ids = _Ids()
     shapes = infer_protocols(log)
-    _check_log_shape(log, draft)
+    _check_log_shape(log, shapes, draft)
     booking = _booking_rules(log, shapes, draft)
     draft.data = {
         "name": choices.name or f"Fitted from {Path(log.source).name}",
@@ -159,12 +159,19 @@ def _description(log: EventLog) -> str:
     )
 
 
-def _check_log_shape(log: EventLog, draft: _Draft) -> None:
+def _check_log_shape(log: EventLog, shapes: dict[str, ProtocolShape], draft: _Draft) -> None:
     repeats = repeated_doings(log.steps)
     if repeats:
         draft.warnings.append(
             f"{repeats} steps were done twice in one visit: each visit's first doing is kept"
         )
+    for name, shape in shapes.items():
+        for steps in shape.together:
+            draft.warnings.append(
+                f"steps {', '.join(steps)} of protocol {name!r} occur in exactly the same "
+                "visits: the log probably mixes protocols; give its class or protocol "
+                "column (--column class=COLUMN)"
+            )
     for step, resources in conflicting_resources(log.steps).items():
         draft.warnings.append(
             f"step {step!r} is logged with several resources ({', '.join(resources)}): "

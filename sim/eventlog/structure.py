@@ -56,6 +56,7 @@ class ProtocolShape:
     name: str
     steps: tuple[StepShape, ...]
     cases: int  # visits with at least one step
+    together: tuple[tuple[str, ...], ...] = ()  # optional steps always done together
 
     def after_of(self, index: int) -> list[str] | None:
         """What step ``index`` waits for, as the scenario format writes it: ``None`` when
@@ -100,8 +101,7 @@ def repeated_doings(steps: pd.DataFrame) -> int:
 def _protocol_shape(name: str, rows: pd.DataFrame) -> ProtocolShape:
     starts = rows.pivot(index="case", columns="step", values="start")
     ends = rows.pivot(index="case", columns="step", values="end")
-    offset = starts.sub(starts.min(axis=1), axis=0)
-    order = sorted(starts.columns, key=lambda s: (float(offset[s].mean()), str(s)))
+    order = _listed_order(starts)
     waits = _waiting(order, starts, ends)
     resource = _resource_of_steps(rows)
     cases = len(starts)
@@ -115,7 +115,38 @@ def _protocol_shape(name: str, rows: pd.DataFrame) -> ProtocolShape:
         )
         for step in order
     )
-    return ProtocolShape(name=name, steps=shapes, cases=cases)
+    groups = tuple(tuple(g) for g in together(starts))
+    return ProtocolShape(name=name, steps=shapes, cases=cases, together=groups)
+
+
+def _listed_order(starts: pd.DataFrame) -> list:
+    """Steps by how many others they mostly start before (in the visits with both), then
+    by their mean start after the visit's first start: a step that always comes before
+    another is listed first even when visits that skip steps pull its mean around."""
+    steps = list(starts.columns)
+    offset = starts.sub(starts.min(axis=1), axis=0).mean()
+    before = {s: 0 for s in steps}
+    for i, a in enumerate(steps):
+        for b in steps[i + 1 :]:
+            both = starts[a].notna() & starts[b].notna()
+            if both.any():
+                first = float((starts.loc[both, a] < starts.loc[both, b]).mean())
+                if first > 0.5:
+                    before[a] += 1
+                elif first < 0.5:
+                    before[b] += 1
+    return sorted(steps, key=lambda s: (-before[s], float(offset[s]), str(s)))
+
+
+def together(starts: pd.DataFrame) -> list[list[str]]:
+    """Groups of optional steps that occur in exactly the same visits: a sign that the
+    log mixes protocols (without a class or protocol column to tell them apart)."""
+    present = starts.notna()
+    optional = [s for s in present.columns if not present[s].all()]
+    groups: dict[tuple[bool, ...], list[str]] = {}
+    for step in optional:
+        groups.setdefault(tuple(present[step]), []).append(str(step))
+    return [g for g in groups.values() if len(g) > 1]
 
 
 def _waiting(order: list, starts: pd.DataFrame, ends: pd.DataFrame) -> dict[object, set]:
@@ -328,7 +359,7 @@ def _mark_assigned(
         )
         for step in shape.steps
     )
-    return ProtocolShape(name=shape.name, steps=steps, cases=shape.cases)
+    return replace(shape, steps=steps)
 
 
 def _replace_step(step: StepShape, assigned: bool, evidence: tuple[int, int]) -> StepShape:

@@ -149,3 +149,29 @@ def test_a_patient_waiting_beside_an_idle_colleague_makes_the_step_assigned() ->
     assert consult.assigned
     # v1..v11 waited beside idle d2; "late" waited for d2 while d1 was busy at 480
     assert consult.assigned_evidence == (11, 12)
+
+
+def test_a_log_rounded_to_the_minute_gives_the_same_protocols() -> None:
+    scenario, log = simulated_log("ophthalmology", DAYS)
+    rounded = log.steps.assign(start=np.floor(log.steps["start"]), end=np.floor(log.steps["end"]))
+    visits = log.visits.assign(arrival=np.floor(log.visits["arrival"]))
+    shapes = infer_protocols(EventLog(log.source, visits, rounded, log.dates))
+    for protocol, steps in _truth(scenario).items():
+        read = [
+            (s.step, s.resource, s.assigned, frozenset(s.waits_for)) for s in shapes[protocol].steps
+        ]
+        assert read == steps, protocol
+
+
+def test_a_log_that_mixes_protocols_lists_steps_in_order_and_flags_them() -> None:
+    """Without class or protocol, new patients' and follow-ups' visits are one protocol:
+    the steps keep their order, and the steps only new patients have come together."""
+    _, log = simulated_log("ophthalmology", DAYS)
+    mixed = EventLog(
+        log.source, log.visits.assign(**{"class": None, "protocol": None}), log.steps, log.dates
+    )
+    (shape,) = infer_protocols(mixed).values()
+    order = [s.step for s in shape.steps]
+    assert order.index("fundus") < order.index("consult")
+    assert order.index("refraction") < order.index("lens_calculation")
+    assert {"dilation", "lens_calculation", "fundus"} <= set(shape.together[0])
