@@ -3,7 +3,8 @@
 A visit's protocol is its logged ``protocol``, else its ``class``, else the one protocol
 ``visit``. Within a protocol:
 
-- **Order.** Steps are listed by their mean start after the visit's first start.
+- **Order.** Steps are listed by how many others they mostly start before (in the
+  visits with both), then by their mean start after the visit's first start.
 - **Waiting.** Step ``j`` waits for step ``i`` (listed before it) when, in every visit
   that has both, ``j`` started no earlier than ``i`` ended. What a step waits for is
   the last of those (the transitive reduction): a step written with ``after`` when that
