@@ -44,6 +44,7 @@ from sim.eventlog.staffing import (
     closing_at,
     hours_of,
     opening_of,
+    shift_starts,
     staff_of,
     weekdays_of,
 )
@@ -51,7 +52,7 @@ from sim.eventlog.structure import (
     ProtocolShape,
     conflicting_resources,
     first_doings,
-    infer_protocols,
+    read_protocols,
     repeated_doings,
     visit_protocols,
 )
@@ -129,7 +130,7 @@ def fit_log(log: EventLog, choices: FitChoices | None = None) -> FittedScenario:
     log = log.compact()
     draft = _Draft(source=f"event log {Path(log.source).name}")
     ids = _Ids()
-    shapes = infer_protocols(log)
+    shapes, doings = read_protocols(log)
     _check_log_shape(log, shapes, draft)
     booking = _booking_rules(log, shapes, draft)
     draft.data = {
@@ -144,6 +145,7 @@ def fit_log(log: EventLog, choices: FitChoices | None = None) -> FittedScenario:
         "policies": {"fifo": {"arrival": _practice(log)}},
     }
     draft.note("policies.fifo.arrival", n=log.days, note="the practice the log shows")
+    _shift_starts(draft, doings, ids)
     draft.data["provenance"] = draft.provenance
     data = _rounded(draft.data)
     scenario = from_mapping(data, source=f"the scenario fitted to {log.source}")
@@ -307,6 +309,30 @@ def _members_note(specialties: bool, own_slots: bool) -> str:
     if own_slots:
         notes.append(SLOTS_NOTE)
     return "; ".join(notes)
+
+
+def _shift_starts(draft: _Draft, doings: pd.DataFrame, ids: _Ids) -> None:
+    """A resource whose members start after the clinic opens gets its ``hours``."""
+    horizon = draft.data["horizon"]
+    opening, closing = _minutes(horizon["open"]), _minutes(horizon["close"])
+    for name, shift in shift_starts(doings, SLOT_MINUTES).items():
+        if not opening < shift.start < closing:
+            continue
+        key = ids.of("resource", name)
+        hours = {"start": format_clock(shift.start), "end": horizon["close"]}
+        draft.data["resources"][key]["hours"] = hours
+        draft.note(
+            f"resources.{key}.hours",
+            n=shift.days,
+            note=f"the first patient of the day waited for it on {shift.days_waited} of "
+            f"{shift.days} days: its members start at the median day's first start; the "
+            "end is the clinic's closing time (a log does not show when shifts end)",
+        )
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def _member(

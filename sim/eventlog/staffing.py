@@ -9,6 +9,10 @@
   median day's first appointment (or first start, without appointments) and closes when
   work had ended on 9 days in 10, rounded to the slot: a log shows when work ended, not
   when shifts did, so a known closing time should be given instead (``--close``).
+- **Shift starts.** When on most days the first patient of a resource waited for it
+  (ready before its first start), its members start later than the clinic opens: at
+  the median day's first start, to the slot. A resource whose first patient never
+  waited was there when needed: its shift is the clinic's.
 - **Weekdays.** The weekdays of the log's dates.
 """
 
@@ -24,6 +28,7 @@ from sim.eventlog.log import EventLog
 from sim.scenario import WEEKDAYS
 
 CLOSED_BY_SHARE = 0.9
+SHIFT_WAITED = 0.5  # minutes the first patient of a day must have waited for a resource
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,34 @@ def hours_of(log: EventLog, slot: int) -> dict[str, HoursFit]:
             member_days=len(rows),
         )
     return fits
+
+
+@dataclass(frozen=True)
+class ShiftStart:
+    """When a resource's members start work, read from the days its first patient
+    waited for it: a member who was there would have started at once."""
+
+    start: int  # minutes after midnight, to the slot
+    days_waited: int
+    days: int
+
+
+def shift_starts(doings: pd.DataFrame, slot: int) -> dict[str, ShiftStart]:
+    """Per resource whose first patient of the day waited for it on most days: the
+    median day's first start. ``doings`` has ``ready`` (``structure.ready_times``)."""
+    staffed = doings.dropna(subset=["resource"])
+    first = (
+        staffed.sort_values("start", kind="stable")
+        .groupby(["resource", "day"], observed=True)
+        .head(1)
+    )
+    starts = {}
+    for resource, rows in first.groupby("resource", observed=True):
+        waited = int((rows["start"] - rows["ready"] > SHIFT_WAITED).sum())
+        if waited > len(rows) / 2:
+            start = floor_to(float(rows["start"].median()), slot)
+            starts[str(resource)] = ShiftStart(start, waited, len(rows))
+    return starts
 
 
 def opening_of(log: EventLog, slot: int) -> tuple[int, str]:

@@ -80,13 +80,20 @@ def visit_protocols(log: EventLog) -> pd.Series:
 
 def infer_protocols(log: EventLog) -> dict[str, ProtocolShape]:
     """Every protocol of the log, by name, its steps in order."""
+    return read_protocols(log)[0]
+
+
+def read_protocols(log: EventLog) -> tuple[dict[str, ProtocolShape], pd.DataFrame]:
+    """Every protocol of the log, and its doings (each step of a visit once) with their
+    protocol and ``ready``: when each could have started (``ready_times``)."""
     protocol_of = visit_protocols(log)
     steps = first_doings(log.steps)
     steps = steps.assign(protocol=steps["case"].map(protocol_of).to_numpy())
     shapes = {}
-    for name, rows in steps.groupby("protocol", sort=True):
+    for name, rows in steps.groupby("protocol", sort=True, observed=True):
         shapes[str(name)] = _protocol_shape(str(name), rows)
-    return _with_assigned(shapes, log, steps)
+    doings = steps.assign(ready=ready_times(shapes, log, steps))
+    return _with_assigned(shapes, doings), doings
 
 
 def first_doings(steps: pd.DataFrame) -> pd.DataFrame:
@@ -188,18 +195,15 @@ def conflicting_resources(steps: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _with_assigned(
-    shapes: dict[str, ProtocolShape], log: EventLog, steps: pd.DataFrame
+    shapes: dict[str, ProtocolShape], doings: pd.DataFrame
 ) -> dict[str, ProtocolShape]:
-    if "member" not in steps.columns or steps["member"].isna().all():
+    if "member" not in doings.columns or doings["member"].isna().all():
         return shapes
-    ready = _ready_times(shapes, log, steps)
-    evidence = _idle_colleague_evidence(steps.assign(ready=ready))
+    evidence = _idle_colleague_evidence(doings)
     return {name: _mark_assigned(shape, evidence) for name, shape in shapes.items()}
 
 
-def _ready_times(
-    shapes: dict[str, ProtocolShape], log: EventLog, steps: pd.DataFrame
-) -> np.ndarray:
+def ready_times(shapes: dict[str, ProtocolShape], log: EventLog, steps: pd.DataFrame) -> np.ndarray:
     """When each doing could have started: the last end of the steps it waits for (all of
     them, through skipped ones too), else the patient's arrival, else its own start."""
     arrival = steps["case"].map(log.visits.set_index("case")["arrival"]).to_numpy(dtype=float)

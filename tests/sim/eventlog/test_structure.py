@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.eventlog.fit import FitChoices, fit_log
 from sim.eventlog.log import EventLog
 from sim.eventlog.staffing import closing_at, opening_of, staff_of, weekdays_of
 from sim.eventlog.structure import ONE_PROTOCOL, infer_protocols
@@ -175,3 +176,16 @@ def test_a_log_that_mixes_protocols_lists_steps_in_order_and_flags_them() -> Non
     assert order.index("fundus") < order.index("consult")
     assert order.index("refraction") < order.index("lens_calculation")
     assert {"dilation", "lens_calculation", "fundus"} <= set(shape.together[0])
+
+
+def test_a_resource_that_starts_after_opening_gets_its_shift_start() -> None:
+    """Ophthalmologists who start at 09:00 keep their first patients waiting every day;
+    the others were there when needed and keep the clinic's hours."""
+    start = 9 * 60
+    overrides = ('resources.ophthalmologist.hours={start: "09:00", end: "15:30"}',)
+    scenario, log = simulated_log("ophthalmology", DAYS, overrides=overrides)
+    fitted = fit_log(log, FitChoices(close=scenario.horizon.close)).scenario
+    hours = fitted.resources["ophthalmologist"].hours
+    assert hours is not None and hours.start == start and hours.end == scenario.horizon.close
+    assert fitted.resources["technician"].hours is None
+    assert fitted.resources["admissions"].hours is None
