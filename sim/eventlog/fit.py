@@ -118,10 +118,12 @@ class _Draft:
 
     def record(self, path: str, fitted: Any) -> None:
         """A fit's own provenance (``distfit``'s results say theirs): its observations and
-        note, the rest as the fit's statistics."""
+        note, the rest as the fit's statistics. A sample too thin for a fit is a warning."""
         record = dict(_plain(fitted.provenance()))
         n, note = record.pop("n", None), record.pop("note", None)
         self.note(path, n=n, note=note, **record)
+        if getattr(fitted, "family", None) == "empirical":
+            self.warnings.append(f"{path}: {note}; give a value if you know a better one")
 
 
 def fit_log(log: EventLog, choices: FitChoices | None = None) -> FittedScenario:

@@ -189,3 +189,13 @@ def test_a_resource_that_starts_after_opening_gets_its_shift_start() -> None:
     assert hours is not None and hours.start == start and hours.end == scenario.horizon.close
     assert fitted.resources["technician"].hours is None
     assert fitted.resources["admissions"].hours is None
+
+
+def test_a_thin_log_fits_empirical_durations_and_says_so() -> None:
+    """One day of the clinic: 22 follow-up visits, fewer than distfit's 30 observations."""
+    _, log = simulated_log("ophthalmology", 1)
+    fitted = fit_log(log)
+    followup = fitted.scenario.protocols["cataract_followup"]
+    assert all(step.duration.dist == "empirical" for step in followup.steps)
+    thin = [w for w in fitted.warnings if "fewer than 30" in w]
+    assert len(thin) == len(followup.steps)
