@@ -196,7 +196,7 @@ def columns_of(args: argparse.Namespace) -> dict[str, str] | None:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
-    out = _checked_scenario_out(args.out)
+    out = None if args.out is None else _checked_out(args.out, SCENARIO_SUFFIXES)
     log = read_log(args.log, columns_of(args))
     choices = FitChoices(name=args.name, open=args.open, close=args.close)
     fitted = fit_log(log, choices)
@@ -216,21 +216,6 @@ def cmd_fit(args: argparse.Namespace) -> int:
         f"from {_counts(log)}"
     )
     return 0
-
-
-def _checked_scenario_out(path: Path | None) -> Path | None:
-    if path is None:
-        return None
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        got = repr(path.suffix) if path.suffix else "no suffix"
-        message = f"expected a scenario file ending .yaml or .yml, got {got}"
-    elif path.is_dir():
-        message = "is a directory, expected a file"
-    elif not path.parent.is_dir():
-        message = "its folder does not exist"
-    else:
-        return path
-    raise ScenarioError(str(path), [Problem("--out", message)])
 
 
 def cmd_export_log(args: argparse.Namespace) -> int:
@@ -308,11 +293,14 @@ def _counts(log: EventLog) -> str:
     )
 
 
-def _checked_out(path: Path) -> Path:
-    """The log to write, refused before any work if it cannot be one."""
-    if path.suffix.lower() not in SUFFIXES:
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def _checked_out(path: Path, suffixes: tuple[str, ...] = SUFFIXES) -> Path:
+    """The file to write (a log, or a scenario), refused before any work if it cannot be."""
+    if path.suffix.lower() not in suffixes:
         got = repr(path.suffix) if path.suffix else "no suffix"
-        message = f"expected a file ending .csv, .parquet or .pq, got {got}"
+        message = f"expected a file ending {_either(suffixes)}, got {got}"
     elif path.is_dir():
         message = "is a directory, expected a file"
     elif not path.parent.is_dir():
@@ -320,6 +308,11 @@ def _checked_out(path: Path) -> Path:
     else:
         return path
     raise ScenarioError(str(path), [Problem("--out", message)])
+
+
+def _either(suffixes: tuple[str, ...]) -> str:
+    """``(".csv", ".parquet", ".pq")`` → ``.csv, .parquet or .pq``."""
+    return ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
 
 
 def _clinic_run(run_dir: Path) -> RunData:
