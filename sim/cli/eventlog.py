@@ -296,7 +296,7 @@ def _counts(log: EventLog) -> str:
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
-def _checked_out(path: Path, suffixes: tuple[str, ...] = SUFFIXES) -> Path:
+def _checked_out(path: Path, suffixes: tuple[str, ...] = tuple(SUFFIXES)) -> Path:
     """The file to write (a log, or a scenario), refused before any work if it cannot be."""
     if path.suffix.lower() not in suffixes:
         got = repr(path.suffix) if path.suffix else "no suffix"
