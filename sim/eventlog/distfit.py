@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 from pydantic import TypeAdapter, ValidationError
 from scipy import stats
@@ -49,6 +50,7 @@ _SCENARIO_DISTRIBUTION: TypeAdapter[Any] = TypeAdapter(Distribution)
 
 OVERDISPERSION_LEVEL = 0.01
 DISPERSION_TEST = "index of dispersion, (n − 1)·s²/mean against χ²(n − 1), upper tail"
+WEEKDAY_TEST = "one rate for every weekday, Σ n_w (m_w − m)²/m against χ²(k − 1)"
 SHARE_INTERVAL = "Wilson score, 95 %"
 
 
@@ -414,6 +416,54 @@ def _overdispersion_warning(variance: float, rate: float, p_value: float) -> str
         f"against mean {rate:.1f}, {p_text}): the rate is a mean, and busy days will be "
         f"busier than simulated"
     )
+
+
+@dataclass(frozen=True)
+class WeekdayRates:
+    """The mean count a day per weekday, and whether they differ more than Poisson days
+    of one rate would: Σ n_w (m_w − m)² / m ~ χ²(k − 1) (the between-weekdays part of the
+    index of dispersion)."""
+
+    per_weekday: dict[str, float]
+    days: dict[str, int]
+    p_value: float | None  # None with fewer than two weekdays or no count
+    differ: bool
+
+    def provenance(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "per_weekday": {w: _significant(r, 4) for w, r in self.per_weekday.items()}
+        }
+        if self.p_value is not None:
+            record["weekday_test"] = WEEKDAY_TEST
+            record["weekday_p_value"] = _significant(self.p_value, 3)
+        return record
+
+
+def fit_weekday_rates(counts: ArrayLike, weekdays: Sequence[str]) -> WeekdayRates:
+    """Per weekday (``weekdays[i]`` is day i's), the mean count, and the test that they
+    are one Poisson rate."""
+    x = _values(counts)
+    frame = pd.DataFrame({"weekday": list(weekdays), "count": x})
+    order = {w: k for k, w in enumerate(dict.fromkeys(sorted(weekdays, key=_weekday_rank)))}
+    frame = frame.sort_values("weekday", key=lambda w: w.map(order), kind="stable")
+    groups = frame.groupby("weekday", sort=False)["count"]
+    means, sizes = groups.mean(), groups.size()
+    rate = float(x.mean()) if x.size else 0.0
+    if len(means) < 2 or rate == 0:
+        return WeekdayRates(means.to_dict(), sizes.to_dict(), None, False)
+    statistic = float((sizes * (means - rate) ** 2).sum() / rate)
+    p_value = float(stats.chi2.sf(statistic, len(means) - 1))
+    return WeekdayRates(
+        {str(w): float(m) for w, m in means.items()},
+        {str(w): int(n) for w, n in sizes.items()},
+        p_value,
+        p_value < OVERDISPERSION_LEVEL,
+    )
+
+
+def _weekday_rank(weekday: str) -> tuple[int, str]:
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return (days.index(weekday) if weekday in days else len(days), weekday)
 
 
 def fit_share(successes: int, trials: int) -> ShareFit:

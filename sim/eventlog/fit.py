@@ -30,7 +30,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.eventlog.distfit import fit_duration, fit_rate, fit_share, fit_signed
+from sim.eventlog.distfit import (
+    fit_duration,
+    fit_rate,
+    fit_share,
+    fit_signed,
+    fit_weekday_rates,
+)
 from sim.eventlog.log import EventLog
 from sim.eventlog.members import (
     DailySlots,
@@ -56,7 +62,7 @@ from sim.eventlog.structure import (
     repeated_doings,
     visit_protocols,
 )
-from sim.scenario import Scenario, format_clock, from_mapping
+from sim.scenario import WEEKDAYS, Scenario, format_clock, from_mapping
 
 SLOT_MINUTES = 5
 FIT_SEED = 1
@@ -359,8 +365,19 @@ def _demand(
     per_day = log.visits.groupby("day").size().reindex(range(log.days), fill_value=0)
     rate = fit_rate(per_day.to_numpy())
     draft.record("demand.requests_per_day", rate)
+    weekdays = fit_weekday_rates(per_day.to_numpy(), [WEEKDAYS[d.weekday()] for d in log.dates])
+    draft.provenance["demand.requests_per_day"].setdefault("fit", {}).update(
+        _plain(weekdays.provenance())
+    )
     if rate.warning:
         draft.warnings.append(rate.warning)
+    if weekdays.differ:
+        shown = ", ".join(f"{w} {r:.1f}" for w, r in weekdays.per_weekday.items())
+        draft.warnings.append(
+            f"visits a day differ by weekday ({shown}; p = {weekdays.p_value:.2g}): the "
+            "scenario draws requests at one rate every day, so its weekdays differ only by "
+            "their staff and slots"
+        )
     classes = _class_of_visits(log)
     protocols = visit_protocols(log)
     counts = classes.value_counts()

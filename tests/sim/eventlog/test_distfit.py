@@ -45,6 +45,7 @@ from sim.eventlog.distfit import (
     fit_rate,
     fit_share,
     fit_signed,
+    fit_weekday_rates,
 )
 from sim.scenario import Provenance
 
@@ -342,3 +343,17 @@ def test_every_provenance_is_plain_json_and_yaml_and_a_scenario_provenance_entry
     assert set(fitted["aic"]) == set(DURATION_FAMILIES)
     assert fitted["p_value_note"].startswith("approximate")
     assert records[3]["warning"].startswith("daily counts vary more")
+
+
+def test_weekday_rates_differ_only_when_the_weekdays_do() -> None:
+    """Twelve weeks of Poisson days: one rate for every weekday passes the test, Mondays
+    half again as busy fail it (seed 3)."""
+    rng = np.random.default_rng(3)
+    weekdays = ["mon", "tue", "wed", "thu", "fri"] * 12
+    same = rng.poisson(60, len(weekdays))
+    busy_monday = rng.poisson([90 if w == "mon" else 60 for w in weekdays])
+    flat = fit_weekday_rates(same, weekdays)
+    assert not flat.differ and list(flat.per_weekday) == ["mon", "tue", "wed", "thu", "fri"]
+    monday = fit_weekday_rates(busy_monday, weekdays)
+    assert monday.differ and monday.per_weekday["mon"] > 80
+    assert monday.provenance()["weekday_p_value"] < 0.01
