@@ -272,9 +272,10 @@ def _resources(log: EventLog, booking: _BookingRules, ids: _Ids, draft: _Draft) 
         if shared is not None:
             entry["daily_slots"] = shared
             draft.note(f"resources.{key}.daily_slots", n=slots.member_days, note=SLOTS_NOTE)
-        if name in members:
-            specialty = booking.specialties.get(name)
-            own = slots.per_member if slots is not None and shared is None else {}
+        specialty = booking.specialties.get(name)
+        own = slots.per_member if slots is not None and shared is None else {}
+        if name in members and (specialty is not None or own):
+            # named members only where they differ: a count alone lets a what-if add one
             entry["members"] = [_member(m, specialty, own.get(m)) for m in members[name]]
             draft.note(
                 f"resources.{key}.members",

@@ -16,7 +16,8 @@ booked), each on its day, with:
 - its logged appointment time, or the scenario's opening when the log has none
   (everyone at opening, as ``sim.plan.at_opening``);
 - its logged member for the protocol's assigned step when the scenario has that member
-  at work that day. The others (no-shows, whose member a log does not show, and members
+  at work that day (a scenario that names no members has the log's, most dates at work
+  first). The others (no-shows, whose member a log does not show, and members
   the scenario lacks) are booked as the first-come booking books: each, in turn, with
   the eligible member at work that day with the fewest visits. Leaving them to any
   member instead makes the simulated clinic more flexible than the logged one (on the
@@ -42,6 +43,7 @@ import pandas as pd
 from sim.clinic import Clinic, resource_keys
 from sim.engine import SimRecords, simulate
 from sim.eventlog.log import EventLog
+from sim.eventlog.members import members_of
 from sim.plan import NO_MEMBER, Plan
 from sim.problems import Problem, ScenarioError
 from sim.sampling import Realisation, Requests, draw_outcomes, stream
@@ -304,11 +306,12 @@ def _booked_members(practice: LoggedPractice, class_index: np.ndarray) -> np.nda
     who = practice._members_logged
     booked: dict[tuple[int, str], np.ndarray] = {}
     cases = practice.log.visits["case"].astype(str).tolist()
+    logged_names = members_of(practice.log)
     for i, step in enumerate(assigned):
         if step is None:
             continue
         resource = str(step.resource)
-        names = clinic.member_names(resource)
+        names = _member_names(clinic, resource, logged_names.get(resource, []))
         at_work = clinic.staff(resource, int(day[i]))
         name = who.get((cases[i], step.id))
         if name in names and names.index(name) < at_work:
@@ -326,6 +329,15 @@ def _booked_members(practice: LoggedPractice, class_index: np.ndarray) -> np.nda
             member[i] = chosen
             counts[chosen] += 1
     return member
+
+
+def _member_names(clinic: Clinic, resource: str, logged: list[str]) -> list[str]:
+    """The scenario's members by name; a resource that names none has its members in the
+    log's order (most dates at work first), as ``clinicsim fit`` lists them, so that the
+    k-th member at work is the log's k-th."""
+    if clinic.resources[resource].members:
+        return clinic.member_names(resource)
+    return logged[: len(clinic.member_names(resource))]
 
 
 def _assigned_step(scenario: Scenario, class_name: str) -> Step | None:
