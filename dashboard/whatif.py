@@ -127,7 +127,8 @@ class ScenarioChoice:
         return choice
 
     def to_store(self) -> dict[str, Any]:
-        return {"name": self.name, "text": self.text, "log": self.log}
+        fitted = {"log": self.log} if self.log is not None else {}
+        return {"name": self.name, "text": self.text, **fitted}
 
     @property
     def source(self) -> str:

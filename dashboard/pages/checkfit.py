@@ -79,7 +79,7 @@ def layout(log: str | None = None, reps: str | None = None, **_query: Any) -> ht
                             html.Progress(id=ids.CHECK_PROGRESS, value="0", max="1"),
                             html.Span(id=ids.CHECK_PROGRESS_TEXT, className="meta"),
                         ],
-                        className="buttons",
+                        className="buttons check-form",
                     ),
                     html.Div(id=ids.CHECK_REPS_MESSAGE, className="message"),
                     dcc.Link(id="t-back", href="/"),

@@ -212,16 +212,19 @@ HELPS = {  # marker → phrase
 
 @callback(
     [Output(key, "children") for key in LABELS],
-    Output("t-upload", "children"),
+    Output(ids.UPLOAD, "children"),
     [Output(key, prop) for key in HELPS for prop in ("title", "aria-label")],
     Input(ids.SCENARIO_LANG, "data"),
 )
-def page_text(lang: Any) -> list[str]:
+def page_text(lang: Any) -> list[Any]:
+    """The page's words in its language. The upload's words are the drop zone's own
+    children: words set inside a drop zone (a component Dash loads on demand) before the
+    browser has drawn it can be lost."""
     lang = checked_lang(lang)
     helps = [tr(phrase, lang) for phrase in HELPS.values() for _prop in ("title", "aria-label")]
     return [
         *[tr(phrase, lang) for phrase in LABELS.values()],
-        tr("upload", lang, limit=UPLOAD_LIMIT_BYTES // 1024),
+        html.Div(tr("upload", lang, limit=UPLOAD_LIMIT_BYTES // 1024), id="t-upload"),
         *helps,
     ]
 

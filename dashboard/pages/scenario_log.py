@@ -66,17 +66,19 @@ clientside_callback(
 
 
 @callback(
-    Output("t-log-upload", "children"),
+    Output(ids.LOG_UPLOAD, "children"),
     Output("t-log-help", "title"),
     Output("t-log-help", "aria-label"),
     Output("t-log-fitting", "children"),
     Input(ids.SCENARIO_LANG, "data"),
 )
-def drop_zone_text(lang: Any) -> tuple[str, str, str, str]:
+def drop_zone_text(lang: Any) -> tuple[html.Div, str, str, str]:
+    """The drop zone's words in the page's language (the zone's own children: words set
+    inside a drop zone before the browser has drawn it can be lost)."""
     lang = checked_lang(lang)
     help_text = tr("help_log", lang)
-    limit = LOG_UPLOAD_LIMIT_BYTES // MB
-    return tr("log_drop", lang, limit=limit), help_text, help_text, tr("log_fitting", lang)
+    words = html.Div(tr("log_drop", lang, limit=LOG_UPLOAD_LIMIT_BYTES // MB), id="t-log-upload")
+    return words, help_text, help_text, tr("log_fitting", lang)
 
 
 @callback(
