@@ -50,7 +50,7 @@ from dashboard.messages import (
     localise_log_problem,
     localise_warning,
 )
-from dashboard.runs import MAX_REPS, Settings
+from dashboard.runs import MAX_REPS, Settings, find_run, open_run, run_id, run_whatif
 from dashboard.whatif import ScenarioChoice, base_scenario, controls_of, shown_value
 from sim.eventlog.check import MIN_REPS
 from sim.eventlog.distfit import fit_rate
@@ -170,6 +170,21 @@ def test_the_fit_is_the_scenario_clinicsim_fit_writes_and_becomes_the_base(
     assert float(shown_value(rate, "en")) == expected.scenario.demand.requests_per_day
     stored = find_log(app_settings.store_root, wanted)
     assert stored is not None and stored.scenario_path.read_text() == choice.text
+
+
+def test_a_what_if_runs_on_the_fitted_base_as_on_any_other(
+    app_settings: Settings, fitted: tuple[str, ScenarioChoice]
+) -> None:
+    _wanted, choice = fitted
+    staff = "resources.technician.roster.mon"
+    base = {c.key: c for c in choice.controls()}[staff].base
+    changed = str(int(base) - 1)  # one fewer: the fitted file lists the members the log names
+    folder = run_whatif(app_settings, choice, {staff: changed}, ["fifo"], 1)
+    assert find_run(app_settings, run_id(folder)) == folder
+    sweep = open_run(folder)
+    assert isinstance(sweep, dict)
+    assert [v["overrides"] for v in sweep["variants"].values()] == [[], [f"{staff}={changed}"]]
+    assert sweep["variants"]["base"]["summary"]["scenario"] == base_scenario(choice).name
 
 
 def test_the_fits_report_is_kept_beside_the_log(
