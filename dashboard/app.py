@@ -6,7 +6,9 @@ language in local storage, the scenario and its what-ifs in session storage,
 so two people (or two tabs) never see each other's changes; runs are shared
 only as stored runs, opened on purpose. Runs go through a Dash background
 callback (``DiskcacheManager``): each is a process of its own, killed with its
-workers by the Cancel button, while the page stays responsive.
+workers by the Cancel button, while the page stays responsive. An event log dropped on
+the scenario page is kept beside the result store, and fitted and checked through
+background callbacks too (``dashboard.eventlogs``).
 """
 
 from __future__ import annotations
