@@ -127,6 +127,19 @@ PHRASES: dict[str, dict[str, str]] = {
         "proporciones de clases.",
         "en": "{count} visits of classes with no step in the log are left out of the shares.",
     },
+    "fit_empirical": {
+        "es": "{path}: {count} observaciones (menos de {least}): se usa su distribución "
+        "empírica. Si conoce un valor mejor, póngalo en el escenario descargado y súbalo.",
+        "en": "{path}: {count} observations (fewer than {least}): its empirical distribution "
+        "is used. If you know a better value, put it in the downloaded scenario and upload it.",
+    },
+    "fit_mixed": {
+        "es": "Los pasos {steps} del protocolo {protocol} ocurren exactamente en las mismas "
+        "visitas: el registro probablemente mezcla protocolos; añádale la columna de clase "
+        "(class) o de protocolo (protocol).",
+        "en": "Steps {steps} of protocol {protocol} occur in exactly the same visits: the log "
+        "probably mixes protocols; add its class or protocol column to it.",
+    },
     # the log reader's messages (sim.eventlog.read), said for the dashboard
     "log_no_column": {
         "es": "no hay columna para {missing}: un registro necesita {required}; las columnas "

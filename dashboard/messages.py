@@ -144,6 +144,15 @@ FIT_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "fit_overdispersed",
         ),
         (r"^(?P<count>\d+) visits of classes with no step in the log", "fit_classes_dropped"),
+        (
+            r"^(?P<path>\S+): (?P<count>\d+) observations \(fewer than (?P<least>\d+)\): "
+            r"empirical distribution",
+            "fit_empirical",
+        ),
+        (
+            r"^steps (?P<steps>.+) of protocol (?P<protocol>.+) occur in exactly the same visits",
+            "fit_mixed",
+        ),
     )
 )
 

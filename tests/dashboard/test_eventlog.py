@@ -263,6 +263,17 @@ def test_the_fits_warnings_are_said_in_the_pages_language(
     assert localise_warning("something new", "es") == "something new"
 
 
+def test_every_warning_of_a_thin_logs_fit_is_said_in_spanish() -> None:
+    """One day of the clinic: too few doings of some steps for a fit (empirical)."""
+    _, log = simulated_log("ophthalmology", 1)
+    warnings = fit_log(log).warnings
+    assert any("empirical" in w for w in warnings)
+    for warning in warnings:
+        spanish = localise_warning(warning, "es")
+        assert spanish != warning and "--" not in spanish, warning
+        assert "--" not in localise_warning(warning, "en"), warning  # no command line options
+
+
 def test_the_readers_places_and_known_messages_are_said_in_spanish() -> None:
     missing = Problem("row 1", "the file is empty: expected a header row and a row per step")
     assert localise_log_problem(missing, "a.csv", "es") == (
