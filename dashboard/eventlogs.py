@@ -43,20 +43,19 @@ from sim.files import write_atomically, write_text_atomically
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario, from_text
 
-# A year of a 200-patients-a-day service is about 50 MB as CSV (Parquet: a tenth). The
-# browser sends a file as base64 (4/3 of its size) in one request, which
-# dashboard.app.MAX_REQUEST_BYTES must let through.
-LOG_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024
+# A year of a 200-patients-a-day service (300 000 step rows) is about 50 MB as clinicsim
+# writes it in CSV, a tenth of that in Parquet. The browser sends a file as base64 (4/3
+# of its size) in one request, which dashboard.app.MAX_REQUEST_BYTES lets through.
+MB = 1024 * 1024
+LOG_UPLOAD_LIMIT_BYTES = 64 * MB
 LOGS_FOLDER = "dashboard-logs"
 LOG_ID = re.compile(r"[0-9a-f]{24}")
-LOG_FILE, NAME_FILE, SCENARIO_FILE, FIT_FILE, CHECKS = (
-    "log",
-    "name.txt",
-    "scenario.yaml",
-    "fit.json",
-    "checks",
-)
-MB = 1024 * 1024
+# a stored log's folder holds:
+LOG_FILE = "log"  # the file as dropped, with its suffix: log.csv, log.parquet, log.pq
+NAME_FILE = "name.txt"  # its name as the user knows it
+SCENARIO_FILE = "scenario.yaml"  # the fitted scenario
+FIT_FILE = "fit.json"  # the fit's warnings and summary
+CHECKS = "checks"  # the checks made, by replications (a diskcache)
 Progress = Callable[[int, int], None]
 
 
