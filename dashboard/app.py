@@ -6,7 +6,9 @@ language in local storage, the scenario and its what-ifs in session storage,
 so two people (or two tabs) never see each other's changes; runs are shared
 only as stored runs, opened on purpose. Runs go through a Dash background
 callback (``DiskcacheManager``): each is a process of its own, killed with its
-workers by the Cancel button, while the page stays responsive.
+workers by the Cancel button, while the page stays responsive. An event log dropped on
+the scenario page is kept beside the result store, and fitted and checked through
+background callbacks too (``dashboard.eventlogs``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ from dashboard.i18n import checked_lang, tr
 from dashboard.runs import Settings
 
 ASSETS = Path(__file__).parent / "assets"
-MAX_REQUEST_BYTES = 16 * 1024 * 1024  # uploads are refused above UPLOAD_LIMIT_BYTES with a message
+# One request carries a dropped event log as base64 (4/3 of its bytes): a log of the
+# largest size taken (dashboard.eventlogs.LOG_UPLOAD_LIMIT_BYTES, 64 MiB) is 85.3 MiB,
+# and the callback's other values are a few kB. Larger files are refused in the browser
+# with a message, never sent; scenario uploads are refused above UPLOAD_LIMIT_BYTES.
+MAX_REQUEST_BYTES = 96 * 1024 * 1024
 
 
 def create_app(app_settings: Settings | None = None) -> Dash:
@@ -48,7 +54,7 @@ def create_app(app_settings: Settings | None = None) -> Dash:
 
 def _register_pages() -> None:
     """Import the pages: each registers its path and its callbacks (once per process)."""
-    from dashboard.pages import results, runs, scenario  # noqa: F401
+    from dashboard.pages import checkfit, results, runs, scenario  # noqa: F401
 
 
 def shell() -> html.Div:

@@ -38,6 +38,165 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "No se pudo usar {name}; el escenario anterior sigue activo:",
         "en": "{name} cannot be used; the previous scenario stays:",
     },
+    # the event log drop (scenario page) and its fit
+    "log_drop": {
+        "es": "…o suelte aquí un registro de eventos (CSV o Parquet, máx. {limit} MB) para "
+        "ajustar un escenario, o haga clic para elegirlo",
+        "en": "…or drop an event log here (CSV or Parquet, at most {limit} MB) to fit a "
+        "scenario to it, or click to choose one",
+    },
+    "help_log": {
+        "es": "Un registro de eventos es lo que anota el sistema de información de la "
+        "clínica: una fila por paso hecho, con la visita (case), el día, el paso, el recurso, "
+        "quién lo hizo (member), el inicio y el fin; y, si los tiene, la llegada, la hora de "
+        "la cita y la clase o el protocolo. Una visita sin pasos es una inasistencia. "
+        "clinicsim lee de él los protocolos, las duraciones, el personal por día, la "
+        "demanda y el horario, y el escenario ajustado pasa a ser la base de los «¿Qué pasa "
+        "si…?»; «Comprobar el ajuste» lo simula contra el registro.",
+        "en": "An event log is what the clinic's information system records: one row per "
+        "step done, with the visit (case), day, step, resource, who did it (member), start "
+        "and end; and, where it has them, the arrival, the appointment time and the class "
+        "or protocol. A visit with no step is a no-show. clinicsim reads from it the "
+        "protocols, durations, staff per weekday, demand and opening hours, and the fitted "
+        "scenario becomes the base of the what-ifs; “Check the fit” simulates it against "
+        "the log.",
+    },
+    "log_fitting": {
+        "es": "Ajustando el registro… (un año de registro tarda unos segundos)",
+        "en": "Fitting the log… (a year's log takes a few seconds)",
+    },
+    "log_refused": {
+        "es": "No se pudo ajustar {name}; el escenario anterior sigue activo:",
+        "en": "{name} cannot be fitted; the previous scenario stays:",
+    },
+    "fitted_name": {"es": "Ajustado de {file}", "en": "Fitted from {file}"},
+    "log_fitted": {
+        "es": "Escenario ajustado al registro {file}: es la base de los «¿Qué pasa si…?».",
+        "en": "Scenario fitted to the log {file}: it is the base of the what-ifs.",
+    },
+    "log_summary": {
+        "es": "{visits} visitas en {days} días laborables ({first} a {last}), {rows} pasos "
+        "registrados → {protocols} protocolos, {steps} pasos distintos, {resources} recursos.",
+        "en": "{visits} visits on {days} working days ({first} to {last}), {rows} steps "
+        "logged → {protocols} protocols, {steps} distinct steps, {resources} resources.",
+    },
+    "log_warnings": {"es": "Avisos del ajuste", "en": "What the fit warns about"},
+    "log_gone": {
+        "es": "El registro {file} ya no está en el servidor: el escenario ajustado sigue "
+        "siendo la base, pero no se puede comprobar (suéltelo de nuevo para eso).",
+        "en": "The log {file} is no longer on the server: the fitted scenario stays the "
+        "base, but it cannot be checked (drop it again for that).",
+    },
+    "download_fitted": {
+        "es": "Descargar el escenario ajustado (YAML)",
+        "en": "Download the fitted scenario (YAML)",
+    },
+    "check_fit": {"es": "Comprobar el ajuste", "en": "Check the fit"},
+    "fit_failed": {
+        "es": "El ajuste no pudo hacerse; el escenario anterior sigue activo:",
+        "en": "The fit could not be done; the previous scenario stays:",
+    },
+    # the fit's warnings (sim.eventlog.fit), said for the dashboard
+    "fit_closing": {
+        "es": "Hora de cierre leída del fin del trabajo ({time}): las horas extra se cuentan "
+        "desde ella. Si conoce la hora de cierre de la clínica, cámbiela en «Horario de la "
+        "clínica».",
+        "en": "Closing time read from the end of work ({time}): overtime is counted from it. "
+        "If you know the clinic's closing time, change it under “Clinic hours”.",
+    },
+    "fit_repeated": {
+        "es": "{count} pasos se hicieron dos veces en una visita: se conserva la primera vez.",
+        "en": "{count} steps were done twice in one visit: each visit's first doing is kept.",
+    },
+    "fit_resources": {
+        "es": "El paso {step} está registrado con varios recursos ({resources}): se conserva "
+        "el más frecuente.",
+        "en": "Step {step} is logged with several resources ({resources}): the most "
+        "frequent is kept.",
+    },
+    "fit_overdispersed": {
+        "es": "Las visitas por día varían más de lo que variarían en un proceso de Poisson "
+        "(varianza {variance} frente a una media de {mean}, {p}): la tasa es una media, y los "
+        "días de mucha demanda serán más intensos de lo simulado.",
+        "en": "Daily counts vary more than a Poisson process would (variance {variance} "
+        "against mean {mean}, {p}): the rate is a mean, and busy days will be busier than "
+        "simulated.",
+    },
+    "fit_classes_dropped": {
+        "es": "{count} visitas de clases sin ningún paso en el registro quedan fuera de las "
+        "proporciones de clases.",
+        "en": "{count} visits of classes with no step in the log are left out of the shares.",
+    },
+    "fit_empirical": {
+        "es": "{path}: {count} observaciones (menos de {least}): se usa su distribución "
+        "empírica. Si conoce un valor mejor, póngalo en el escenario descargado y súbalo.",
+        "en": "{path}: {count} observations (fewer than {least}): its empirical distribution "
+        "is used. If you know a better value, put it in the downloaded scenario and upload it.",
+    },
+    "fit_mixed": {
+        "es": "Los pasos {steps} del protocolo {protocol} ocurren exactamente en las mismas "
+        "visitas: el registro probablemente mezcla protocolos; añádale la columna de clase "
+        "(class) o de protocolo (protocol).",
+        "en": "Steps {steps} of protocol {protocol} occur in exactly the same visits: the log "
+        "probably mixes protocols; add its class or protocol column to it.",
+    },
+    # the log reader's messages (sim.eventlog.read), said for the dashboard
+    "log_no_column": {
+        "es": "no hay columna para {missing}: un registro necesita {required}; las columnas "
+        "del archivo son {found}. Nómbrelas así en el archivo (mayúsculas, espacios o guiones "
+        "bajos dan igual), o ajústelo con «clinicsim fit --column NOMBRE=COLUMNA».",
+        "en": "no column for {missing}: a log needs {required}; the file's columns are "
+        "{found}. Name them so in the file (any case, spaces or underscores), or fit it with "
+        "“clinicsim fit --column NAME=COLUMN”.",
+    },
+    "log_backwards": {
+        "es": "termina antes de empezar ({end} < {start})",
+        "en": "ends before it starts ({end} < {start})",
+    },
+    "log_not_time": {
+        "es": "no es una hora: {cell}; se esperaba una fecha y hora (2026-01-05 07:41:12) o "
+        "una hora del día (07:41)",
+        "en": "not a time: {cell}; expected a timestamp (2026-01-05 07:41:12) or a clock "
+        "time of the day (07:41)",
+    },
+    "log_not_date": {
+        "es": "no es una fecha: {cell}; se esperaba p. ej. {example}",
+        "en": "not a date: {cell}; expected e.g. {example}",
+    },
+    "log_empty_time": {
+        "es": "vacía: un paso necesita su {column}",
+        "en": "empty: a step needs its {column}",
+    },
+    "log_empty_case": {
+        "es": "vacía: cada fila nombra su visita (case)",
+        "en": "empty: every row names its visit (case)",
+    },
+    "log_empty_file": {
+        "es": "el archivo está vacío: se esperaba una fila de encabezado y una fila por paso",
+        "en": "the file is empty: expected a header row and a row per step",
+    },
+    "log_no_rows": {
+        "es": "no tiene filas: un registro tiene una fila por paso hecho (y una por visita "
+        "sin pasos)",
+        "en": "no rows: a log has a row per step done (and one per visit with no step)",
+    },
+    "log_suffix": {
+        "es": "se esperaba un archivo .csv, .parquet o .pq; se recibió {got}",
+        "en": "expected a .csv, .parquet or .pq file, got {got}",
+    },
+    "log_size": {
+        "es": "el archivo tiene {size} MB; un registro puede tener como máximo {limit} MB",
+        "en": "the file is {size} MB; a log may be at most {limit} MB",
+    },
+    "log_unreadable": {
+        "es": "no se puede leer como {kind}: {why}",
+        "en": "cannot be read as {kind}: {why}",
+    },
+    "log_not_text": {
+        "es": "no se puede leer como texto (ni UTF-8 ni Windows-1252)",
+        "en": "cannot be read as text (neither UTF-8 nor Windows-1252)",
+    },
+    "log_more": {"es": "… y {more} más", "en": "… and {more} more"},
     "glance": {"es": "La clínica de un vistazo", "en": "The clinic at a glance"},
     "resources_by_weekday": {"es": "Personal por día", "en": "Staff per weekday"},
     "resource": {"es": "Recurso", "en": "Resource"},
@@ -572,6 +731,50 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Target: {target} · policy {policy} · {reps} replications per count · "
         "{low} to {high}",
     },
+    # check-fit page
+    "check_title": {
+        "es": "Comprobación del ajuste: {scenario} frente al registro {log}",
+        "en": "Checking the fit: {scenario} against the log {log}",
+    },
+    "check_base_note": {
+        "es": "Se comprueba el escenario tal como salió del ajuste del registro, no con los "
+        "cambios de «¿Qué pasa si…?» de la página Escenario: el periodo del registro se "
+        "simula varias veces con la práctica que muestra (sus días, sus visitas, sus horas "
+        "de cita o todos a la apertura) y cada cifra se compara con la registrada.",
+        "en": "This checks the scenario as the log's fit gave it, not with the what-ifs of "
+        "the Scenario page: the log's period is simulated several times under the practice "
+        "it shows (its days, its visits, their appointment times or everyone at opening) "
+        "and each figure is set against the logged one.",
+    },
+    "check_reps": {"es": "Réplicas", "en": "Replications"},
+    "help_check_reps": {
+        "es": "Cuántas veces se simula el periodo del registro. Más réplicas estrechan el "
+        "intervalo de cada cifra simulada y tardan más (entre {low} y {high}).",
+        "en": "How many times the log's period is simulated. More replications narrow the "
+        "interval of each simulated figure and take longer (from {low} to {high}).",
+    },
+    "expect_check_reps": {
+        "es": "Se esperaba un número entero entre {low} y {high}.",
+        "en": "Expected a whole number from {low} to {high}.",
+    },
+    "check_run": {"es": "Comprobar de nuevo", "en": "Check again"},
+    "check_progress": {
+        "es": "Simulando el periodo del registro: réplica {done} de {total}",
+        "en": "Simulating the log's period: replication {done} of {total}",
+    },
+    "check_starting": {"es": "Leyendo el registro…", "en": "Reading the log…"},
+    "check_no_log": {
+        "es": "No hay un registro que comprobar: suelte un registro de eventos en la página "
+        "Escenario y pulse «Comprobar el ajuste».",
+        "en": "There is no log to check: drop an event log on the Scenario page and press "
+        "“Check the fit”.",
+    },
+    "check_failed": {
+        "es": "La comprobación no pudo hacerse:",
+        "en": "The check could not be done:",
+    },
+    "check_cancelled": {"es": "Comprobación cancelada.", "en": "Check cancelled."},
+    "back_to_scenario": {"es": "← Volver al escenario", "en": "← Back to the scenario"},
     # stored runs page
     "runs_title": {"es": "Corridas guardadas en {root}", "en": "Runs stored in {root}"},
     "no_runs": {"es": "Todavía no hay corridas guardadas.", "en": "No stored runs yet."},

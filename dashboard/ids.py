@@ -56,6 +56,16 @@ STAFF_LOW = "staff-low"
 STAFF_HIGH = "staff-high"
 STAFF_POLICY = "staff-policy"
 STAFF_MESSAGE = "staff-message"  # what is wrong with the staffing form, field by field
+# the scenario page's event log drop (dashboard.pages.scenario_log)
+LOG_UPLOAD = "log-upload"
+LOG_DROPPED = "log-dropped"  # the browser's check of a dropped file: its contents, or its size
+LOG_JOB = "log-job"  # {"log": ID}: a log kept on the server, to be fitted
+LOG_FITTED = "log-fitted"  # the fitted scenario's choice, which becomes the tab's base
+LOG_MESSAGE = "log-message"
+LOG_BUSY = "log-busy"
+LOG_PANEL = "log-panel"  # the fit's summary, warnings, download and check link
+LOG_DOWNLOAD = "log-download"
+LOG_CHECK = "log-check"
 
 # results page
 RESULTS_PAGE = "results-page"
@@ -84,6 +94,19 @@ UNIT_TIMETABLE_POLICY = "unit-timetable-policy"
 UNIT_TIMETABLE_DAY = "unit-timetable-day"
 UNIT_TIMETABLE = "unit-timetable"
 UNIT_QUIET = "unit-quiet"  # a unit run: the note that the unit was not congested
+
+# check-fit page (``/check?log=ID``)
+CHECK_PAGE = "check-page"
+CHECK_LANG = "check-lang"
+CHECK_REF = "check-ref"  # {"log": ID, "reps": text} the page checks
+CHECK_REPS = "check-reps"
+CHECK_REPS_MESSAGE = "check-reps-message"
+CHECK_RUN = "check-run"
+CHECK_CANCEL = "check-cancel"
+CHECK_PROGRESS = "check-progress"
+CHECK_PROGRESS_TEXT = "check-progress-text"
+CHECK_DONE = "check-done"  # {"log": ID, "reps": N} once checked, or the problems found
+CHECK_VIEW = "check-view"
 
 # stored runs page
 RUNS_PAGE = "runs-page"

@@ -15,7 +15,9 @@ message in the user's language at its field, a value the scenario refuses gets t
 validator's message, and the valid changes give the scenario that is shown and run.
 
 ``ScenarioChoice`` says which base scenario a tab works on: a bundled one by
-name, or the text of an uploaded file (never a path on the server).
+name, or the text of an uploaded file (never a path on the server), or the text of the
+scenario fitted to a dropped event log, with the id of that log on the server
+(``dashboard.eventlogs``) so that the fit can be checked against it.
 """
 
 from __future__ import annotations
@@ -101,19 +103,22 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class ScenarioChoice:
-    """A bundled scenario by name, or an uploaded file's name and text."""
+    """A bundled scenario by name, or an uploaded (or fitted) file's name and text."""
 
     name: str
-    text: str | None = None  # set for an upload
+    text: str | None = None  # set for an upload and a fitted scenario
+    log: str | None = None  # a fitted scenario: the id of the log it was fitted to
 
     @classmethod
     def from_store(cls, data: Mapping[str, Any] | None) -> ScenarioChoice:
         """The choice a tab stored, or the default scenario if it is not usable (any
         more: a bundled scenario renamed, an upload this version refuses)."""
         data = data if isinstance(data, Mapping) else {}
-        text = data.get("text")
+        text, log = data.get("text"), data.get("log")
         choice = cls(
-            str(data.get("name") or default_scenario()), text if isinstance(text, str) else None
+            str(data.get("name") or default_scenario()),
+            text if isinstance(text, str) else None,
+            log if isinstance(log, str) and isinstance(text, str) else None,
         )
         try:
             base_scenario(choice)
@@ -122,7 +127,8 @@ class ScenarioChoice:
         return choice
 
     def to_store(self) -> dict[str, Any]:
-        return {"name": self.name, "text": self.text}
+        fitted = {"log": self.log} if self.log is not None else {}
+        return {"name": self.name, "text": self.text, **fitted}
 
     @property
     def source(self) -> str:

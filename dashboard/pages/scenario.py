@@ -1,4 +1,4 @@
-"""The scenario page: pick or upload a scenario, change it, and run it.
+"""The scenario page: pick, upload or fit a scenario, change it, and run it.
 
 The tab's scenario (``ids.SCENARIO``) and changes (``ids.CHANGES``) live in
 the browser's session storage; every panel here is drawn from them and the
@@ -8,7 +8,9 @@ reports its progress and can be cancelled; when it is done the tab goes to the
 run's results. What Run asks depends on the run panel's mode (``dashboard.modes``;
 the forms' callbacks are ``dashboard.pages.scenario_modes``'): compare the policies,
 vary one setting over several values, or find the fewest staff that meet a target; a
-form whose values cannot be run says so at its fields and starts nothing.
+form whose values cannot be run says so at its fields and starts nothing. A clinic's
+event log dropped on the page is fitted into the tab's base scenario
+(``dashboard.pages.scenario_log``), with its check one click away.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.controls import change_list, controls_panel, field_class
+from dashboard.components.eventlog import log_drop_zone
 from dashboard.components.glance import clinic_glance
 from dashboard.components.help import help_marker
 from dashboard.components.modes import (
@@ -38,6 +41,7 @@ from dashboard.context import page_language
 from dashboard.i18n import DEFAULT_LANG, checked_lang, tr
 from dashboard.messages import localise_problem
 from dashboard.modes import MIN_STAFF_REPS, STAFF_FIELDS, changes_of, policy_choices_of
+from dashboard.pages import scenario_log  # noqa: F401  (registers the log drop's callbacks)
 from dashboard.pages.scenario_modes import STAFF_IDS, Form, SetProgress, mode_in_use
 from dashboard.policy_offer import clinic_specs, policy_help_list, policy_options
 from dashboard.runs import MAX_REPS, check_reps, run_id
@@ -99,6 +103,7 @@ def layout(**_query: Any) -> html.Div:
                     ),
                     dcc.Upload(id=ids.UPLOAD, className="upload", children=html.Div(id="t-upload")),
                     html.Div(id=ids.UPLOAD_MESSAGE, className="upload-message"),
+                    log_drop_zone(),
                     html.P(id=ids.SCENARIO_TITLE, className="meta"),
                 ],
                 className="panel",
@@ -207,16 +212,19 @@ HELPS = {  # marker → phrase
 
 @callback(
     [Output(key, "children") for key in LABELS],
-    Output("t-upload", "children"),
+    Output(ids.UPLOAD, "children"),
     [Output(key, prop) for key in HELPS for prop in ("title", "aria-label")],
     Input(ids.SCENARIO_LANG, "data"),
 )
-def page_text(lang: Any) -> list[str]:
+def page_text(lang: Any) -> list[Any]:
+    """The page's words in its language. The upload's words are the drop zone's own
+    children: words set inside a drop zone (a component Dash loads on demand) before the
+    browser has drawn it can be lost."""
     lang = checked_lang(lang)
     helps = [tr(phrase, lang) for phrase in HELPS.values() for _prop in ("title", "aria-label")]
     return [
         *[tr(phrase, lang) for phrase in LABELS.values()],
-        tr("upload", lang, limit=UPLOAD_LIMIT_BYTES // 1024),
+        html.Div(tr("upload", lang, limit=UPLOAD_LIMIT_BYTES // 1024), id="t-upload"),
         *helps,
     ]
 
@@ -232,23 +240,28 @@ def page_text(lang: Any) -> list[str]:
     Input(ids.SCENARIO, "data"),
     Input(ids.SCENARIO_PICK, "value"),
     Input(ids.UPLOAD, "contents"),
+    Input(ids.LOG_FITTED, "data"),
     State(ids.UPLOAD, "filename"),
     State(ids.SCENARIO_LANG, "data"),
     prevent_initial_call="initial_duplicate",
 )
 def choose_scenario(
-    stored: Any, picked: Any, contents: Any, filename: Any, lang: Any
+    stored: Any, picked: Any, contents: Any, fitted: Any, filename: Any, lang: Any
 ) -> tuple[Any, Any, Any, Any]:
-    """Picking a bundled scenario or uploading a valid file starts a fresh set of
-    changes; a refused upload is explained beside the upload and changes nothing."""
+    """Picking a bundled scenario, uploading a valid file or fitting a dropped log starts
+    a fresh set of changes; a refused upload is explained beside the upload and changes
+    nothing (a refused log is explained beside the log's drop zone)."""
     lang = checked_lang(lang)
     current = ScenarioChoice.from_store(stored)
     if ctx.triggered_id == ids.UPLOAD and contents:
         return _uploaded(str(filename or "scenario.yaml"), str(contents), lang)
+    if ctx.triggered_id == ids.LOG_FITTED and fitted:
+        return ScenarioChoice.from_store(fitted).to_store(), None, {}, ""
     if ctx.triggered_id == ids.SCENARIO_PICK and picked and picked != current.name:
         return ScenarioChoice(str(picked)).to_store(), no_update, {}, ""
     shown = current.name if current.text is None else None
-    message = "" if current.text is None else tr("uploaded", lang, name=current.name)
+    uploaded = current.text is not None and current.log is None
+    message = tr("uploaded", lang, name=current.name) if uploaded else ""
     store = current.to_store() if stored != current.to_store() else no_update
     return store, shown, no_update, message
 

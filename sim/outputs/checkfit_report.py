@@ -7,7 +7,8 @@ wait before each step and the utilisation of each resource, the observed distrib
 against the simulated one: histograms side by side and a Q–Q plot. Figures carry
 aggregated data (bin shares, 99 percentiles), never one point per visit, so the page
 stays small however long the log. ``verdict_rows`` gives the table's cells, which the
-command line prints too.
+command line prints too; ``distribution_figures`` the plots by group, which the
+dashboard's check-fit page draws too.
 """
 
 from __future__ import annotations
@@ -136,27 +137,39 @@ def _table(result: CheckResult, lang: str, names: Names) -> str:
 def _distributions(result: CheckResult, lang: str, names: Names) -> list[str]:
     """A section for the stay, one for the waits, one for utilisation; a plot each."""
     note = f"<p class='note'>{html.escape(t('checkfit_fig_note', lang))}</p>"
-    groups = {
-        "stay": ("checkfit_fig_stay", []),
-        "wait": ("checkfit_fig_wait", []),
-        "utilisation": ("checkfit_fig_utilisation", []),
+    return [
+        section(
+            title,
+            (note if i == 0 else "")
+            + "".join(f"<h3>{html.escape(label)}</h3>{plot_html(fig)}" for label, fig in plots),
+        )
+        for i, (title, plots) in enumerate(distribution_figures(result, lang, names))
+    ]
+
+
+def distribution_figures(
+    result: CheckResult, lang: str, names: Names = PLAIN
+) -> list[tuple[str, list[tuple[str, go.Figure]]]]:
+    """The observed against simulated distributions of a check, grouped as the page shows
+    them: per group (the stay, the waits, utilisation) its title in ``lang`` and, per
+    figure with values on both sides, its label and ``distribution_figure``. Groups with
+    no figure are left out."""
+    groups: dict[str, tuple[str, list[tuple[str, go.Figure]]]] = {
+        "stay": (t("checkfit_fig_stay", lang), []),
+        "wait": (t("checkfit_fig_wait", lang), []),
+        "utilisation": (t("checkfit_fig_utilisation", lang), []),
     }
     for name in result.figures["figure"]:
         kind = name.partition(".")[0]
         if kind not in groups or not len(result.observed[name]) or not len(result.simulated[name]):
             continue
         scale = 100.0 if kind in PERCENT_KINDS else 1.0
-        label = figure_label(name, lang, names)
         axis = "%" if kind in PERCENT_KINDS else t("checkfit_minutes", lang)
         figure = distribution_figure(
             scale * result.observed[name], scale * result.simulated[name], axis, lang
         )
-        groups[kind][1].append(f"<h3>{html.escape(label)}</h3>{plot_html(figure)}")
-    drawn = [(key, plots) for key, plots in groups.values() if plots]
-    return [
-        section(t(key, lang), (note if i == 0 else "") + "".join(plots))
-        for i, (key, plots) in enumerate(drawn)
-    ]
+        groups[kind][1].append((figure_label(name, lang, names), figure))
+    return [(title, plots) for title, plots in groups.values() if plots]
 
 
 def distribution_figure(

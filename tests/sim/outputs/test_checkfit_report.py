@@ -18,6 +18,7 @@ from sim.eventlog.check import CheckResult, check_fit
 from sim.outputs.checkfit_report import (
     PERCENTILES,
     distribution_figure,
+    distribution_figures,
     figure_label,
     format_value,
     render_check,
@@ -84,3 +85,23 @@ def test_a_distribution_figure_is_two_histograms_and_a_q_q_plot(result: CheckRes
     np.testing.assert_allclose(points.y, np.percentile(simulated, PERCENTILES))
     assert diagonal.x[0] == diagonal.y[0] and diagonal.x[1] == diagonal.y[1]
     assert len(simulated) > 2 * len(observed)  # every replication's stays, pooled
+
+
+def test_the_figures_are_grouped_as_the_page_shows_them(
+    result: CheckResult, wrong: Scenario
+) -> None:
+    names = Names.of(wrong, "en")
+    groups = distribution_figures(result, "en", names)
+    titles = [title for title, _ in groups]
+    assert titles == ["Stay per visit", "Wait per step", "Utilisation per resource and day"]
+    drawn = {label for _, plots in groups for label, _ in plots}
+    expected = {
+        figure_label(name, "en", names)
+        for name in result.figures["figure"]
+        if name.partition(".")[0] in ("stay", "wait", "utilisation")
+        and len(result.observed[name])
+        and len(result.simulated[name])
+    }
+    assert drawn == expected and "Mean stay (min)" in drawn
+    stay = dict(groups[0][1])["Mean stay (min)"]
+    np.testing.assert_allclose(stay.data[3].x, np.percentile(result.observed["stay"], PERCENTILES))
