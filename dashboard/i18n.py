@@ -140,6 +140,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Steps {steps} of protocol {protocol} occur in exactly the same visits: the log "
         "probably mixes protocols; add its class or protocol column to it.",
     },
+    "fit_weekdays": {
+        "es": "Las visitas por día difieren según el día de la semana ({rates}; {p}): el "
+        "escenario recibe solicitudes al mismo ritmo todos los días, así que sus días solo "
+        "difieren por su personal y sus cupos.",
+        "en": "Visits a day differ by weekday ({rates}; {p}): the scenario draws requests at "
+        "one rate every day, so its weekdays differ only by their staff and slots.",
+    },
     # the log reader's messages (sim.eventlog.read), said for the dashboard
     "log_no_column": {
         "es": "no hay columna para {missing}: un registro necesita {required}; las columnas "

@@ -153,6 +153,10 @@ FIT_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^steps (?P<steps>.+) of protocol (?P<protocol>.+) occur in exactly the same visits",
             "fit_mixed",
         ),
+        (
+            r"^visits a day differ by weekday \((?P<rates>.+); (?P<p>p = [0-9.e-]+)\)",
+            "fit_weekdays",
+        ),
     )
 )
 

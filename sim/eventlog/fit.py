@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from sim.eventlog.distfit import (
+    WeekdayRates,
     fit_duration,
     fit_rate,
     fit_share,
@@ -373,12 +374,7 @@ def _demand(
     if rate.warning:
         draft.warnings.append(rate.warning)
     if weekdays.differ:
-        shown = ", ".join(f"{w} {r:.1f}" for w, r in weekdays.per_weekday.items())
-        draft.warnings.append(
-            f"visits a day differ by weekday ({shown}; p = {weekdays.p_value:.2g}): the "
-            "scenario draws requests at one rate every day, so its weekdays differ only by "
-            "their staff and slots"
-        )
+        draft.warnings.append(weekday_warning(weekdays))
     classes = _class_of_visits(log)
     protocols = visit_protocols(log)
     counts = classes.value_counts()
@@ -407,6 +403,15 @@ def _demand(
         "the scenario format's default: a log shows visits, not when they were requested",
     )
     return {"requests_per_day": round(rate.rate, 4), "classes": result}
+
+
+def weekday_warning(weekdays: WeekdayRates) -> str:
+    shown = ", ".join(f"{w} {r:.1f}" for w, r in weekdays.per_weekday.items())
+    return (
+        f"visits a day differ by weekday ({shown}; p = {weekdays.p_value:.2g}): the scenario "
+        "draws requests at one rate every day, so its weekdays differ only by their staff "
+        "and slots"
+    )
 
 
 def _class_of_visits(log: EventLog) -> pd.Series:

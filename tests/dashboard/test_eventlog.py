@@ -53,8 +53,8 @@ from dashboard.messages import (
 from dashboard.runs import MAX_REPS, Settings, find_run, open_run, run_id, run_whatif
 from dashboard.whatif import ScenarioChoice, base_scenario, controls_of, shown_value
 from sim.eventlog.check import MIN_REPS
-from sim.eventlog.distfit import fit_rate
-from sim.eventlog.fit import FitChoices, fit_log
+from sim.eventlog.distfit import fit_rate, fit_weekday_rates
+from sim.eventlog.fit import FitChoices, fit_log, weekday_warning
 from sim.eventlog.read import read_log
 from sim.eventlog.write import write_log
 from sim.problems import Problem, ScenarioError
@@ -384,3 +384,12 @@ def test_the_check_page_is_titled_by_the_fitted_scenario_and_the_log(
     )
     assert tr("check_base_note", "es") in words  # what is checked: the fitted base
     assert check_page.page_text("en", {"log": None})[-3] == "Check the fit"
+
+
+def test_the_weekday_warning_is_said_in_spanish() -> None:
+    weekdays = ["mon", "tue", "wed", "thu", "fri"] * 12
+    counts = np.random.default_rng(3).poisson([90 if w == "mon" else 60 for w in weekdays])
+    warning = weekday_warning(fit_weekday_rates(counts, weekdays))
+    spanish = localise_warning(warning, "es")
+    assert spanish.startswith("Las visitas por día difieren según el día de la semana (mon ")
+    assert "p = " in spanish and "--" not in spanish
