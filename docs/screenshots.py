@@ -14,7 +14,9 @@ result store of its own, plays the manager's story in headless Chromium at
 - ``dashboard-vary.png``: Monday's technicians at 3, 4, 5 and 6, each key figure
   against the value;
 - ``dashboard-staff.png``: the fewest technicians on Monday so that 9 patients in
-  10 wait at most 30 minutes, and the evidence.
+  10 wait at most 30 minutes, and the evidence;
+- ``dashboard-check-fit.png``: twenty days of the clinic's log dropped on the page
+  and the fitted scenario checked against it.
 
 Each shot is a function of the browser and the server; the list ``SHOTS`` says
 which are taken and in what order (a later shot may build on an earlier one's run).
@@ -31,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sim.eventlog.write import write_log  # noqa: E402
 from tests.support.browser import (  # noqa: E402  (the project's root is put first above)
     Browser,
     DashboardServer,
@@ -40,6 +43,7 @@ from tests.support.browser import (  # noqa: E402  (the project's root is put fi
     set_reps,
     type_text,
 )
+from tests.support.eventlogs import simulated_log  # noqa: E402
 
 DOCS = ROOT / "docs"
 WIDTH = 1400
@@ -156,6 +160,27 @@ def staff(browser: Browser, server: DashboardServer) -> Path:
     return full_page(browser, "dashboard-staff.png", height=420)
 
 
+LOG_DAYS = 20
+
+
+def check_fit(browser: Browser, server: DashboardServer) -> Path:
+    """Twenty days of the ophthalmology clinic's log dropped on the scenario page, fitted,
+    and the fitted scenario checked against it."""
+    _, log = simulated_log("ophthalmology", LOG_DAYS)
+    path = write_log(log, server.root / "oftalmologia.csv")
+    browser.driver.get(server.url + "/")
+    box = browser.wait(lambda: browser.find("#log-upload input[type='file']")[0])
+    box.send_keys(str(path))
+    browser.wait(lambda: browser.find("#log-check"), timeout=RUN_TIMEOUT_S)
+    browser.click("#log-check")
+    browser.wait(
+        lambda: browser.find(".check .js-plotly-plot"),
+        timeout=RUN_TIMEOUT_S,
+        message="the check's distributions",
+    )
+    return full_page(browser, "dashboard-check-fit.png", height=2200)
+
+
 SHOTS: list[Callable[[Browser, DashboardServer], Path]] = [
     scenario_page,
     whatif_results,
@@ -163,6 +188,7 @@ SHOTS: list[Callable[[Browser, DashboardServer], Path]] = [
     replay,
     vary,
     staff,
+    check_fit,
 ]
 
 
