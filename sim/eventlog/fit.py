@@ -141,7 +141,7 @@ def fit_log(log: EventLog, choices: FitChoices | None = None) -> FittedScenario:
     ids = _Ids()
     shapes, doings = read_protocols(log)
     _check_log_shape(log, shapes, draft)
-    booking = _booking_rules(log, shapes, draft)
+    booking = _booking_rules(log, shapes)
     draft.data = {
         "name": choices.name or f"Fitted from {Path(log.source).name}",
         "description": _description(log),
@@ -241,7 +241,7 @@ class _BookingRules:
         return None
 
 
-def _booking_rules(log: EventLog, shapes: dict[str, ProtocolShape], draft: _Draft) -> _BookingRules:
+def _booking_rules(log: EventLog, shapes: dict[str, ProtocolShape]) -> _BookingRules:
     assigned: dict[str, dict[str, set[str]]] = {}  # resource → protocol → steps
     for name, shape in shapes.items():
         for step in shape.steps:
