@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +57,6 @@ from sim.eventlog.staffing import (
 from sim.eventlog.structure import (
     ProtocolShape,
     conflicting_resources,
-    first_doings,
     read_protocols,
     repeated_doings,
     visit_protocols,
@@ -141,7 +139,7 @@ def fit_log(log: EventLog, choices: FitChoices | None = None) -> FittedScenario:
     ids = _Ids()
     shapes, doings = read_protocols(log)
     _check_log_shape(log, shapes, draft)
-    booking = _booking_rules(log, shapes)
+    booking = _booking_rules(log, shapes, doings)
     draft.data = {
         "name": choices.name or f"Fitted from {Path(log.source).name}",
         "description": _description(log),
@@ -150,7 +148,7 @@ def fit_log(log: EventLog, choices: FitChoices | None = None) -> FittedScenario:
         "resources": _resources(log, booking, ids, draft),
         "demand": _demand(log, shapes, booking, ids, draft),
         "behaviour": _behaviour(log, draft),
-        "protocols": _protocols(log, shapes, ids, draft),
+        "protocols": _protocols(shapes, doings, ids, draft),
         "policies": {"fifo": {"arrival": _practice(log)}},
     }
     draft.note("policies.fifo.arrival", n=log.days, note="the practice the log shows")
@@ -241,7 +239,9 @@ class _BookingRules:
         return None
 
 
-def _booking_rules(log: EventLog, shapes: dict[str, ProtocolShape]) -> _BookingRules:
+def _booking_rules(
+    log: EventLog, shapes: dict[str, ProtocolShape], doings: pd.DataFrame
+) -> _BookingRules:
     assigned: dict[str, dict[str, set[str]]] = {}  # resource → protocol → steps
     for name, shape in shapes.items():
         for step in shape.steps:
@@ -250,11 +250,11 @@ def _booking_rules(log: EventLog, shapes: dict[str, ProtocolShape]) -> _BookingR
     classes = _class_of_visits(log)
     specialties, slots = {}, {}
     for resource, steps in assigned.items():
-        doings = assigned_doings(log, steps, classes)
-        found = specialties_of(doings)
+        seen = assigned_doings(doings, steps, classes)
+        found = specialties_of(seen)
         if found is not None:
             specialties[resource] = found
-        slots[resource] = daily_slots_of(log, doings, weekdays_of(log))
+        slots[resource] = daily_slots_of(log, seen, weekdays_of(log))
     return _BookingRules(specialties=specialties, daily_slots=slots)
 
 
@@ -462,11 +462,10 @@ def _practice(log: EventLog) -> str:
 
 
 def _protocols(
-    log: EventLog, shapes: dict[str, ProtocolShape], ids: _Ids, draft: _Draft
+    shapes: dict[str, ProtocolShape], doings: pd.DataFrame, ids: _Ids, draft: _Draft
 ) -> dict[str, Any]:
-    doings = first_doings(log.steps)
-    protocol_of = visit_protocols(log)
-    doings = doings.assign(protocol=doings["case"].map(protocol_of).to_numpy())
+    """Each protocol's steps, from ``doings`` (``read_protocols``: each step of a visit
+    once, with its protocol)."""
     result = {}
     for name, shape in shapes.items():
         key = ids.of("protocol", name)
@@ -569,8 +568,3 @@ def _rounded(value: Any) -> Any:
     if isinstance(value, float):
         return float(f"{value:.6g}")
     return value
-
-
-def fitted_paths(scenario: Scenario) -> Iterable[str]:
-    """The values of a fitted scenario that came from the log (not assumed)."""
-    return (p for p, entry in scenario.provenance.items() if entry.source != "assumption")

@@ -89,11 +89,6 @@ class EventLog:
             dates=self.dates,
         )
 
-    def durations(self, step: str) -> pd.Series:
-        """The minutes each doing of ``step`` took."""
-        rows = self.steps[self.steps["step"] == step]
-        return rows["end"] - rows["start"]
-
 
 def _categorised(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     changed = {

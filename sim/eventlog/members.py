@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.eventlog.log import EventLog
-from sim.eventlog.structure import visit_protocols
 from sim.scenario import WEEKDAYS
 
 
@@ -43,14 +42,16 @@ def members_of(log: EventLog) -> dict[str, list[str]]:
     return members
 
 
-def assigned_doings(log: EventLog, steps: dict[str, set[str]], classes: pd.Series) -> pd.DataFrame:
-    """The doings of assigned steps (``steps``: per protocol, its assigned step ids), with
-    the visit's class. ``classes`` is each visit's class, by case."""
-    doings = log.steps.dropna(subset=["member"])
-    protocol_steps = {(p, s) for p, ids in steps.items() for s in ids}
-    case_protocol = doings["case"].map(visit_protocols(log))
-    mine = [(p, s) in protocol_steps for p, s in zip(case_protocol, doings["step"], strict=True)]
-    chosen = doings[mine]
+def assigned_doings(
+    doings: pd.DataFrame, steps: dict[str, set[str]], classes: pd.Series
+) -> pd.DataFrame:
+    """The doings of assigned steps (``steps``: per protocol, its assigned step ids) by a
+    named member, with the visit's class. ``doings`` has each doing's ``protocol``
+    (``structure.read_protocols``); ``classes`` is each visit's class, by case."""
+    named = doings.dropna(subset=["member"])
+    wanted = pd.MultiIndex.from_tuples([(p, s) for p, ids in steps.items() for s in ids])
+    keys = pd.MultiIndex.from_arrays([named["protocol"].astype(str), named["step"].astype(str)])
+    chosen = named[keys.isin(wanted)]
     return chosen.assign(visit_class=chosen["case"].map(classes).to_numpy())
 
 
