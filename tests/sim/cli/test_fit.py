@@ -73,3 +73,25 @@ def test_bad_options_are_refused(log_file: Path, args: list[str], named: str) ->
     assert result.status == 2
     assert named in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mapping", "args", "said"),
+    [
+        (None, ["--column", "case"], "--column: case: expected NAME=COLUMN"),
+        ("case: VisitID\ncolour: Activity\n", [], "colour: unknown column name"),
+        ("- case\n- step\n", [], "expected a mapping of clinicsim's names"),
+    ],
+)
+def test_a_bad_column_mapping_is_refused_naming_it(
+    log_file: Path, tmp_path: Path, mapping: str | None, args: list[str], said: str
+) -> None:
+    if mapping is not None:
+        path = tmp_path / "columns.yaml"
+        path.write_text(mapping, encoding="utf-8")
+        args = ["--columns", str(path)]
+    out = tmp_path / "fitted.yaml"
+    result = clinicsim("fit", str(log_file), "--out", str(out), *args)
+    assert result.status == 2
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
